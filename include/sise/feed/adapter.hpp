@@ -1,0 +1,79 @@
+// The one interface every exchange adapter implements: what to send after connecting,
+// how to turn a received frame into normalized ticker events, and how the exchange wants
+// the connection kept alive. Adapters are pure (no sockets, no clocks): the feed client in
+// io/ drives them, tests drive them with fixture frames.
+#pragma once
+
+#include <chrono>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/system/error_code.hpp>
+
+#include "sise/core/exchange.hpp"
+#include "sise/core/ticker.hpp"
+#include "sise/feed/instrument.hpp"
+
+namespace sise::feed {
+
+// What one frame turned out to be. Heartbeats and acks are not errors; they carry no tickers.
+enum class frame_kind {
+    tickers,         // zero or more ticker_update appended to the output
+    heartbeat,       // keepalive reply, e.g. Upbit's {"status":"UP"}
+    ack,             // subscription acknowledgement or listing
+    exchange_error,  // the exchange reported an error; `detail` holds its name
+    ignored,         // a well-formed message of a type we do not consume (e.g. trade)
+};
+
+struct frame_result {
+    frame_kind kind = frame_kind::ignored;
+    std::string_view detail;  // points into the adapter's scratch; valid until next parse
+};
+
+struct keepalive_policy {
+    // Websocket ping control frames, sent when the connection has been idle this long.
+    std::chrono::milliseconds ping_interval{30'000};
+    // An application-level ping text some exchanges want instead of/in addition to control
+    // frames (Upbit accepts "PING" and replies {"status":"UP"}); empty for none.
+    std::string app_ping_text;
+};
+
+struct endpoints {
+    std::string websocket_url;
+    std::string rest_url;  // base of the REST API (market names, candles)
+};
+
+class adapter {
+public:
+    virtual ~adapter() = default;
+
+    virtual exchange_id id() const noexcept = 0;
+    virtual change_basis basis() const noexcept = 0;
+    virtual endpoints default_endpoints() const = 0;
+    virtual keepalive_policy keepalive() const = 0;
+
+    // Base and quote of a market code in this exchange's spelling; names left empty.
+    virtual instrument describe(std::string_view market) const = 0;
+
+    // Parses the body of the REST market list (default_endpoints().rest_url + market_list_path)
+    // into instruments with names. Errors leave `out` untouched.
+    virtual std::string market_list_path() const = 0;
+    virtual void parse_market_list(std::string_view body, std::vector<instrument>& out,
+                                   boost::system::error_code& ec) = 0;
+
+    // Names bundled with sise for the default markets, so a failed REST call never blocks
+    // streaming or leaves the table nameless.
+    virtual std::vector<instrument> fallback_instruments() const = 0;
+
+    // Text frames to send, in order, right after every (re)connect.
+    virtual std::vector<std::string> subscribe_frames(std::span<const std::string> markets) = 0;
+
+    // Parses one received frame (text or binary payload). Appends the tickers it carries to
+    // `out`. Never throws; a malformed frame yields an error and leaves `out` as it was.
+    virtual frame_result parse(std::string_view frame, std::vector<ticker_update>& out,
+                               boost::system::error_code& ec) = 0;
+};
+
+}  // namespace sise::feed
