@@ -1,0 +1,64 @@
+// The daemon's wiring: one io_context on one thread running the feeds, the table, the
+// publisher and the local server. Data flows feed_client -> ticker_table -> publisher ->
+// server; nothing here is shared across threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "sise/io/config.hpp"
+#include "sise/io/feed_client.hpp"
+#include "sise/io/server.hpp"
+#include "sise/market/table.hpp"
+#include "sise/publish/fanout.hpp"
+
+namespace sise::io {
+
+class app final : public feed_sink, public server_backend {
+public:
+    // Binds the server and prepares the feeds; throws on start-up failures.
+    explicit app(config configuration);
+    ~app() override;
+
+    // Runs until SIGINT/SIGTERM (or stop()), then shuts down gracefully.
+    void run();
+    void stop();
+
+    std::uint16_t port() const noexcept { return server_->port(); }
+
+    // feed_sink
+    void on_tickers(exchange_id exchange, std::span<const ticker_update> tickers,
+                    std::int64_t received_ms) override;
+    void on_feed_connected(exchange_id exchange, bool connected) override;
+
+    // server_backend
+    const market::ticker_table& table() const override { return table_; }
+    const publish::publisher& publisher() const override { return publisher_; }
+    std::string health_json(bool& healthy) const override;
+
+private:
+    void schedule_publish();
+    void publish_now();
+    asio::awaitable<void> load_market_names(feed_client& feed);
+
+    config config_;
+    asio::io_context context_{1};
+    market::ticker_table table_;
+    publish::publisher publisher_;
+    std::vector<std::unique_ptr<feed_client>> feeds_;
+    std::unique_ptr<server> server_;
+    asio::steady_timer publish_timer_;
+    std::vector<std::unique_ptr<asio::steady_timer>> retry_timers_;
+    asio::signal_set signals_;
+    std::int64_t started_ms_ = 0;
+    std::uint64_t rejected_updates_ = 0;
+    bool publish_scheduled_ = false;
+    bool stopping_ = false;
+};
+
+}  // namespace sise::io

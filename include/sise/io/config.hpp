@@ -1,0 +1,70 @@
+// sised's configuration: TOML (docs/config.md), every endpoint overridable, defaults that
+// reproduce the news sidebar from Upbit's real endpoints. Loading is a start-up boundary:
+// problems throw config_error naming the key, which main turns into one line and exit 2.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sise/core/exchange.hpp"
+#include "sise/io/log.hpp"
+
+namespace sise::io {
+
+using std::chrono::milliseconds;
+
+class config_error : public std::runtime_error {
+public:
+    config_error(std::string key, const std::string& problem)
+        : std::runtime_error(key + ": " + problem), key_(std::move(key)) {}
+    const std::string& key() const noexcept { return key_; }
+
+private:
+    std::string key_;
+};
+
+struct feed_config {
+    exchange_id exchange = exchange_id::upbit;
+    bool enabled = true;
+    std::vector<std::string> markets;
+    std::string websocket_url;
+    std::string rest_url;
+    std::string ca_file;  // extra trust anchors (PEM); the system store is always used too
+    milliseconds connect_timeout{10'000};
+    milliseconds idle_timeout{60'000};
+    milliseconds reconnect_initial{500};
+    milliseconds reconnect_max{30'000};
+    milliseconds rest_timeout{5'000};
+    std::size_t max_frame_bytes = 64 * 1024;
+};
+
+struct server_config {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8765;
+    milliseconds publish_interval{100};
+    std::size_t max_clients = 1024;
+    std::size_t max_client_message_bytes = 4096;
+    milliseconds client_write_timeout{10'000};
+    milliseconds http_timeout{10'000};
+    std::vector<std::string> allowed_origins;
+};
+
+struct config {
+    server_config server;
+    std::vector<feed_config> feeds;
+    log_level log = log_level::info;
+};
+
+// The sidebar's markets on Upbit's KRW market, in display order.
+const std::vector<std::string>& default_upbit_markets();
+
+config default_config();
+config parse_config(std::string_view toml_text, std::string_view source_name);
+config load_config_file(const std::string& path);
+
+}  // namespace sise::io

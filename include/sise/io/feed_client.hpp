@@ -1,0 +1,96 @@
+// One exchange's live connection: a websocket (TLS or plain) kept open for as long as the
+// daemon runs. Connects, subscribes through the adapter, parses every frame, reports tickers
+// to the sink, and reconnects after any failure with jittered exponential backoff. A silent
+// connection (no data, no pong) is dropped after the idle timeout.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "sise/core/ticker.hpp"
+#include "sise/feed/adapter.hpp"
+#include "sise/io/asio.hpp"
+#include "sise/io/config.hpp"
+#include "sise/io/log.hpp"
+
+namespace sise::io {
+
+enum class feed_state { connecting, live, backoff, stopped };
+
+constexpr std::string_view to_string(feed_state state) noexcept {
+    switch (state) {
+        case feed_state::connecting: return "connecting";
+        case feed_state::live: return "live";
+        case feed_state::backoff: return "reconnecting";
+        case feed_state::stopped: return "stopped";
+    }
+    return "stopped";
+}
+
+// Counters for /healthz and the tests; monotonic except `state` and times.
+struct feed_stats {
+    feed_state state = feed_state::connecting;
+    std::int64_t connected_since_ms = 0;
+    std::int64_t last_message_ms = 0;
+    std::uint64_t connect_attempts = 0;
+    std::uint64_t connections = 0;  // successful handshakes + subscriptions
+    std::uint64_t frames = 0;
+    std::uint64_t tickers = 0;
+    std::uint64_t heartbeats = 0;
+    std::uint64_t bad_frames = 0;
+    std::uint64_t oversized_frames = 0;
+    std::uint64_t exchange_errors = 0;
+    std::uint64_t unknown_markets = 0;
+    std::string last_error;
+};
+
+class feed_sink {
+public:
+    virtual ~feed_sink() = default;
+    virtual void on_tickers(exchange_id exchange, std::span<const ticker_update> tickers,
+                            std::int64_t received_ms) = 0;
+    virtual void on_feed_connected(exchange_id exchange, bool connected) = 0;
+};
+
+class feed_client {
+public:
+    feed_client(asio::any_io_executor executor, std::unique_ptr<feed::adapter> adapter,
+                feed_config config, feed_sink& sink);
+    ~feed_client();
+    feed_client(const feed_client&) = delete;
+    feed_client& operator=(const feed_client&) = delete;
+
+    void start();
+    void stop();  // closes the connection; the run loop ends by itself
+
+    exchange_id exchange() const noexcept { return adapter_->id(); }
+    const feed_stats& stats() const noexcept { return stats_; }
+    feed::adapter& adapter() noexcept { return *adapter_; }
+
+private:
+    template <typename Stream>
+    asio::awaitable<error_code> run_session();
+    asio::awaitable<void> run();
+    void handle_frame(std::string_view frame);
+    void count_bad_frame(const error_code& ec, std::string_view what);
+
+    asio::any_io_executor executor_;
+    std::unique_ptr<feed::adapter> adapter_;
+    feed_config config_;
+    feed_sink& sink_;
+    std::unique_ptr<ssl::context> tls_;
+    feed_stats stats_;
+    std::vector<ticker_update> updates_;
+    std::function<void()> cancel_session_;
+    asio::steady_timer backoff_timer_;
+    log_limiter bad_frame_log_;
+    bool stopping_ = false;
+};
+
+}  // namespace sise::io

@@ -1,0 +1,82 @@
+// The normalized table: one row per configured (exchange, market), holding the latest
+// ticker, the instrument's names and the feed's status. Pure: receive times are passed in.
+// Rows change in place; changed rows are collected for the next publish (conflation).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sise/core/exchange.hpp"
+#include "sise/core/ticker.hpp"
+#include "sise/feed/instrument.hpp"
+
+namespace sise::market {
+
+enum class row_status : unsigned char {
+    connecting,  // no data received yet
+    live,        // the feed is connected; values are current
+    stale,       // the feed is down; values are the last known
+};
+
+constexpr std::string_view to_string(row_status status) noexcept {
+    switch (status) {
+        case row_status::connecting: return "connecting";
+        case row_status::live: return "live";
+        case row_status::stale: return "stale";
+    }
+    return "connecting";
+}
+
+using row_id = std::uint32_t;
+
+struct ticker_row {
+    exchange_id exchange{};
+    feed::instrument instrument;
+    change_basis exchange_basis = change_basis::none;
+    row_status status = row_status::connecting;
+    bool has_ticker = false;
+    ticker_update ticker;           // latest values; meaningful when has_ticker
+    std::int64_t received_ms = 0;   // local receive time of `ticker`, UTC epoch ms
+};
+
+class ticker_table {
+public:
+    // Adds a configured market; its position is its publication order. Re-adding returns the
+    // existing row.
+    row_id add(exchange_id exchange, feed::instrument instrument, change_basis basis);
+
+    std::optional<row_id> find(exchange_id exchange, std::string_view market) const noexcept;
+
+    // Applies one parsed update. Returns false (and changes nothing) for a market that is not
+    // configured, or for an update older than the row's (exchanges replay a snapshot on
+    // reconnect; a late frame must not move the price backwards).
+    bool apply(exchange_id exchange, const ticker_update& update, std::int64_t received_ms);
+
+    // Names arrive from the REST market list after streaming may have started.
+    void set_names(exchange_id exchange, std::string_view market, std::string_view name_ko,
+                   std::string_view name_en);
+
+    // A feed connected (live) or dropped (stale); rows without data stay `connecting`.
+    void set_feed_connected(exchange_id exchange, bool connected);
+
+    std::span<const ticker_row> rows() const noexcept { return rows_; }
+    const ticker_row& row(row_id id) const noexcept { return rows_[id]; }
+
+    // Rows changed since the last clear_changed(), each once, in the order they changed.
+    std::span<const row_id> changed() const noexcept { return changed_list_; }
+    void clear_changed() noexcept;
+
+private:
+    void mark_changed(row_id id);
+
+    std::vector<ticker_row> rows_;
+    std::vector<bool> changed_flag_;
+    std::vector<row_id> changed_list_;
+};
+
+}  // namespace sise::market

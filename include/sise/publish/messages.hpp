@@ -1,0 +1,28 @@
+// Encoding of what subscribers receive: ticker rows (docs/protocol.md) and the
+// snapshot/update envelopes around them. Rows are encoded once per change and reused as
+// fragments by every message that carries them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "sise/market/table.hpp"
+
+namespace sise::publish {
+
+using shared_text = std::shared_ptr<const std::string>;
+
+enum class message_kind { snapshot, update };
+
+// One row as a JSON object (no trailing newline).
+std::string encode_row(const market::ticker_row& row);
+
+// Envelope around already-encoded row fragments:
+// {"type":"snapshot"|"update","seq":N,"time":T,"tickers":[fragment,...]}
+std::string encode_message(message_kind kind, std::uint64_t seq, std::int64_t time_ms,
+                           std::span<const shared_text> fragments);
+
+}  // namespace sise::publish

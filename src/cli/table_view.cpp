@@ -1,0 +1,442 @@
+#include "sise/cli/table_view.hpp"
+
+#include <algorithm>
+#include <array>
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "sise/cli/text_width.hpp"
+#include "sise/core/error.hpp"
+
+namespace sise::cli {
+
+// --- parsing -------------------------------------------------------------------------------
+
+namespace od = simdjson::ondemand;
+
+struct snapshot_parser::impl {
+    od::parser parser;
+    // simdjson reads up to SIMDJSON_PADDING bytes past the end; 3.0.1 has no pad() helper,
+    // so the body is copied into a buffer whose capacity covers the padding.
+    std::string buffer;
+};
+
+namespace {
+
+// A failed read: the code for the caller, the text for the one-line message.
+struct failure {
+    errc code;
+    std::string why;
+};
+using result = std::optional<failure>;
+
+result fail(errc code, std::string why) { return failure{code, std::move(why)}; }
+
+std::string json_error(std::string_view where, simdjson::error_code error) {
+    return fmt::format("{}: {}", where, simdjson::error_message(error));
+}
+
+result read_string(od::value value, std::string_view where, std::string& out) {
+    std::string_view text;
+    if (auto error = value.get_string().get(text))
+        return fail(errc::malformed_frame,
+                    error == simdjson::INCORRECT_TYPE ? fmt::format("{}: expected a string", where)
+                                                      : json_error(where, error));
+    out.assign(text);
+    return std::nullopt;
+}
+
+// A decimal field: a string holding a plain decimal, or null.
+result read_decimal(od::value value, std::string_view where, std::optional<std::string>& out) {
+    od::json_type type;
+    if (auto error = value.type().get(type)) return fail(errc::malformed_frame, json_error(where, error));
+    if (type == od::json_type::null) {
+        bool is_null = false;
+        if (auto error = value.is_null().get(is_null); error || !is_null)
+            return fail(errc::malformed_frame, fmt::format("{}: not a valid null", where));
+        out.reset();
+        return std::nullopt;
+    }
+    if (type != od::json_type::string)
+        return fail(errc::bad_number, fmt::format("{}: expected a decimal string or null", where));
+    std::string text;
+    if (auto failed = read_string(value, where, text)) return failed;
+    if (!is_plain_decimal(text))
+        return fail(errc::bad_number, fmt::format("{}: not a plain decimal number", where));
+    out = std::move(text);
+    return std::nullopt;
+}
+
+result read_row(od::value value, std::size_t index, ticker_row& row) {
+    const std::string at = fmt::format("tickers[{}]", index);
+    od::object object;
+    if (auto error = value.get_object().get(object))
+        return fail(errc::malformed_frame, error == simdjson::INCORRECT_TYPE
+                                               ? fmt::format("{}: expected an object", at)
+                                               : json_error(at, error));
+
+    // Fields are matched as they come, in one pass: any order, unknown fields skipped.
+    enum : unsigned { f_exchange = 1, f_market = 2, f_base = 4, f_quote = 8, f_status = 16 };
+    unsigned seen = 0;
+    for (auto member : object) {
+        od::field field;
+        std::string_view key;
+        if (auto error = std::move(member).get(field)) return fail(errc::malformed_frame, json_error(at, error));
+        if (auto error = field.unescaped_key().get(key))
+            return fail(errc::malformed_frame, json_error(at, error));
+        const std::string where = fmt::format("{}.{}", at, key);
+        od::value v = field.value();
+        result failed;
+        if (key == "exchange") {
+            seen |= f_exchange;
+            failed = read_string(v, where, row.exchange);
+        } else if (key == "market") {
+            seen |= f_market;
+            failed = read_string(v, where, row.market);
+        } else if (key == "base") {
+            seen |= f_base;
+            failed = read_string(v, where, row.base);
+        } else if (key == "quote") {
+            seen |= f_quote;
+            failed = read_string(v, where, row.quote);
+        } else if (key == "status") {
+            seen |= f_status;
+            failed = read_string(v, where, row.status);
+        } else if (key == "name_ko") {
+            failed = read_string(v, where, row.name_ko);
+        } else if (key == "name_en") {
+            failed = read_string(v, where, row.name_en);
+        } else if (key == "price") {
+            failed = read_decimal(v, where, row.price);
+        } else if (key == "exchange_change_pct") {
+            failed = read_decimal(v, where, row.exchange_change_pct);
+        } else if (key == "exchange_change_basis") {
+            failed = read_string(v, where, row.exchange_change_basis);
+        } else if (key == "change_pct_24h") {
+            failed = read_decimal(v, where, row.change_pct_24h);
+            row.has_change_pct_24h = true;
+        }
+        if (failed) return failed;
+    }
+
+    constexpr std::array<std::pair<unsigned, std::string_view>, 5> required{{
+        {f_exchange, "exchange"}, {f_market, "market"}, {f_base, "base"},
+        {f_quote, "quote"}, {f_status, "status"}}};
+    for (const auto& [flag, name] : required)
+        if ((seen & flag) == 0)
+            return fail(errc::missing_field, fmt::format("{}: missing \"{}\"", at, name));
+    return std::nullopt;
+}
+
+result read_snapshot(od::document& doc, snapshot& out) {
+    od::object root;
+    if (auto error = doc.get_object().get(root))
+        return fail(errc::malformed_frame, error == simdjson::INCORRECT_TYPE
+                                               ? std::string("not a JSON object")
+                                               : json_error("not JSON", error));
+    bool seen_type = false;
+    bool seen_tickers = false;
+    for (auto member : root) {
+        od::field field;
+        std::string_view key;
+        if (auto error = std::move(member).get(field)) return fail(errc::malformed_frame, json_error("body", error));
+        if (auto error = field.unescaped_key().get(key))
+            return fail(errc::malformed_frame, json_error("body", error));
+        od::value v = field.value();
+        if (key == "type") {
+            std::string type;
+            if (auto failed = read_string(v, "type", type)) return failed;
+            if (type != "snapshot")
+                return fail(errc::malformed_frame, "type is not \"snapshot\"");
+            seen_type = true;
+        } else if (key == "seq") {
+            if (auto error = v.get_uint64().get(out.seq))
+                return fail(errc::malformed_frame, json_error("seq", error));
+        } else if (key == "time") {
+            if (auto error = v.get_int64().get(out.time_ms))
+                return fail(errc::malformed_frame, json_error("time", error));
+        } else if (key == "tickers") {
+            od::array tickers;
+            if (auto error = v.get_array().get(tickers))
+                return fail(errc::malformed_frame, error == simdjson::INCORRECT_TYPE
+                                                       ? std::string("tickers: expected an array")
+                                                       : json_error("tickers", error));
+            out.rows.clear();
+            for (auto element : tickers) {
+                od::value item;
+                if (auto error = std::move(element).get(item))
+                    return fail(errc::malformed_frame, json_error("tickers", error));
+                ticker_row row;
+                if (auto failed = read_row(item, out.rows.size(), row)) return failed;
+                out.rows.push_back(std::move(row));
+            }
+            seen_tickers = true;
+        }
+    }
+    if (!seen_type) return fail(errc::missing_field, "missing \"type\"");
+    if (!seen_tickers) return fail(errc::missing_field, "missing \"tickers\"");
+    // On-Demand stops where the caller stops reading: check nothing follows the object.
+    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS)
+        return fail(errc::malformed_frame, "content after the JSON object");
+    return std::nullopt;
+}
+
+}  // namespace
+
+snapshot_parser::snapshot_parser() : impl_(std::make_unique<impl>()) {}
+snapshot_parser::~snapshot_parser() = default;
+
+boost::system::error_code snapshot_parser::parse(std::string_view body, snapshot& out,
+                                                 std::string& why) {
+    std::string& buffer = impl_->buffer;
+    buffer.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+    buffer.assign(body);
+
+    od::document doc;
+    if (auto error = impl_->parser.iterate(buffer.data(), buffer.size(), buffer.capacity()).get(doc)) {
+        why = json_error("not JSON", error);
+        return errc::malformed_frame;
+    }
+    out = snapshot{};
+    if (auto failed = read_snapshot(doc, out)) {
+        why = std::move(failed->why);
+        out = snapshot{};
+        return failed->code;
+    }
+    return {};
+}
+
+// --- rendering -----------------------------------------------------------------------------
+
+namespace {
+
+enum class align { left, right };
+
+struct cell {
+    std::string text;  // sanitized, printable
+    std::string sgr;   // SGR parameters ("31", "2;34"), empty for plain
+};
+
+struct column {
+    std::string header;
+    align alignment = align::left;
+    std::vector<cell> cells;
+    std::size_t width = 0;
+};
+
+struct labels {
+    std::string_view name;
+    std::string_view exchange;
+    std::string_view price;       // followed by the quote currency, if there is one
+    std::string_view change_utc0;
+    std::string_view change_24h;
+    std::string_view change_plain;
+    std::string_view change_mixed;
+    std::string_view connecting;
+    std::string_view stale;
+};
+
+constexpr labels korean{"종목",           "거래소",         "현재가",
+                        "변동률(UTC 0시)", "24시간 변동률",  "변동률",
+                        "변동률(기준 혼합)", "연결 중",       "연결 끊김"};
+constexpr labels english{"Coin",            "Exchange",   "Price",
+                         "Change (UTC 0h)", "24h Change", "Change",
+                         "Change (mixed basis)", "connecting", "stale"};
+
+constexpr std::size_t gap = 2;       // spaces between columns
+constexpr std::size_t min_name = 4;  // a name column is never cut below this
+
+std::string_view exchange_label(std::string_view exchange, language lang) {
+    struct entry {
+        std::string_view id, ko, en;
+    };
+    static constexpr std::array names{
+        entry{"upbit", "업비트", "Upbit"},       entry{"bithumb", "빗썸", "Bithumb"},
+        entry{"binance", "바이낸스", "Binance"}, entry{"coinbase", "코인베이스", "Coinbase"},
+        entry{"kraken", "크라켄", "Kraken"},     entry{"okx", "OKX", "OKX"},
+        entry{"bybit", "바이비트", "Bybit"}};
+    for (const auto& e : names)
+        if (e.id == exchange) return lang == language::ko ? e.ko : e.en;
+    return exchange;
+}
+
+std::string price_header(const labels& l, language lang, std::string_view quote) {
+    if (quote.empty()) return std::string(l.price);
+    if (lang == language::ko) {
+        if (quote == "KRW") return fmt::format("{}(원)", l.price);
+        return fmt::format("{}({})", l.price, quote);
+    }
+    return fmt::format("{} ({})", l.price, quote);
+}
+
+// Which change figure the table shows, and how the header names its basis.
+struct change_choice {
+    bool use_24h = false;
+    std::string_view label;
+};
+
+change_choice choose_change(std::span<const ticker_row> rows, const labels& l) {
+    if (std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.has_change_pct_24h; }))
+        return {true, l.change_24h};
+    std::set<std::string_view> bases;
+    for (const auto& r : rows)
+        if (!r.exchange_change_basis.empty() && r.exchange_change_basis != "none")
+            bases.insert(r.exchange_change_basis);
+    if (bases.size() > 1) return {false, l.change_mixed};
+    if (bases.size() == 1 && *bases.begin() == "prev_close_utc0") return {false, l.change_utc0};
+    if (bases.size() == 1 && *bases.begin() == "rolling_24h") return {false, l.change_24h};
+    return {false, l.change_plain};
+}
+
+std::string join_sgr(std::string_view a, std::string_view b) {
+    if (a.empty()) return std::string(b);
+    if (b.empty()) return std::string(a);
+    return fmt::format("{};{}", a, b);
+}
+
+void append_cell(std::string& line, const cell& c, const column& col, bool color, bool last) {
+    const std::size_t w = display_width(c.text);
+    const std::size_t pad = col.width > w ? col.width - w : 0;
+    if (col.alignment == align::right) line.append(pad, ' ');
+    if (color && !c.sgr.empty() && !c.text.empty())
+        fmt::format_to(std::back_inserter(line), "\x1b[{}m{}\x1b[0m", c.sgr, c.text);
+    else
+        line += c.text;
+    if (col.alignment == align::left && !last) line.append(pad, ' ');
+}
+
+}  // namespace
+
+std::string render_table(std::span<const ticker_row> rows, const render_options& options) {
+    const labels& l = options.lang == language::ko ? korean : english;
+
+    std::set<std::string_view> exchanges;
+    std::set<std::string_view> quotes;
+    for (const auto& r : rows) {
+        exchanges.insert(r.exchange);
+        quotes.insert(r.quote);
+    }
+    // One quote currency goes in the header; several go next to each price.
+    const bool one_quote = quotes.size() <= 1;
+    const change_choice change = choose_change(rows, l);
+
+    column name{std::string(l.name), align::left, {}, 0};
+    column exchange{std::string(l.exchange), align::left, {}, 0};
+    column price{price_header(l, options.lang, one_quote && !quotes.empty()
+                                                   ? sanitize_for_terminal(*quotes.begin())
+                                                   : std::string()),
+                 align::right, {}, 0};
+    column pct{std::string(change.label), align::right, {}, 0};
+    column note{"", align::left, {}, 0};
+
+    for (const auto& r : rows) {
+        const bool live = r.status == "live";
+        const std::string dim = live ? "" : "2";
+
+        const std::string& local_name = options.lang == language::ko ? r.name_ko : r.name_en;
+        const std::string& shown = !local_name.empty() ? local_name
+                                   : !r.base.empty()   ? r.base
+                                                       : r.market;
+        name.cells.push_back({sanitize_for_terminal(shown), dim});
+        exchange.cells.push_back(
+            {sanitize_for_terminal(exchange_label(r.exchange, options.lang)), dim});
+
+        const std::optional<std::string>& figure =
+            change.use_24h ? r.change_pct_24h : r.exchange_change_pct;
+        std::string pct_text = "-";
+        if (figure)
+            if (auto formatted = format_percent(*figure)) pct_text = std::move(*formatted);
+        // The colour follows the figure as shown: "-0.004" prints "0.00%" and stays plain.
+        const std::string_view hue = pct_text.front() == '+'   ? "31"
+                                     : pct_text.front() == '-' && pct_text.size() > 1 ? "34"
+                                                                                      : "";
+
+        std::string price_text = "-";
+        if (r.price)
+            if (auto formatted = format_price(*r.price)) price_text = std::move(*formatted);
+        if (!one_quote && r.price) price_text += " " + sanitize_for_terminal(r.quote);
+
+        price.cells.push_back({std::move(price_text), join_sgr(dim, hue)});
+        pct.cells.push_back({std::move(pct_text), join_sgr(dim, hue)});
+
+        std::string note_text;
+        if (r.status == "connecting")
+            note_text = l.connecting;
+        else if (r.status == "stale")
+            note_text = l.stale;
+        else if (!live)
+            note_text = sanitize_for_terminal(r.status);
+        note.cells.push_back({std::move(note_text), dim});
+    }
+
+    std::vector<column*> columns{&name};
+    if (exchanges.size() > 1) columns.push_back(&exchange);
+    columns.push_back(&price);
+    columns.push_back(&pct);
+    if (std::any_of(note.cells.begin(), note.cells.end(), [](const cell& c) { return !c.text.empty(); }))
+        columns.push_back(&note);
+
+    std::size_t total = 0;
+    for (column* col : columns) {
+        col->width = display_width(col->header);
+        for (const cell& c : col->cells) col->width = std::max(col->width, display_width(c.text));
+        total += col->width;
+    }
+    total += gap * (columns.size() - 1);
+
+    // Too wide for the terminal: the name column gives way, never the figures.
+    if (options.width != 0 && total > options.width && name.width > min_name) {
+        const std::size_t excess = total - options.width;
+        name.width = std::max(min_name, name.width > excess ? name.width - excess : 0);
+        name.header = truncate_to_width(name.header, name.width);
+        for (cell& c : name.cells) c.text = truncate_to_width(c.text, name.width);
+    }
+
+    std::string out;
+    const auto finish_line = [&out] {
+        while (!out.empty() && out.back() == ' ') out.pop_back();
+        out.push_back('\n');
+    };
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (i != 0) out.append(gap, ' ');
+        append_cell(out, {columns[i]->header, ""}, *columns[i], false, i + 1 == columns.size());
+    }
+    finish_line();
+    for (std::size_t row = 0; row < rows.size(); ++row) {
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            if (i != 0) out.append(gap, ' ');
+            append_cell(out, columns[i]->cells[row], *columns[i], options.color,
+                        i + 1 == columns.size());
+        }
+        finish_line();
+    }
+    return out;
+}
+
+std::vector<ticker_row> select_markets(std::span<const ticker_row> rows,
+                                       std::span<const std::string> markets,
+                                       std::vector<std::string>& missing) {
+    const auto same = [](std::string_view a, std::string_view b) {
+        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+        return a.size() == b.size() &&
+               std::equal(a.begin(), a.end(), b.begin(),
+                          [&](char x, char y) { return lower(x) == lower(y); });
+    };
+    std::vector<ticker_row> selected;
+    missing.clear();
+    for (const std::string& market : markets) {
+        bool found = false;
+        for (const auto& r : rows)
+            if (same(r.market, market)) {
+                selected.push_back(r);
+                found = true;
+            }
+        if (!found) missing.push_back(market);
+    }
+    return selected;
+}
+
+}  // namespace sise::cli

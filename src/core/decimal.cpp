@@ -1,0 +1,166 @@
+// Exact decimal text: the JSON number grammar check, exponent expansion and decimal-point
+// shifting all work on characters, so no digit the exchange sent is ever rounded away.
+#include "sise/core/decimal.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <system_error>
+
+namespace sise {
+namespace {
+
+// Far beyond any exponent whose result could fit in max_digits, and small enough that
+// position arithmetic in int64 cannot overflow for any frame we accept.
+constexpr std::int64_t exponent_clamp = 1'000'000'000;
+
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+// A plain-notation number split into its parts: [-] int_digits [. frac_digits].
+struct plain_parts {
+    bool negative = false;
+    std::string_view int_digits;
+    std::string_view frac_digits;
+};
+
+// Writes the number whose digits are int_digits ++ frac_digits, with the decimal point moved
+// `shift` places to the right (left when negative). The rule, used for exponents and shifted():
+//   - the integer part loses its leading zeros but keeps at least one digit ("000" -> "0");
+//   - fraction digits that remain after the point moved are kept, trailing zeros included
+//     ("1.50e1" -> "15.0", "0.0012" shifted 2 -> "0.12"); zeros the move creates to the left
+//     of the digits become fraction digits ("1.2" shifted -2 -> "0.012", "0" shifted -2 ->
+//     "0.00"), zeros created to the right become integer digits ("0.5" shifted 2 -> "50");
+//   - no fraction digits left -> no point ("0.00" shifted 2 -> "0");
+//   - the sign is kept as written, so "-0.0" stays negative zero.
+// Fails when the result would not fit in max_digits characters.
+bool render(const plain_parts& in, std::int64_t shift,
+            inline_string<decimal::max_digits>& out) noexcept {
+    const auto n_int = static_cast<std::int64_t>(in.int_digits.size());
+    const auto n = n_int + static_cast<std::int64_t>(in.frac_digits.size());
+    const std::int64_t point = n_int + shift;  // digits before the point, may be <= 0 or > n
+    auto digit = [&](std::int64_t i) noexcept -> char {
+        if (i < 0 || i >= n) return '0';  // zeros the move creates
+        return i < n_int ? in.int_digits[static_cast<std::size_t>(i)]
+                         : in.frac_digits[static_cast<std::size_t>(i - n_int)];
+    };
+
+    // Integer part is virtual positions [first_nonzero, point); "0" when all zeros or empty.
+    std::int64_t first_nonzero = point;
+    for (std::int64_t i = 0; i < std::min(point, n); ++i) {
+        if (digit(i) != '0') {
+            first_nonzero = i;
+            break;
+        }
+    }
+    const std::int64_t int_len = point > first_nonzero ? point - first_nonzero : 1;
+    const std::int64_t frac_len = n > point ? n - point : 0;
+    const std::int64_t total = (in.negative ? 1 : 0) + int_len + (frac_len > 0 ? 1 + frac_len : 0);
+    if (total > static_cast<std::int64_t>(decimal::max_digits)) return false;
+
+    char buf[decimal::max_digits];
+    std::size_t len = 0;
+    if (in.negative) buf[len++] = '-';
+    if (point > first_nonzero) {
+        for (std::int64_t i = first_nonzero; i < point; ++i) buf[len++] = digit(i);
+    } else {
+        buf[len++] = '0';
+    }
+    if (frac_len > 0) {
+        buf[len++] = '.';
+        for (std::int64_t i = point; i < n; ++i) buf[len++] = digit(i);
+    }
+    return out.assign({buf, len});
+}
+
+}  // namespace
+
+std::optional<decimal> decimal::from_json_number(std::string_view token) noexcept {
+    // RFC 8259 §6: number = [ minus ] int [ frac ] [ exp ]; int = zero / ( digit1-9 *DIGIT )
+    plain_parts parts;
+    std::size_t pos = 0;
+    const std::size_t size = token.size();
+    if (pos < size && token[pos] == '-') {
+        parts.negative = true;
+        ++pos;
+    }
+    const std::size_t int_begin = pos;
+    if (pos < size && token[pos] == '0') {
+        ++pos;
+    } else if (pos < size && token[pos] >= '1' && token[pos] <= '9') {
+        while (pos < size && is_digit(token[pos])) ++pos;
+    } else {
+        return std::nullopt;
+    }
+    parts.int_digits = token.substr(int_begin, pos - int_begin);
+
+    if (pos < size && token[pos] == '.') {
+        const std::size_t frac_begin = ++pos;
+        while (pos < size && is_digit(token[pos])) ++pos;
+        if (pos == frac_begin) return std::nullopt;
+        parts.frac_digits = token.substr(frac_begin, pos - frac_begin);
+    }
+
+    bool has_exponent = false;
+    std::int64_t exponent = 0;
+    if (pos < size && (token[pos] == 'e' || token[pos] == 'E')) {
+        has_exponent = true;
+        ++pos;
+        bool exp_negative = false;
+        if (pos < size && (token[pos] == '+' || token[pos] == '-')) exp_negative = token[pos++] == '-';
+        const std::size_t exp_begin = pos;
+        while (pos < size && is_digit(token[pos])) {
+            exponent = std::min(exponent * 10 + (token[pos] - '0'), exponent_clamp);
+            ++pos;
+        }
+        if (pos == exp_begin) return std::nullopt;
+        if (exp_negative) exponent = -exponent;
+    }
+    if (pos != size) return std::nullopt;
+
+    decimal result;
+    if (!has_exponent) {
+        // Already plain: keep the token verbatim (trailing zeros are the exchange's choice).
+        if (!result.text_.assign(token)) return std::nullopt;
+        return result;
+    }
+    if (!render(parts, exponent, result.text_)) return std::nullopt;
+    return result;
+}
+
+std::optional<decimal> decimal::shifted(int places) const noexcept {
+    if (text_.empty()) return std::nullopt;
+    // text_ is plain notation by construction: [-] digits [. digits].
+    const std::string_view text = text_.view();
+    plain_parts parts;
+    std::size_t pos = 0;
+    if (text.front() == '-') {
+        parts.negative = true;
+        pos = 1;
+    }
+    const std::size_t dot = text.find('.', pos);
+    if (dot == std::string_view::npos) {
+        parts.int_digits = text.substr(pos);
+    } else {
+        parts.int_digits = text.substr(pos, dot - pos);
+        parts.frac_digits = text.substr(dot + 1);
+    }
+    decimal result;
+    if (!render(parts, places, result.text_)) return std::nullopt;
+    return result;
+}
+
+bool decimal::is_zero() const noexcept {
+    if (text_.empty()) return false;
+    const std::string_view text = text_.view();
+    return std::none_of(text.begin(), text.end(), [](char c) { return c >= '1' && c <= '9'; });
+}
+
+double decimal::to_double() const noexcept {
+    // An empty decimal (field not sent) reads as 0.0; check empty() to tell the two apart.
+    double value = 0.0;
+    const std::string_view text = text_.view();
+    std::from_chars(text.data(), text.data() + text.size(), value);
+    return value;
+}
+
+}  // namespace sise

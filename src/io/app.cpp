@@ -1,0 +1,184 @@
+#include "sise/io/app.hpp"
+
+#include <algorithm>
+#include <csignal>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "sise/core/version.hpp"
+#include "sise/feed/registry.hpp"
+#include "sise/io/clock.hpp"
+#include "sise/io/http_client.hpp"
+#include "sise/io/tls.hpp"
+#include "sise/publish/json_writer.hpp"
+
+namespace sise::io {
+namespace {
+
+constexpr std::size_t market_list_body_limit = 8 * 1024 * 1024;
+constexpr int market_list_attempts = 3;
+
+}  // namespace
+
+app::app(config configuration)
+    : config_(std::move(configuration)), publish_timer_(context_), signals_(context_, SIGINT, SIGTERM) {
+    set_log_level(config_.log);
+    for (const feed_config& feed : config_.feeds) {
+        if (!feed.enabled) continue;
+        auto adapter = feed::make_adapter(feed.exchange);
+        // Rows exist from the start (status "connecting"), named from the bundled list until
+        // the exchange's own market list arrives.
+        const auto fallback = adapter->fallback_instruments();
+        for (const std::string& market : feed.markets) {
+            feed::instrument instrument = adapter->describe(market);
+            for (const auto& known : fallback)
+                if (known.market == market) {
+                    instrument.name_ko = known.name_ko;
+                    instrument.name_en = known.name_en;
+                }
+            table_.add(feed.exchange, std::move(instrument), adapter->basis());
+        }
+        feeds_.push_back(
+            std::make_unique<feed_client>(context_.get_executor(), std::move(adapter), feed, *this));
+    }
+    publisher_.publish(table_, now_ms());
+    server_ = std::make_unique<server>(context_, config_.server, *this);
+}
+
+app::~app() = default;
+
+void app::run() {
+    started_ms_ = now_ms();
+    log(log_level::notice, "sised {} listening on {}:{}", sise::version, config_.server.address,
+        port());
+    signals_.async_wait([this](error_code ec, int signal) {
+        if (ec) return;
+        log(log_level::notice, "received signal {}, shutting down", signal);
+        stop();
+    });
+    for (auto& feed : feeds_) {
+        feed->start();
+        asio::co_spawn(context_, load_market_names(*feed), asio::detached);
+    }
+    context_.run();
+    log(log_level::notice, "sised stopped");
+}
+
+void app::stop() {
+    if (stopping_) return;
+    stopping_ = true;
+    error_code ignored;
+    signals_.cancel(ignored);
+    publish_timer_.cancel();
+    for (auto& timer : retry_timers_) timer->cancel();
+    for (auto& feed : feeds_) feed->stop();
+    server_->stop();
+}
+
+void app::on_tickers(exchange_id exchange, std::span<const ticker_update> tickers,
+                     std::int64_t received_ms) {
+    for (const ticker_update& update : tickers)
+        if (!table_.apply(exchange, update, received_ms)) ++rejected_updates_;
+    schedule_publish();
+}
+
+void app::on_feed_connected(exchange_id exchange, bool connected) {
+    table_.set_feed_connected(exchange, connected);
+    schedule_publish();
+}
+
+void app::schedule_publish() {
+    if (table_.changed().empty() || stopping_) return;
+    if (config_.server.publish_interval.count() == 0) return publish_now();
+    if (publish_scheduled_) return;
+    // Conflation: the first change opens a window; everything that changes within it goes
+    // out together, at most one update per publish_interval.
+    publish_scheduled_ = true;
+    publish_timer_.expires_after(config_.server.publish_interval);
+    publish_timer_.async_wait([this](error_code ec) {
+        publish_scheduled_ = false;
+        if (!ec) publish_now();
+    });
+}
+
+void app::publish_now() {
+    if (auto publication = publisher_.publish(table_, now_ms())) server_->broadcast(*publication);
+}
+
+asio::awaitable<void> app::load_market_names(feed_client& feed) {
+    auto& adapter = feed.adapter();
+    const feed_config* settings = nullptr;
+    for (const auto& candidate : config_.feeds)
+        if (candidate.exchange == feed.exchange()) settings = &candidate;
+    auto base = parse_url(settings->rest_url);
+    if (!base) co_return;
+    const url endpoint = base->with_path(adapter.market_list_path());
+    std::unique_ptr<ssl::context> tls;
+    if (endpoint.tls()) tls = std::make_unique<ssl::context>(make_client_tls_context(settings->ca_file));
+
+    auto& pause = *retry_timers_.emplace_back(std::make_unique<asio::steady_timer>(context_));
+    for (int attempt = 1; attempt <= market_list_attempts && !stopping_; ++attempt) {
+        http_response response;
+        error_code ec = co_await http_get(endpoint, tls.get(), settings->rest_timeout,
+                                          market_list_body_limit, response);
+        std::vector<feed::instrument> instruments;
+        if (!ec && response.status == 200) adapter.parse_market_list(response.body, instruments, ec);
+        if (!ec && response.status == 200) {
+            for (const auto& instrument : instruments)
+                table_.set_names(feed.exchange(), instrument.market, instrument.name_ko,
+                                 instrument.name_en);
+            log(log_level::info, "{}: loaded names for {} markets", to_string(feed.exchange()),
+                instruments.size());
+            schedule_publish();
+            co_return;
+        }
+        log(log_level::warning, "{}: market list attempt {}/{} failed: {}", to_string(feed.exchange()),
+            attempt, market_list_attempts,
+            ec ? ec.message() : "HTTP " + std::to_string(response.status));
+        pause.expires_after(std::chrono::seconds{1 << attempt});
+        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    log(log_level::warning, "{}: keeping bundled market names", to_string(feed.exchange()));
+}
+
+std::string app::health_json(bool& healthy) const {
+    const auto now = now_ms();
+    healthy = !feeds_.empty() && std::all_of(feeds_.begin(), feeds_.end(), [](const auto& feed) {
+                  return feed->stats().state == feed_state::live;
+              });
+    std::string out =
+        fmt::format("{{\"status\":\"{}\",\"version\":\"{}\",\"uptime_ms\":{},\"feeds\":[",
+                    healthy ? "ok" : "degraded", sise::version, now - started_ms_);
+    bool first = true;
+    for (const auto& feed : feeds_) {
+        const feed_stats& s = feed->stats();
+        if (!first) out += ',';
+        first = false;
+        out += fmt::format(
+            "{{\"exchange\":\"{}\",\"state\":\"{}\",\"last_message_age_ms\":{},"
+            "\"connected_since\":{},\"connect_attempts\":{},\"connections\":{},\"frames\":{},"
+            "\"tickers\":{},\"heartbeats\":{},\"bad_frames\":{},\"oversized_frames\":{},"
+            "\"exchange_errors\":{},\"last_error\":",
+            to_string(feed->exchange()), to_string(s.state),
+            s.last_message_ms ? fmt::format("{}", now - s.last_message_ms) : "null",
+            s.connected_since_ms ? fmt::format("{}", s.connected_since_ms) : "null",
+            s.connect_attempts, s.connections, s.frames, s.tickers, s.heartbeats, s.bad_frames,
+            s.oversized_frames, s.exchange_errors);
+        publish::append_json_string(out, s.last_error);
+        out += '}';
+    }
+    const server_stats& server = server_->stats();
+    out += fmt::format(
+        "],\"server\":{{\"open_connections\":{},\"subscribers\":{},\"http_requests\":{},"
+        "\"rejected_connections\":{},\"rejected_origins\":{},\"bad_client_messages\":{},"
+        "\"slow_client_disconnects\":{}}},\"rejected_updates\":{},\"seq\":{}}}",
+        server.open_connections, server.subscribers, server.http_requests,
+        server.rejected_connections, server.rejected_origins, server.bad_client_messages,
+        server.slow_client_disconnects, rejected_updates_, publisher_.seq());
+    return out;
+}
+
+}  // namespace sise::io

@@ -1,0 +1,244 @@
+#include "sise/io/config.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "sise/core/url.hpp"
+#include "sise/feed/registry.hpp"
+#include "sise/publish/subscription.hpp"
+
+namespace sise::io {
+namespace {
+
+std::string join(std::string_view prefix, std::string_view key) {
+    return prefix.empty() ? std::string(key) : fmt::format("{}.{}", prefix, key);
+}
+
+// Reads one table's keys, each at most once, and rejects keys nobody read, so a typo in the
+// config is an error instead of a silently ignored setting.
+class table_reader {
+public:
+    table_reader(const toml::table& table, std::string prefix)
+        : table_(table), prefix_(std::move(prefix)) {}
+
+    // Call after the last read.
+    void reject_unknown_keys() const {
+        for (auto&& [key, value] : table_)
+            if (std::find(seen_.begin(), seen_.end(), key.str()) == seen_.end())
+                throw config_error(join(prefix_, key.str()), "unknown key");
+    }
+
+    const toml::node* get(std::string_view key) {
+        seen_.emplace_back(key);
+        return table_.get(key);
+    }
+
+    void read(std::string_view key, bool& out) {
+        if (auto* node = get(key)) {
+            auto* value = node->as_boolean();
+            if (!value) throw config_error(join(prefix_, key), "expected true or false");
+            out = value->get();
+        }
+    }
+
+    void read(std::string_view key, std::string& out) {
+        if (auto* node = get(key)) {
+            auto* value = node->as_string();
+            if (!value) throw config_error(join(prefix_, key), "expected a string");
+            out = value->get();
+        }
+    }
+
+    template <typename Int>
+    void read_integer(std::string_view key, Int& out, std::int64_t min, std::int64_t max) {
+        if (auto* node = get(key)) {
+            auto* value = node->as_integer();
+            if (!value) throw config_error(join(prefix_, key), "expected an integer");
+            std::int64_t v = value->get();
+            if (v < min || v > max)
+                throw config_error(join(prefix_, key),
+                                   fmt::format("{} is out of range [{}, {}]", v, min, max));
+            out = static_cast<Int>(v);
+        }
+    }
+
+    void read(std::string_view key, milliseconds& out, std::int64_t min_ms, std::int64_t max_ms) {
+        std::int64_t value = out.count();
+        read_integer(key, value, min_ms, max_ms);
+        out = milliseconds{value};
+    }
+
+    void read(std::string_view key, std::vector<std::string>& out) {
+        if (auto* node = get(key)) {
+            auto* array = node->as_array();
+            if (!array) throw config_error(join(prefix_, key), "expected an array of strings");
+            out.clear();
+            for (const auto& item : *array) {
+                auto* value = item.as_string();
+                if (!value) throw config_error(join(prefix_, key), "expected an array of strings");
+                out.push_back(value->get());
+            }
+        }
+    }
+
+    const toml::table* subtable(std::string_view key) {
+        if (auto* node = get(key)) {
+            auto* table = node->as_table();
+            if (!table) throw config_error(join(prefix_, key), "expected a table");
+            return table;
+        }
+        return nullptr;
+    }
+
+    const std::string& prefix() const noexcept { return prefix_; }
+
+private:
+    const toml::table& table_;
+    std::string prefix_;
+    std::vector<std::string> seen_;
+};
+
+void check_url(const std::string& key, const std::string& text, bool websocket) {
+    auto parsed = parse_url(text);
+    if (!parsed) throw config_error(key, fmt::format("'{}' is not a valid URL", text));
+    if (parsed->websocket() != websocket)
+        throw config_error(key, fmt::format("'{}' must be a {} URL", text,
+                                            websocket ? "ws:// or wss://" : "http:// or https://"));
+}
+
+feed_config default_feed(exchange_id exchange) {
+    feed_config feed;
+    feed.exchange = exchange;
+    auto adapter = feed::make_adapter(exchange);
+    auto endpoints = adapter->default_endpoints();
+    feed.websocket_url = endpoints.websocket_url;
+    feed.rest_url = endpoints.rest_url;
+    feed.idle_timeout = 2 * adapter->keepalive().ping_interval;
+    return feed;
+}
+
+void read_server(table_reader& reader, server_config& server) {
+    reader.read("address", server.address);
+    reader.read_integer("port", server.port, 0, 65535);
+    reader.read("publish_interval_ms", server.publish_interval, 0, 60'000);
+    reader.read_integer("max_clients", server.max_clients, 1, 1'000'000);
+    reader.read_integer("max_client_message_bytes", server.max_client_message_bytes, 64,
+                        static_cast<std::int64_t>(publish::client_message_parser::max_message_bytes));
+    reader.read("client_write_timeout_ms", server.client_write_timeout, 100, 600'000);
+    reader.read("http_timeout_ms", server.http_timeout, 100, 600'000);
+    reader.read("allowed_origins", server.allowed_origins);
+}
+
+void read_feed(table_reader& reader, feed_config& feed) {
+    const std::string& prefix = reader.prefix();
+    reader.read("enabled", feed.enabled);
+    reader.read("markets", feed.markets);
+    for (const auto& market : feed.markets)
+        if (!publish::parse_selector(market) || market.find(':') != std::string::npos)
+            throw config_error(prefix + ".markets",
+                               fmt::format("'{}' is not a market code", market));
+    reader.read("websocket_url", feed.websocket_url);
+    check_url(prefix + ".websocket_url", feed.websocket_url, true);
+    reader.read("rest_url", feed.rest_url);
+    check_url(prefix + ".rest_url", feed.rest_url, false);
+    reader.read("ca_file", feed.ca_file);
+    if (!feed.ca_file.empty() && !std::ifstream(feed.ca_file))
+        throw config_error(prefix + ".ca_file", fmt::format("cannot read '{}'", feed.ca_file));
+    reader.read("connect_timeout_ms", feed.connect_timeout, 100, 600'000);
+    reader.read("idle_timeout_ms", feed.idle_timeout, 100, 3'600'000);
+    reader.read("reconnect_initial_ms", feed.reconnect_initial, 1, 600'000);
+    reader.read("reconnect_max_ms", feed.reconnect_max, 1, 3'600'000);
+    if (feed.reconnect_max < feed.reconnect_initial)
+        throw config_error(prefix + ".reconnect_max_ms", "must be >= reconnect_initial_ms");
+    reader.read("rest_timeout_ms", feed.rest_timeout, 100, 600'000);
+    reader.read_integer("max_frame_bytes", feed.max_frame_bytes, 1024, 64 * 1024 * 1024);
+}
+
+log_level parse_log_level(const std::string& text) {
+    if (text == "error") return log_level::error;
+    if (text == "warning") return log_level::warning;
+    if (text == "notice") return log_level::notice;
+    if (text == "info") return log_level::info;
+    if (text == "debug") return log_level::debug;
+    throw config_error("log.level",
+                       fmt::format("'{}' is not one of error, warning, notice, info, debug", text));
+}
+
+}  // namespace
+
+const std::vector<std::string>& default_upbit_markets() {
+    static const std::vector<std::string> markets{
+        "KRW-BTC", "KRW-ETH", "KRW-BCH", "KRW-XRP", "KRW-SOL",  "KRW-ADA",
+        "KRW-EOS", "KRW-TRX", "KRW-XLM", "KRW-BSV", "KRW-LINK", "KRW-SAND"};
+    return markets;
+}
+
+config default_config() {
+    config result;
+    feed_config upbit = default_feed(exchange_id::upbit);
+    upbit.markets = default_upbit_markets();
+    result.feeds.push_back(std::move(upbit));
+    return result;
+}
+
+config parse_config(std::string_view toml_text, std::string_view source_name) {
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, source_name);
+    } catch (const toml::parse_error& e) {
+        const auto& where = e.source().begin;
+        throw config_error(fmt::format("{}:{}:{}", source_name, where.line, where.column),
+                           std::string(e.description()));
+    }
+
+    config result = default_config();
+    table_reader reader(root, "");
+    if (auto* server = reader.subtable("server")) {
+        table_reader server_reader(*server, "server");
+        read_server(server_reader, result.server);
+        server_reader.reject_unknown_keys();
+    }
+    if (auto* log = reader.subtable("log")) {
+        table_reader log_reader(*log, "log");
+        std::string level = "info";
+        log_reader.read("level", level);
+        log_reader.reject_unknown_keys();
+        result.log = parse_log_level(level);
+    }
+    if (auto* feeds = reader.subtable("feeds")) {
+        result.feeds.clear();
+        for (auto&& [name, node] : *feeds) {
+            std::string prefix = fmt::format("feeds.{}", name.str());
+            auto exchange = exchange_from_string(name.str());
+            if (!exchange) throw config_error(prefix, "unknown exchange");
+            if (!feed::make_adapter(*exchange))
+                throw config_error(prefix, "exchange not supported yet");
+            auto* table = node.as_table();
+            if (!table) throw config_error(prefix, "expected a table");
+            feed_config feed = default_feed(*exchange);
+            if (*exchange == exchange_id::upbit) feed.markets = default_upbit_markets();
+            table_reader feed_reader(*table, prefix);
+            read_feed(feed_reader, feed);
+            feed_reader.reject_unknown_keys();
+            if (feed.enabled && feed.markets.empty())
+                throw config_error(prefix + ".markets", "no markets configured");
+            result.feeds.push_back(std::move(feed));
+        }
+    }
+    reader.reject_unknown_keys();
+    return result;
+}
+
+config load_config_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw config_error("--config", fmt::format("cannot read '{}'", path));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), path);
+}
+
+}  // namespace sise::io

@@ -1,0 +1,77 @@
+#include "sise/market/table.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <utility>
+
+namespace sise::market {
+
+row_id ticker_table::add(exchange_id exchange, feed::instrument instrument, change_basis basis) {
+    if (auto existing = find(exchange, instrument.market)) return *existing;
+    ticker_row row;
+    row.exchange = exchange;
+    row.instrument = std::move(instrument);
+    row.exchange_basis = basis;
+    rows_.push_back(std::move(row));
+    changed_flag_.push_back(false);
+    return static_cast<row_id>(rows_.size() - 1);
+}
+
+std::optional<row_id> ticker_table::find(exchange_id exchange,
+                                         std::string_view market) const noexcept {
+    // A linear scan beats hashing for the tens of rows a ticker sidebar holds; revisit if a
+    // configuration ever carries thousands of markets.
+    for (std::size_t i = 0; i < rows_.size(); ++i)
+        if (rows_[i].exchange == exchange && rows_[i].instrument.market == market)
+            return static_cast<row_id>(i);
+    return std::nullopt;
+}
+
+bool ticker_table::apply(exchange_id exchange, const ticker_update& update,
+                         std::int64_t received_ms) {
+    auto id = find(exchange, update.market.view());
+    if (!id) return false;
+    ticker_row& row = rows_[*id];
+    if (row.has_ticker && update.exchange_time_ms < row.ticker.exchange_time_ms) return false;
+    row.ticker = update;
+    row.has_ticker = true;
+    row.received_ms = received_ms;
+    row.status = row_status::live;
+    mark_changed(*id);
+    return true;
+}
+
+void ticker_table::set_names(exchange_id exchange, std::string_view market,
+                             std::string_view name_ko, std::string_view name_en) {
+    auto id = find(exchange, market);
+    if (!id) return;
+    feed::instrument& instrument = rows_[*id].instrument;
+    if (instrument.name_ko == name_ko && instrument.name_en == name_en) return;
+    instrument.name_ko = name_ko;
+    instrument.name_en = name_en;
+    mark_changed(*id);
+}
+
+void ticker_table::set_feed_connected(exchange_id exchange, bool connected) {
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+        ticker_row& row = rows_[i];
+        if (row.exchange != exchange || !row.has_ticker) continue;
+        auto status = connected ? row_status::live : row_status::stale;
+        if (row.status == status) continue;
+        row.status = status;
+        mark_changed(static_cast<row_id>(i));
+    }
+}
+
+void ticker_table::mark_changed(row_id id) {
+    if (changed_flag_[id]) return;
+    changed_flag_[id] = true;
+    changed_list_.push_back(id);
+}
+
+void ticker_table::clear_changed() noexcept {
+    for (row_id id : changed_list_) changed_flag_[id] = false;
+    changed_list_.clear();
+}
+
+}  // namespace sise::market

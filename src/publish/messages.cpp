@@ -1,0 +1,75 @@
+#include "sise/publish/messages.hpp"
+
+#include <fmt/format.h>
+
+#include "sise/publish/json_writer.hpp"
+
+namespace sise::publish {
+namespace {
+
+void append_decimal(std::string& out, std::string_view key, const decimal& value) {
+    fmt::format_to(std::back_inserter(out), ",\"{}\":", key);
+    if (value.empty())
+        out += "null";
+    else
+        append_json_string(out, value.text());
+}
+
+}  // namespace
+
+std::string encode_row(const market::ticker_row& row) {
+    std::string out;
+    out.reserve(512);
+    const feed::instrument& instrument = row.instrument;
+    out += "{\"exchange\":";
+    append_json_string(out, to_string(row.exchange));
+    out += ",\"market\":";
+    append_json_string(out, instrument.market);
+    out += ",\"base\":";
+    append_json_string(out, instrument.base);
+    out += ",\"quote\":";
+    append_json_string(out, instrument.quote);
+    out += ",\"name_ko\":";
+    append_json_string(out, instrument.name_ko);
+    out += ",\"name_en\":";
+    append_json_string(out, instrument.name_en);
+    fmt::format_to(std::back_inserter(out), ",\"status\":\"{}\"", to_string(row.status));
+
+    static const ticker_update no_ticker{};
+    const ticker_update& t = row.has_ticker ? row.ticker : no_ticker;
+    append_decimal(out, "price", t.price);
+    append_decimal(out, "exchange_change", t.change);
+    append_decimal(out, "exchange_change_pct", t.change_pct);
+    fmt::format_to(std::back_inserter(out), ",\"exchange_change_basis\":\"{}\"",
+                   to_string(row.exchange_basis));
+    append_decimal(out, "day_high", t.day_high);
+    append_decimal(out, "day_low", t.day_low);
+    append_decimal(out, "volume_24h", t.volume_24h);
+    append_decimal(out, "quote_volume_24h", t.quote_volume_24h);
+    if (row.has_ticker)
+        fmt::format_to(std::back_inserter(out), ",\"exchange_time\":{},\"received_time\":{}}}",
+                       t.exchange_time_ms, row.received_ms);
+    else
+        out += ",\"exchange_time\":null,\"received_time\":null}";
+    return out;
+}
+
+std::string encode_message(message_kind kind, std::uint64_t seq, std::int64_t time_ms,
+                           std::span<const shared_text> fragments) {
+    std::size_t size = 80;
+    for (const auto& fragment : fragments) size += fragment->size() + 1;
+    std::string out;
+    out.reserve(size);
+    fmt::format_to(std::back_inserter(out), "{{\"type\":\"{}\",\"seq\":{},\"time\":{},\"tickers\":[",
+                   kind == message_kind::snapshot ? "snapshot" : "update", seq, time_ms);
+    bool first = true;
+    for (const auto& fragment : fragments) {
+        if (!first) out.push_back(',');
+        first = false;
+        out += *fragment;
+    }
+    out += "]}";
+    return out;
+}
+
+}  // namespace sise::publish

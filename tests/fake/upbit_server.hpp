@@ -1,0 +1,117 @@
+// A fake Upbit exchange on loopback, for the integration tests, the offline demo and the
+// benchmarks: Upbit's websocket ticker protocol (ws:// or wss://) and /v1/market/all on one
+// port, a seeded random walk per market, and thread-safe cues for tests to steer it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fake/price_walk.hpp"
+
+namespace sise::fake {
+
+// How GET /v1/market/all misbehaves, for the daemon's REST error paths.
+enum class rest_fault {
+    none,               // 200 with the market list
+    too_many_requests,  // 429, as when the `market` group budget is exhausted (upbit.md §8)
+    server_error,       // 500
+    garbage,            // 200 with a truncated, non-JSON body
+    stall,              // the request is read and never answered
+};
+
+struct upbit_options {
+    std::string bind_address = "127.0.0.1";
+    std::uint16_t port = 0;  // 0: any free port, see upbit_server::port()
+    // Both set: TLS on the port (wss:// and https://); PEM files, e.g. from make_self_signed_cert.
+    std::string cert_file;
+    std::string key_file;
+    // Codes the fake lists and streams; subscribed codes outside this list get no frames.
+    std::vector<std::string> markets = default_markets();
+    std::uint64_t seed = 1;
+    // Realtime ticker frames per second, in total across markets; 0 = as fast as the
+    // subscribers read. Counted once per frame however many clients receive it.
+    double frames_per_second = 10;
+    // One SNAPSHOT frame per subscribed code right after a subscribe request (unless the
+    // request says is_only_realtime).
+    bool snapshot_on_subscribe = true;
+    rest_fault market_list_fault = rest_fault::none;
+    // Bounds on what clients may send: one websocket message, one HTTP request.
+    std::size_t max_client_message_bytes = 64 * 1024;
+    std::size_t max_http_request_bytes = 16 * 1024;
+    // Unsent bytes kept per websocket client; frames beyond it are dropped for that client
+    // (counted in frames_dropped()), so a slow reader never costs unbounded memory.
+    std::size_t max_pending_bytes = 8 * 1024 * 1024;
+    // Epoch milliseconds stamped into frames; empty: the system clock. Called on the fake's
+    // own thread.
+    std::function<std::int64_t()> clock_ms;
+    // Log connections and errors to stderr (systemd priority prefixes).
+    bool log = false;
+};
+
+// Runs one io_context on its own thread. Every public method may be called from any thread
+// (except from inside clock_ms); cues are executed on the fake's thread and have been applied
+// when they return (bytes may still be in flight).
+class upbit_server {
+public:
+    explicit upbit_server(upbit_options options = {});
+    ~upbit_server();  // stop()
+    upbit_server(const upbit_server&) = delete;
+    upbit_server& operator=(const upbit_server&) = delete;
+
+    // Binds, listens and starts the thread. Throws on bind or TLS setup failure.
+    void start();
+    // Closes the listener and every connection (no close frame), joins the thread.
+    // Idempotent. Observers keep answering afterwards.
+    void stop();
+
+    std::uint16_t port() const noexcept;
+    bool tls() const noexcept;
+    // "ws://127.0.0.1:<port>/websocket/v1" (wss:// with TLS), and the REST base URL.
+    std::string websocket_url() const;
+    std::string rest_url() const;
+
+    // --- cues ---------------------------------------------------------------------------
+    // Closes every client TCP socket abruptly: no websocket close frame, no TLS close_notify.
+    void drop_connections();
+    // Sends a websocket close frame with `code` to every websocket client (unsent data is
+    // discarded), then closes each socket when the client answers or after 5 s.
+    void close_connections(std::uint16_t code);
+    // Stalled: nothing is sent and nothing is read (pings get no pong), sockets stay open;
+    // new TCP connections are accepted but get no TLS/HTTP/websocket handshake reply until
+    // the stall ends. Unstalling resumes everything where it stopped.
+    void set_stalled(bool stalled);
+    // Sends `payload` as one websocket message (binary or text) to every subscribed client.
+    void inject(std::string payload, bool binary = true);
+    // Sends one REALTIME ticker frame for `market` whose trade_price is exactly `price_text`
+    // (and records it as the last price; a plain decimal also moves the walk there).
+    // Returns false, sending nothing, when the fake does not list `market`.
+    bool send_ticker(const std::string& market, const std::string& price_text);
+    void set_rate(double frames_per_second);  // 0 = unlimited
+    void pause_stream(bool paused);           // realtime frames only; cues still send
+    void set_rest_fault(rest_fault fault);
+
+    // --- observers ----------------------------------------------------------------------
+    // TCP connections accepted, minus those whose first request was plain HTTP (REST): a
+    // connection still waiting for its handshake (e.g. while stalled) counts.
+    std::uint64_t connections_accepted() const;
+    std::size_t open_websockets() const;         // upgraded and not yet closed
+    std::uint64_t subscriptions() const;         // valid subscribe requests received
+    std::vector<std::string> last_subscribed_codes() const;
+    std::string last_websocket_target() const;   // request target of the last upgrade
+    std::uint64_t origin_headers_seen() const;   // requests (REST or upgrade) with Origin
+    std::uint64_t frames_sent() const;           // data messages queued to clients, all kinds
+    std::uint64_t frames_dropped() const;        // dropped because max_pending_bytes was hit
+    std::uint64_t rest_requests() const;         // plain HTTP requests, any path
+    // Exact trade_price text last sent for `market`; empty if none was sent yet.
+    std::string last_price(const std::string& market) const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace sise::fake
