@@ -1,9 +1,5 @@
 #include "sise/cli/http_get.hpp"
 
-#include <memory>
-#include <optional>
-#include <utility>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -11,6 +7,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/system/errc.hpp>
+#include <memory>
+#include <optional>
+#include <utility>
 
 #include "sise/core/version.hpp"
 
@@ -59,8 +58,9 @@ public:
     void run() {
         timer_.expires_at(deadline_);
         timer_.async_wait(beast::bind_front_handler(&get_session::on_deadline, shared_from_this()));
-        resolver_.async_resolve(url_.host, url_.port,
-                                beast::bind_front_handler(&get_session::on_resolve, shared_from_this()));
+        resolver_.async_resolve(
+            url_.host, url_.port,
+            beast::bind_front_handler(&get_session::on_resolve, shared_from_this()));
     }
 
 private:
@@ -72,10 +72,11 @@ private:
 
     void on_resolve(error_code ec, tcp::resolver::results_type endpoints) {
         timer_.cancel();
-        if (ec) return fail(timed_out_ ? make_error_code(boost::system::errc::timed_out) : ec, false);
+        if (ec)
+            return fail(timed_out_ ? make_error_code(boost::system::errc::timed_out) : ec, false);
         stream_.expires_at(deadline_);
-        stream_.async_connect(endpoints,
-                              beast::bind_front_handler(&get_session::on_connect, shared_from_this()));
+        stream_.async_connect(
+            endpoints, beast::bind_front_handler(&get_session::on_connect, shared_from_this()));
     }
 
     void on_connect(error_code ec, const tcp::endpoint&) {

@@ -1,10 +1,12 @@
 // `sise`, the one-shot client of sised: argument parsing and the subcommand table. Each
 // subcommand is a function from its arguments to an exit status: 0 done, 1 sised
 // unreachable or its answer unusable, 2 bad command line.
+#include <fmt/format.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <array>
+#include <boost/system/errc.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -13,9 +15,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/system/errc.hpp>
-#include <fmt/format.h>
 
 #include "sise/cli/http_get.hpp"
 #include "sise/cli/table_view.hpp"
@@ -66,7 +65,8 @@ bool use_color(color_mode mode) {
 // Columns of the terminal on stdout; 0 (no limit) when piped.
 std::size_t terminal_width() {
     winsize size{};
-    if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0) return size.ws_col;
+    if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0)
+        return size.ws_col;
     return 0;
 }
 
@@ -221,7 +221,9 @@ std::optional<snapshot_options> parse_snapshot_args(args_view args) {
     options.endpoint = *endpoint;
     // --json prints the body as received; a filtered body would no longer be that.
     if (options.json && !options.markets.empty()) {
-        error_line("option '--markets' cannot be combined with '--json' (the body is printed as received)");
+        error_line(
+            "option '--markets' cannot be combined with '--json' (the body is printed as "
+            "received)");
         return std::nullopt;
     }
     return options;
@@ -232,13 +234,14 @@ int run_snapshot(args_view args) {
     if (!options) return exit_usage;
     if (options->help) return write_stdout(snapshot_help) ? exit_ok : exit_failure;
 
-    const http_result response = http_get(
-        options->endpoint, options->endpoint.target("/v1/snapshot"),
-        std::chrono::duration_cast<std::chrono::milliseconds>(request_timeout));
+    const http_result response =
+        http_get(options->endpoint, options->endpoint.target("/v1/snapshot"),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(request_timeout));
     if (response.failure == http_failure::unreachable) {
-        const std::string reason = response.error == boost::system::errc::timed_out
-                                       ? fmt::format("no answer within {} s", request_timeout.count())
-                                       : response.error.message();
+        const std::string reason =
+            response.error == boost::system::errc::timed_out
+                ? fmt::format("no answer within {} s", request_timeout.count())
+                : response.error.message();
         error_line("cannot reach sised at {}: {}", options->url, reason);
         return exit_failure;
     }
@@ -262,14 +265,15 @@ int run_snapshot(args_view args) {
     if (options->json) {
         const bool newline = response.body.empty() || response.body.back() != '\n';
         return write_stdout(response.body) && (!newline || write_stdout("\n")) ? exit_ok
-                                                                                : exit_failure;
+                                                                               : exit_failure;
     }
 
     std::vector<ticker_row> rows = std::move(snap.rows);
     if (!options->markets.empty()) {
         std::vector<std::string> missing;
         rows = select_markets(rows, options->markets, missing);
-        for (const std::string& market : missing) error_line("market {} is not in sised's snapshot", market);
+        for (const std::string& market : missing)
+            error_line("market {} is not in sised's snapshot", market);
         if (rows.empty()) return exit_failure;
     }
 

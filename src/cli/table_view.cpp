@@ -1,12 +1,12 @@
 #include "sise/cli/table_view.hpp"
 
+#include <fmt/format.h>
+#include <simdjson.h>
+
 #include <algorithm>
 #include <array>
 #include <set>
 #include <utility>
-
-#include <fmt/format.h>
-#include <simdjson.h>
 
 #include "sise/cli/text_width.hpp"
 #include "sise/core/error.hpp"
@@ -42,9 +42,9 @@ std::string json_error(std::string_view where, simdjson::error_code error) {
 result read_string(od::value value, std::string_view where, std::string& out) {
     std::string_view text;
     if (auto error = value.get_string().get(text))
-        return fail(errc::malformed_frame,
-                    error == simdjson::INCORRECT_TYPE ? fmt::format("{}: expected a string", where)
-                                                      : json_error(where, error));
+        return fail(errc::malformed_frame, error == simdjson::INCORRECT_TYPE
+                                               ? fmt::format("{}: expected a string", where)
+                                               : json_error(where, error));
     out.assign(text);
     return std::nullopt;
 }
@@ -52,7 +52,8 @@ result read_string(od::value value, std::string_view where, std::string& out) {
 // A decimal field: a string holding a plain decimal, or null.
 result read_decimal(od::value value, std::string_view where, std::optional<std::string>& out) {
     od::json_type type;
-    if (auto error = value.type().get(type)) return fail(errc::malformed_frame, json_error(where, error));
+    if (auto error = value.type().get(type))
+        return fail(errc::malformed_frame, json_error(where, error));
     if (type == od::json_type::null) {
         bool is_null = false;
         if (auto error = value.is_null().get(is_null); error || !is_null)
@@ -84,7 +85,8 @@ result read_row(od::value value, std::size_t index, ticker_row& row) {
     for (auto member : object) {
         od::field field;
         std::string_view key;
-        if (auto error = std::move(member).get(field)) return fail(errc::malformed_frame, json_error(at, error));
+        if (auto error = std::move(member).get(field))
+            return fail(errc::malformed_frame, json_error(at, error));
         if (auto error = field.unescaped_key().get(key))
             return fail(errc::malformed_frame, json_error(at, error));
         const std::string where = fmt::format("{}.{}", at, key);
@@ -122,9 +124,12 @@ result read_row(od::value value, std::size_t index, ticker_row& row) {
         if (failed) return failed;
     }
 
-    constexpr std::array<std::pair<unsigned, std::string_view>, 5> required{{
-        {f_exchange, "exchange"}, {f_market, "market"}, {f_base, "base"},
-        {f_quote, "quote"}, {f_status, "status"}}};
+    constexpr std::array<std::pair<unsigned, std::string_view>, 5> required{
+        {{f_exchange, "exchange"},
+         {f_market, "market"},
+         {f_base, "base"},
+         {f_quote, "quote"},
+         {f_status, "status"}}};
     for (const auto& [flag, name] : required)
         if ((seen & flag) == 0)
             return fail(errc::missing_field, fmt::format("{}: missing \"{}\"", at, name));
@@ -142,15 +147,15 @@ result read_snapshot(od::document& doc, snapshot& out) {
     for (auto member : root) {
         od::field field;
         std::string_view key;
-        if (auto error = std::move(member).get(field)) return fail(errc::malformed_frame, json_error("body", error));
+        if (auto error = std::move(member).get(field))
+            return fail(errc::malformed_frame, json_error("body", error));
         if (auto error = field.unescaped_key().get(key))
             return fail(errc::malformed_frame, json_error("body", error));
         od::value v = field.value();
         if (key == "type") {
             std::string type;
             if (auto failed = read_string(v, "type", type)) return failed;
-            if (type != "snapshot")
-                return fail(errc::malformed_frame, "type is not \"snapshot\"");
+            if (type != "snapshot") return fail(errc::malformed_frame, "type is not \"snapshot\"");
             seen_type = true;
         } else if (key == "seq") {
             if (auto error = v.get_uint64().get(out.seq))
@@ -196,7 +201,8 @@ boost::system::error_code snapshot_parser::parse(std::string_view body, snapshot
     buffer.assign(body);
 
     od::document doc;
-    if (auto error = impl_->parser.iterate(buffer.data(), buffer.size(), buffer.capacity()).get(doc)) {
+    if (auto error =
+            impl_->parser.iterate(buffer.data(), buffer.size(), buffer.capacity()).get(doc)) {
         why = json_error("not JSON", error);
         return errc::malformed_frame;
     }
@@ -230,7 +236,7 @@ struct column {
 struct labels {
     std::string_view name;
     std::string_view exchange;
-    std::string_view price;       // followed by the quote currency, if there is one
+    std::string_view price;  // followed by the quote currency, if there is one
     std::string_view change_utc0;
     std::string_view change_24h;
     std::string_view change_plain;
@@ -239,12 +245,24 @@ struct labels {
     std::string_view stale;
 };
 
-constexpr labels korean{"종목",           "거래소",         "현재가",
-                        "변동률(UTC 0시)", "24시간 변동률",  "변동률",
-                        "변동률(기준 혼합)", "연결 중",       "연결 끊김"};
-constexpr labels english{"Coin",            "Exchange",   "Price",
-                         "Change (UTC 0h)", "24h Change", "Change",
-                         "Change (mixed basis)", "connecting", "stale"};
+constexpr labels korean{"종목",
+                        "거래소",
+                        "현재가",
+                        "변동률(UTC 0시)",
+                        "24시간 변동률",
+                        "변동률",
+                        "변동률(기준 혼합)",
+                        "연결 중",
+                        "연결 끊김"};
+constexpr labels english{"Coin",
+                         "Exchange",
+                         "Price",
+                         "Change (UTC 0h)",
+                         "24h Change",
+                         "Change",
+                         "Change (mixed basis)",
+                         "connecting",
+                         "stale"};
 
 constexpr std::size_t gap = 2;       // spaces between columns
 constexpr std::size_t min_name = 4;  // a name column is never cut below this
@@ -325,10 +343,12 @@ std::string render_table(std::span<const ticker_row> rows, const render_options&
 
     column name{std::string(l.name), align::left, {}, 0};
     column exchange{std::string(l.exchange), align::left, {}, 0};
-    column price{price_header(l, options.lang, one_quote && !quotes.empty()
-                                                   ? sanitize_for_terminal(*quotes.begin())
-                                                   : std::string()),
-                 align::right, {}, 0};
+    column price{price_header(l, options.lang,
+                              one_quote && !quotes.empty() ? sanitize_for_terminal(*quotes.begin())
+                                                           : std::string()),
+                 align::right,
+                 {},
+                 0};
     column pct{std::string(change.label), align::right, {}, 0};
     column note{"", align::left, {}, 0};
 
@@ -350,7 +370,7 @@ std::string render_table(std::span<const ticker_row> rows, const render_options&
         if (figure)
             if (auto formatted = format_percent(*figure)) pct_text = std::move(*formatted);
         // The colour follows the figure as shown: "-0.004" prints "0.00%" and stays plain.
-        const std::string_view hue = pct_text.front() == '+'   ? "31"
+        const std::string_view hue = pct_text.front() == '+'                          ? "31"
                                      : pct_text.front() == '-' && pct_text.size() > 1 ? "34"
                                                                                       : "";
 
@@ -376,7 +396,8 @@ std::string render_table(std::span<const ticker_row> rows, const render_options&
     if (exchanges.size() > 1) columns.push_back(&exchange);
     columns.push_back(&price);
     columns.push_back(&pct);
-    if (std::any_of(note.cells.begin(), note.cells.end(), [](const cell& c) { return !c.text.empty(); }))
+    if (std::any_of(note.cells.begin(), note.cells.end(),
+                    [](const cell& c) { return !c.text.empty(); }))
         columns.push_back(&note);
 
     std::size_t total = 0;
@@ -420,7 +441,9 @@ std::vector<ticker_row> select_markets(std::span<const ticker_row> rows,
                                        std::span<const std::string> markets,
                                        std::vector<std::string>& missing) {
     const auto same = [](std::string_view a, std::string_view b) {
-        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+        const auto lower = [](char c) {
+            return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        };
         return a.size() == b.size() &&
                std::equal(a.begin(), a.end(), b.begin(),
                           [&](char x, char y) { return lower(x) == lower(y); });

@@ -62,9 +62,7 @@ constexpr bool in_table(const std::array<range, N>& table, char32_t cp) noexcept
     return it != table.begin() && cp <= std::prev(it)->last;
 }
 
-constexpr bool is_control(char32_t cp) noexcept {
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
-}
+constexpr bool is_control(char32_t cp) noexcept { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
 
 // One step of strict UTF-8 decoding (no overlongs, no surrogates, nothing above U+10FFFF).
 // `size` is 1 and `valid` false for a byte that does not start a well-formed sequence.
@@ -208,9 +206,7 @@ std::string truncate_to_width(std::string_view utf8, std::size_t width) {
     return out;
 }
 
-bool is_plain_decimal(std::string_view text) noexcept {
-    return split_decimal(text).has_value();
-}
+bool is_plain_decimal(std::string_view text) noexcept { return split_decimal(text).has_value(); }
 
 std::optional<std::string> group_thousands(std::string_view text) {
     const auto parts = split_decimal(text);

@@ -16,13 +16,13 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
 }
 
 bool is_host_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_';
 }
 
 bool is_ipv6_char(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-           c == ':' || c == '.';
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' ||
+           c == '.';
 }
 
 }  // namespace
@@ -44,7 +44,8 @@ std::optional<http_url> parse_http_url(std::string_view text, std::string& why) 
 
     const std::size_t slash = text.find('/');
     std::string_view authority = text.substr(0, slash);
-    std::string_view path = slash == std::string_view::npos ? std::string_view{} : text.substr(slash);
+    std::string_view path =
+        slash == std::string_view::npos ? std::string_view{} : text.substr(slash);
     if (authority.find('@') != std::string_view::npos) {
         why = "user info is not allowed";
         return std::nullopt;
@@ -95,9 +96,8 @@ std::optional<http_url> parse_http_url(std::string_view text, std::string& why) 
     }
 
     while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-    if (std::any_of(path.begin(), path.end(), [](char c) {
-            return static_cast<unsigned char>(c) <= ' ' || c == '\x7f';
-        })) {
+    if (std::any_of(path.begin(), path.end(),
+                    [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == '\x7f'; })) {
         why = "space or control character in the path";
         return std::nullopt;
     }

@@ -23,7 +23,7 @@ bool known_format(std::string_view f) {
 std::string_view subscribe_parser::parse(std::string_view text, subscribe_request& out) {
     out = subscribe_request{};
     // simdjson reads up to SIMDJSON_PADDING bytes past the end: parse a padded copy.
-    scratch_.reserve(text.size() + SIMDJSON_PADDING);
+    scratch_.reserve(text.size() + simdjson::SIMDJSON_PADDING);
     scratch_.assign(text.data(), text.size());
     const simdjson::padded_string_view json(scratch_.data(), scratch_.size(),
                                             scratch_.capacity());
@@ -41,11 +41,10 @@ std::string_view subscribe_parser::parse(std::string_view text, subscribe_reques
         std::string_view type;
         bool has_codes = false;
         std::vector<std::string> codes;
-        for (auto field_result : object) {
-            od::field field;
+        for (auto field : object) {
             std::string_view key;
-            if (field_result.get(field) || field.unescaped_key().get(key)) return wrong_format;
-            od::value value = field.value();
+            od::value value;
+            if (field.unescaped_key().get(key) || field.value().get(value)) return wrong_format;
             if (key == "ticket") {
                 std::string_view ticket;
                 if (value.get_string().get(ticket)) return no_ticket;

@@ -122,8 +122,7 @@ private:
     std::vector<price_walk> walks_;
     std::vector<std::string> last_price_;
     std::map<std::string, std::size_t, std::less<>> index_;
-    std::vector<char> wanted_;  // some realtime subscriber wants market i
-    bool wanted_dirty_ = true;
+    std::vector<char> wanted_;  // some realtime subscriber wants market i (per generate())
     std::size_t cursor_ = 0;    // round-robin position over markets
     std::string payload_;
     std::string frame_;

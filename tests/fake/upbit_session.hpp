@@ -11,8 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -27,7 +29,7 @@ class upbit_core;
 // stream-typed subclass in upbit_session.cpp.
 class session : public std::enable_shared_from_this<session> {
 public:
-    explicit session(upbit_core& core);
+    session(upbit_core& core, const boost::asio::any_io_executor& executor);
     virtual ~session() = default;
     session(const session&) = delete;
     session& operator=(const session&) = delete;
@@ -53,6 +55,7 @@ public:
         return market < wants_.size() && wants_[market] != 0;
     }
     bool websocket() const noexcept { return phase_ == phase::websocket; }
+    bool idle() const noexcept { return !writing_ && pending_.empty(); }
     std::size_t pending_bytes() const noexcept { return pending_.size(); }
 
 protected:
@@ -78,6 +81,7 @@ protected:
     bool writing_ = false;
     bool close_sent_ = false;         // our close frame is queued or sent
     bool close_after_write_ = false;  // finish once pending_ and inflight_ are written
+    boost::asio::steady_timer close_timer_;  // bounds the wait for the client's close frame
 
 private:
     bool handle_frame(const client_frame& frame);

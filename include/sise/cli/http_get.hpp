@@ -2,11 +2,10 @@
 // and receive together). Declarations only: Beast stays inside http_get.cpp.
 #pragma once
 
+#include <boost/system/error_code.hpp>
 #include <chrono>
 #include <string>
 #include <string_view>
-
-#include <boost/system/error_code.hpp>
 
 #include "sise/cli/url.hpp"
 

@@ -4,6 +4,7 @@
 // frames from the same renderer.
 #pragma once
 
+#include <boost/system/error_code.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -12,8 +13,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/system/error_code.hpp>
 
 namespace sise::cli {
 
@@ -65,8 +64,8 @@ enum class language { ko, en };
 
 struct render_options {
     language lang = language::ko;
-    bool color = false;      // ANSI SGR: red rise, blue fall (Korean convention), dim when not live
-    std::size_t width = 0;   // terminal columns; names are cut to fit. 0: no limit
+    bool color = false;     // ANSI SGR: red rise, blue fall (Korean convention), dim when not live
+    std::size_t width = 0;  // terminal columns; names are cut to fit. 0: no limit
 };
 
 // The table as text: a header line, then one line per row, each ending in '\n'.

@@ -1,0 +1,395 @@
+// The fake Upbit's io-thread state: accept loop, market stream and cues (see upbit_core.hpp).
+#include "fake/upbit_core.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+#include <utility>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include "fake/upbit_session.hpp"
+#include "fake/ws_frame.hpp"
+
+namespace sise::fake::detail {
+namespace {
+
+namespace net = boost::asio;
+namespace http = boost::beast::http;
+using tcp = net::ip::tcp;
+using error_code = boost::system::error_code;
+using std::chrono::steady_clock;
+
+// Unlimited rate: a session is refilled up to this many pending bytes (~280 frames), so the
+// socket sees few, large writes.
+constexpr std::size_t pump_bytes = 256 * 1024;
+constexpr std::size_t pump_max_frames = 4096;
+
+// Upbit's documented budget for the `market` group (upbit.md §8).
+constexpr std::string_view remaining_req = "group=market; min=600; sec=9";
+
+}  // namespace
+
+upbit_core::upbit_core(net::io_context& ioc, upbit_options options)
+    : ioc_(ioc),
+      options_(std::move(options)),
+      acceptor_(ioc),
+      tick_(ioc),
+      rate_(std::max(0.0, options_.frames_per_second)),
+      fault_(options_.market_list_fault) {
+    const std::int64_t now = now_ms();
+    for (const auto& code : options_.markets) {
+        if (index_.contains(code)) continue;
+        index_.emplace(code, walks_.size());
+        walks_.emplace_back(describe_market(code), options_.seed, now);
+        last_price_.emplace_back();
+    }
+    wanted_.assign(walks_.size(), 0);
+}
+
+upbit_core::~upbit_core() = default;
+
+void upbit_core::listen() {
+    if (options_.cert_file.empty() != options_.key_file.empty()) {
+        throw std::invalid_argument("fake upbit: cert_file and key_file must be given together");
+    }
+    if (!options_.cert_file.empty()) {
+        tls_ = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+        tls_->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                          net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                          net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+        tls_->use_certificate_chain_file(options_.cert_file);
+        tls_->use_private_key_file(options_.key_file, net::ssl::context::pem);
+    }
+    const tcp::endpoint endpoint{net::ip::make_address(options_.bind_address), options_.port};
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(net::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(net::socket_base::max_listen_connections);
+    port_ = acceptor_.local_endpoint().port();
+}
+
+void upbit_core::start() {
+    running_ = true;
+    restart_pacing();
+    do_accept();
+    schedule_tick();
+}
+
+void upbit_core::shutdown() {
+    running_ = false;
+    error_code ignored;
+    acceptor_.close(ignored);
+    tick_.cancel();
+    const auto all = sessions_;
+    for (const auto& s : all) s->drop();
+    sessions_.clear();
+}
+
+// --- accepting -------------------------------------------------------------------------------
+
+void upbit_core::do_accept() {
+    acceptor_.async_accept(
+        [this](error_code ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
+}
+
+void upbit_core::on_accept(error_code ec, tcp::socket socket) {
+    if (!running_) return;
+    if (ec) {
+        log(4, "accept: {}", ec.message());
+        return do_accept();
+    }
+    ++accepted_;
+    error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);  // 10 fps demo frames go out at once
+    auto s = make_session(*this, std::move(socket), tls_.get());
+    sessions_.push_back(s);
+    s->start();
+    do_accept();
+}
+
+void upbit_core::remove(session* s) {
+    std::erase_if(sessions_, [s](const auto& p) { return p.get() == s; });
+}
+
+std::size_t upbit_core::open_websockets() const {
+    return static_cast<std::size_t>(
+        std::count_if(sessions_.begin(), sessions_.end(), [](const auto& s) {
+            return s->websocket();
+        }));
+}
+
+// --- the market stream -----------------------------------------------------------------------
+
+std::int64_t upbit_core::now_ms() const {
+    if (options_.clock_ms) return options_.clock_ms();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::optional<std::size_t> upbit_core::market_index(std::string_view code) const {
+    const auto it = index_.find(code);
+    if (it == index_.end()) return std::nullopt;
+    return it->second;
+}
+
+void upbit_core::restart_pacing() {
+    pacing_epoch_ = steady_clock::now();
+    paced_frames_ = 0;
+}
+
+void upbit_core::schedule_tick() {
+    // 1 ms batches keep 20,000 frames/s smooth; slow demo rates need fewer wake-ups.
+    const auto period = rate_ >= 1000 ? std::chrono::milliseconds(1)
+                                      : std::chrono::milliseconds(10);
+    tick_.expires_at(std::max(tick_.expiry() + period, steady_clock::now()));
+    tick_.async_wait([this](error_code ec) { on_tick(ec); });
+}
+
+void upbit_core::on_tick(error_code ec) {
+    if (ec || !running_) return;
+    if (paused_ || stalled_) {
+        restart_pacing();
+    } else if (rate_ > 0) {
+        const std::chrono::duration<double> elapsed = steady_clock::now() - pacing_epoch_;
+        const auto due = static_cast<std::uint64_t>(elapsed.count() * rate_);
+        if (due > paced_frames_) {
+            std::uint64_t n = due - paced_frames_;
+            // Behind by more than 50 ms worth (a hiccup, or a rate above what the fake can
+            // render): skip ahead rather than burst.
+            const auto burst = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(rate_ / 20));
+            if (n > burst) {
+                paced_frames_ += n - burst;
+                n = burst;
+            }
+            // Counted even when nobody is subscribed, so a new subscriber gets no burst.
+            paced_frames_ += n;
+            if (generate(static_cast<std::size_t>(n)) > 0) flush_all();
+        }
+    } else {
+        // Unlimited: write completions refill sessions; this catches idle ones (after a
+        // pause or a stall ended with nothing pending).
+        const auto all = sessions_;
+        for (const auto& s : all) {
+            if (s->idle()) pump(*s);
+        }
+    }
+    schedule_tick();
+}
+
+void upbit_core::refresh_wanted() {
+    std::fill(wanted_.begin(), wanted_.end(), 0);
+    for (const auto& s : sessions_) {
+        if (!s->streaming() || !s->realtime()) continue;
+        for (std::size_t i = 0; i < wanted_.size(); ++i) {
+            if (s->wants(i)) wanted_[i] = 1;
+        }
+    }
+}
+
+std::optional<std::size_t> upbit_core::next_market() {
+    const std::size_t n = wanted_.size();
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t i = cursor_++ % n;
+        if (wanted_[i] != 0) return i;
+    }
+    return std::nullopt;
+}
+
+std::size_t upbit_core::generate(std::size_t n, session* until_full) {
+    refresh_wanted();
+    const std::int64_t now = now_ms();
+    std::size_t made = 0;
+    for (; made < n; ++made) {
+        if (until_full != nullptr && until_full->pending_bytes() >= pump_bytes) break;
+        const auto m = next_market();
+        if (!m) break;
+        walks_[*m].step(now);
+        render(*m, stream_type::realtime, now);
+        fan_out(*m);
+    }
+    return made;
+}
+
+void upbit_core::render(std::size_t m, stream_type type, std::int64_t now,
+                        std::string_view price) {
+    payload_.clear();
+    walks_[m].render(payload_, type, now, price);
+    frame_.clear();
+    append_frame(frame_, ws_opcode::binary, payload_);  // Upbit sends data as binary (§5)
+    last_price_[m].assign(price.empty() ? walks_[m].price_text() : price);
+}
+
+void upbit_core::fan_out(std::size_t m) {
+    for (const auto& s : sessions_) {
+        if (s->streaming() && s->realtime() && s->wants(m)) count_frame(s->queue(frame_));
+    }
+}
+
+void upbit_core::flush_all() {
+    const auto all = sessions_;
+    for (const auto& s : all) s->flush();
+}
+
+void upbit_core::pump(session& s) {
+    if (rate_ != 0 || paused_ || stalled_ || !running_) return;
+    if (!s.streaming() || !s.realtime() || s.pending_bytes() >= pump_bytes) return;
+    if (generate(pump_max_frames, &s) > 0) flush_all();
+}
+
+void upbit_core::subscribe(session& s, const subscribe_request& req) {
+    ++subscriptions_;
+    last_codes_ = req.codes;
+    std::vector<char> wants(walks_.size(), 0);
+    for (const auto& code : req.codes) {
+        if (const auto i = market_index(code)) wants[*i] = 1;
+    }
+    // A later request on the same connection replaces the earlier one (Upbit leaves this
+    // unspecified, upbit.md §2); the stream is always DEFAULT whatever `format` says.
+    s.subscribe(std::move(wants), !req.only_snapshot);
+    log(6, "subscribe: ticket {}, {} codes, format {}", req.ticket, req.codes.size(), req.format);
+    if (options_.snapshot_on_subscribe && !req.only_realtime) {
+        const std::int64_t now = now_ms();
+        for (const auto& code : req.codes) {
+            const auto i = market_index(code);
+            if (!i) continue;  // unlisted codes are silently ignored
+            render(*i, stream_type::snapshot, now);
+            count_frame(s.queue(frame_));
+        }
+    }
+    s.flush();
+    pump(s);
+}
+
+// --- REST ------------------------------------------------------------------------------------
+
+std::string upbit_core::market_list_json(bool details) const {
+    std::string out = "[";
+    for (const auto& walk : walks_) {
+        const market_info& m = walk.market();
+        if (out.size() > 1) out += ',';
+        fmt::format_to(std::back_inserter(out),
+                       R"({{"market":"{}","korean_name":"{}","english_name":"{}")", m.code,
+                       m.korean_name, m.english_name);
+        if (details) {
+            out += R"(,"market_event":{"warning":false,"caution":{"PRICE_FLUCTUATIONS":false,)"
+                   R"("TRADING_VOLUME_SOARING":false,"DEPOSIT_AMOUNT_SOARING":false,)"
+                   R"("GLOBAL_PRICE_DIFFERENCES":false,"CONCENTRATION_OF_SMALL_ACCOUNTS":false}})";
+        }
+        out += '}';
+    }
+    out += ']';
+    return out;
+}
+
+std::optional<upbit_core::response> upbit_core::rest_response(const request& req) {
+    ++rest_requests_;
+    const std::string_view target = req.target();
+    const auto question = target.find('?');
+    const std::string_view path = target.substr(0, question);
+    const std::string_view query =
+        question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+
+    response res{http::status::ok, req.version()};
+    res.set(http::field::server, "sise-fake-upbit");
+    res.set(http::field::content_type, "application/json;charset=UTF-8");
+    res.keep_alive(req.keep_alive());
+    if (req.method() == http::verb::get && path == "/v1/market/all") {
+        res.set("Remaining-Req", remaining_req);
+        switch (fault_) {
+            case rest_fault::stall:
+                log(5, "market list: stalling (fault)");
+                return std::nullopt;
+            case rest_fault::too_many_requests:
+                res.result(http::status::too_many_requests);
+                res.set("Remaining-Req", "group=market; min=600; sec=0");
+                res.set(http::field::content_type, "text/plain;charset=UTF-8");
+                res.body() = "Too many API requests.";
+                break;
+            case rest_fault::server_error:
+                res.result(http::status::internal_server_error);
+                res.body() = R"({"error":{"name":"server_error","message":"Internal Server Error"}})";
+                break;
+            case rest_fault::garbage:
+                res.body() = "[{\"market\":\"KRW-BTC\",\"korean_name\":\"\xeb\xb9\x84\xff\xfe<html>";
+                break;
+            case rest_fault::none:
+                res.body() = market_list_json(query.find("is_details=true") != std::string_view::npos);
+                break;
+        }
+    } else {
+        res.result(http::status::not_found);
+        res.body() = R"({"error":{"name":"not_found","message":"Not Found"}})";
+    }
+    res.prepare_payload();
+    return res;
+}
+
+// --- cues ------------------------------------------------------------------------------------
+
+void upbit_core::drop_connections() {
+    log(5, "cue: drop {} connections", sessions_.size());
+    const auto all = sessions_;
+    for (const auto& s : all) s->drop();
+}
+
+void upbit_core::close_connections(std::uint16_t code) {
+    log(5, "cue: close websockets with {}", code);
+    const auto all = sessions_;
+    for (const auto& s : all) s->close(code);
+}
+
+void upbit_core::set_stalled(bool stalled) {
+    if (stalled_ == stalled) return;
+    log(5, "cue: stalled {}", stalled);
+    stalled_ = stalled;
+    restart_pacing();
+    if (stalled) return;
+    const auto all = sessions_;
+    for (const auto& s : all) s->resume();
+}
+
+void upbit_core::inject(const std::string& payload, bool binary) {
+    frame_.clear();
+    append_frame(frame_, binary ? ws_opcode::binary : ws_opcode::text, payload);
+    for (const auto& s : sessions_) {
+        if (s->streaming()) count_frame(s->queue(frame_));
+    }
+    flush_all();
+}
+
+bool upbit_core::send_ticker(const std::string& market, const std::string& price_text) {
+    const auto i = market_index(market);
+    if (!i) return false;
+    const std::int64_t now = now_ms();
+    if (const auto price = parse_price(price_text)) walks_[*i].trade_at(*price, now);
+    render(*i, stream_type::realtime, now, price_text);
+    fan_out(*i);
+    flush_all();
+    return true;
+}
+
+void upbit_core::set_rate(double frames_per_second) {
+    rate_ = std::max(0.0, frames_per_second);
+    restart_pacing();
+}
+
+void upbit_core::pause_stream(bool paused) {
+    paused_ = paused;
+    restart_pacing();
+}
+
+std::string upbit_core::last_price(const std::string& market) const {
+    const auto i = market_index(market);
+    return i ? last_price_[*i] : std::string();
+}
+
+void upbit_core::log_line(int priority, const std::string& line) const {
+    fmt::print(stderr, "<{}>sise-fake-upbit: {}\n", priority, line);
+}
+
+}  // namespace sise::fake::detail

@@ -1,0 +1,90 @@
+#include "sise/io/config.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace sise::io;
+
+namespace {
+
+// The key a bad config is reported under, or "" when it loads.
+std::string rejected_key(std::string_view text) {
+    try {
+        parse_config(text, "test.toml");
+    } catch (const config_error& e) {
+        return e.key();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_SUITE("io") {
+    TEST_CASE("the default config reproduces the sidebar from Upbit's real endpoints") {
+        auto config = default_config();
+        CHECK(config.server.address == "127.0.0.1");
+        CHECK(config.server.port == 8765);
+        CHECK(config.server.publish_interval == std::chrono::milliseconds{100});
+        REQUIRE(config.feeds.size() == 1);
+        const auto& upbit = config.feeds[0];
+        CHECK(upbit.websocket_url == "wss://api.upbit.com/websocket/v1");
+        CHECK(upbit.rest_url == "https://api.upbit.com");
+        CHECK(upbit.markets == std::vector<std::string>{"KRW-BTC", "KRW-ETH", "KRW-BCH", "KRW-XRP",
+                                                        "KRW-SOL", "KRW-ADA", "KRW-EOS", "KRW-TRX",
+                                                        "KRW-XLM", "KRW-BSV", "KRW-LINK",
+                                                        "KRW-SAND"});
+    }
+
+    TEST_CASE("every endpoint and bound can be set, plain ws:// and http:// included") {
+        auto config = parse_config(R"(
+[server]
+address = "127.0.0.1"
+port = 0
+publish_interval_ms = 0
+max_clients = 10
+allowed_origins = ["http://localhost:3000"]
+
+[log]
+level = "debug"
+
+[feeds.upbit]
+markets = ["KRW-BTC"]
+websocket_url = "ws://127.0.0.1:9000/websocket/v1"
+rest_url = "http://127.0.0.1:9000"
+idle_timeout_ms = 1500
+reconnect_initial_ms = 100
+reconnect_max_ms = 1000
+)",
+                                   "test.toml");
+        CHECK(config.server.port == 0);
+        CHECK(config.server.publish_interval.count() == 0);
+        CHECK(config.server.max_clients == 10);
+        CHECK(config.server.allowed_origins == std::vector<std::string>{"http://localhost:3000"});
+        CHECK(config.log == log_level::debug);
+        REQUIRE(config.feeds.size() == 1);
+        CHECK(config.feeds[0].websocket_url == "ws://127.0.0.1:9000/websocket/v1");
+        CHECK(config.feeds[0].idle_timeout.count() == 1500);
+        CHECK(config.feeds[0].markets == std::vector<std::string>{"KRW-BTC"});
+    }
+
+    TEST_CASE("bad config is refused naming the key") {
+        CHECK(rejected_key("[server]\nport = 70000") == "server.port");
+        CHECK(rejected_key("[server]\nport = \"8765\"") == "server.port");
+        CHECK(rejected_key("[server]\nprot = 1") == "server.prot");
+        CHECK(rejected_key("colour = 1") == "colour");
+        CHECK(rejected_key("[log]\nlevel = \"loud\"") == "log.level");
+        CHECK(rejected_key("[feeds.upbit]\nwebsocket_url = \"https://x\"") ==
+              "feeds.upbit.websocket_url");
+        CHECK(rejected_key("[feeds.upbit]\nrest_url = \"not a url\"") == "feeds.upbit.rest_url");
+        CHECK(rejected_key("[feeds.upbit]\nmarkets = [\"KRW BTC\"]") == "feeds.upbit.markets");
+        CHECK(rejected_key("[feeds.upbit]\nmarkets = []") == "feeds.upbit.markets");
+        CHECK(rejected_key("[feeds.upbit]\nca_file = \"/nonexistent/ca.pem\"") ==
+              "feeds.upbit.ca_file");
+        CHECK(rejected_key("[feeds.nasdaq]\n") == "feeds.nasdaq");
+        CHECK(rejected_key("[feeds.upbit]\nreconnect_initial_ms = 5000\nreconnect_max_ms = 10") ==
+              "feeds.upbit.reconnect_max_ms");
+        CHECK(rejected_key("[server\nport = 1").starts_with("test.toml:1:"));
+        CHECK(rejected_key("[server]\nport = 8765") == "");
+    }
+}

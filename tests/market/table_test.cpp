@@ -1,0 +1,107 @@
+#include "sise/market/table.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace sise;
+using sise::market::row_status;
+
+namespace {
+
+ticker_update tick(std::string_view market, std::string_view price, std::int64_t time_ms) {
+    ticker_update update;
+    update.market.assign(market);
+    update.price = *decimal::from_json_number(price);
+    update.exchange_time_ms = time_ms;
+    return update;
+}
+
+market::ticker_table two_markets() {
+    market::ticker_table table;
+    table.add(exchange_id::upbit, {"KRW-BTC", "BTC", "KRW", "비트코인", "Bitcoin"},
+              change_basis::prev_close_utc0);
+    table.add(exchange_id::upbit, {"KRW-ETH", "ETH", "KRW", "이더리움", "Ethereum"},
+              change_basis::prev_close_utc0);
+    return table;
+}
+
+}  // namespace
+
+TEST_SUITE("market") {
+    TEST_CASE("rows start connecting, in configured order, without a ticker") {
+        auto table = two_markets();
+        REQUIRE(table.rows().size() == 2);
+        CHECK(table.rows()[0].instrument.market == "KRW-BTC");
+        CHECK(table.rows()[1].instrument.market == "KRW-ETH");
+        CHECK(table.rows()[0].status == row_status::connecting);
+        CHECK_FALSE(table.rows()[0].has_ticker);
+        CHECK(table.changed().empty());
+    }
+
+    TEST_CASE("adding a market twice returns the existing row") {
+        auto table = two_markets();
+        auto again = table.add(exchange_id::upbit, {"KRW-ETH", "ETH", "KRW", "", ""},
+                               change_basis::prev_close_utc0);
+        CHECK(again == 1);
+        CHECK(table.rows().size() == 2);
+        CHECK(table.rows()[1].instrument.name_ko == "이더리움");
+    }
+
+    TEST_CASE("an update for a configured market makes its row live and changed") {
+        auto table = two_markets();
+        CHECK(table.apply(exchange_id::upbit, tick("KRW-ETH", "5000000", 10), 11));
+        const auto& row = table.row(1);
+        CHECK(row.status == row_status::live);
+        CHECK(row.ticker.price.text() == "5000000");
+        CHECK(row.received_ms == 11);
+        REQUIRE(table.changed().size() == 1);
+        CHECK(table.changed()[0] == 1);
+    }
+
+    TEST_CASE("unknown markets and other exchanges are rejected") {
+        auto table = two_markets();
+        CHECK_FALSE(table.apply(exchange_id::upbit, tick("KRW-DOGE", "100", 1), 1));
+        CHECK_FALSE(table.apply(exchange_id::bithumb, tick("KRW-BTC", "100", 1), 1));
+        CHECK(table.changed().empty());
+    }
+
+    TEST_CASE("an older update does not move the price backwards") {
+        auto table = two_markets();
+        REQUIRE(table.apply(exchange_id::upbit, tick("KRW-BTC", "101", 200), 1));
+        CHECK_FALSE(table.apply(exchange_id::upbit, tick("KRW-BTC", "100", 199), 2));
+        CHECK(table.row(0).ticker.price.text() == "101");
+        CHECK(table.apply(exchange_id::upbit, tick("KRW-BTC", "102", 200), 3));
+        CHECK(table.row(0).ticker.price.text() == "102");
+    }
+
+    TEST_CASE("a row changed many times is listed once until cleared") {
+        auto table = two_markets();
+        for (int i = 0; i < 5; ++i) table.apply(exchange_id::upbit, tick("KRW-BTC", "1", i), i);
+        table.apply(exchange_id::upbit, tick("KRW-ETH", "1", 1), 1);
+        CHECK(table.changed().size() == 2);
+        table.clear_changed();
+        CHECK(table.changed().empty());
+        table.apply(exchange_id::upbit, tick("KRW-BTC", "2", 9), 9);
+        CHECK(table.changed().size() == 1);
+    }
+
+    TEST_CASE("a dropped feed turns rows with data stale and back to live on reconnect") {
+        auto table = two_markets();
+        table.apply(exchange_id::upbit, tick("KRW-BTC", "1", 1), 1);
+        table.clear_changed();
+        table.set_feed_connected(exchange_id::upbit, false);
+        CHECK(table.row(0).status == row_status::stale);
+        CHECK(table.row(1).status == row_status::connecting);  // never had data
+        CHECK(table.changed().size() == 1);
+        table.set_feed_connected(exchange_id::upbit, true);
+        CHECK(table.row(0).status == row_status::live);
+    }
+
+    TEST_CASE("names arriving later change the row only when they differ") {
+        auto table = two_markets();
+        table.set_names(exchange_id::upbit, "KRW-BTC", "비트코인", "Bitcoin");
+        CHECK(table.changed().empty());
+        table.set_names(exchange_id::upbit, "KRW-BTC", "비트코인", "Bitcoin (BTC)");
+        CHECK(table.row(0).instrument.name_en == "Bitcoin (BTC)");
+        CHECK(table.changed().size() == 1);
+    }
+}

@@ -1,0 +1,161 @@
+#include "sise/publish/fanout.hpp"
+
+#include <doctest/doctest.h>
+#include <simdjson.h>
+
+using namespace sise;
+
+namespace {
+
+ticker_update tick(std::string_view market, std::string_view price, std::int64_t time_ms) {
+    ticker_update update;
+    update.market.assign(market);
+    update.price = *decimal::from_json_number(price);
+    update.exchange_time_ms = time_ms;
+    return update;
+}
+
+market::ticker_table three_markets() {
+    market::ticker_table table;
+    for (auto code : {"KRW-BTC", "KRW-ETH", "KRW-XRP"})
+        table.add(exchange_id::upbit, {code, std::string(code).substr(4), "KRW", "", ""},
+                  change_basis::prev_close_utc0);
+    return table;
+}
+
+struct parsed_message {
+    std::string type;
+    std::uint64_t seq = 0;
+    std::vector<std::string> markets;
+    std::vector<std::string> prices;
+};
+
+parsed_message parse(const std::string& text) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element root = parser.parse(text);
+    parsed_message out;
+    out.type = std::string(std::string_view(root["type"]));
+    out.seq = static_cast<std::uint64_t>(std::int64_t(root["seq"]));
+    for (auto row : root["tickers"].get_array()) {
+        out.markets.emplace_back(std::string_view(row["market"]));
+        auto price = row["price"];
+        out.prices.emplace_back(price.is_null() ? "null" : std::string(std::string_view(price)));
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_SUITE("publish") {
+    TEST_CASE("nothing changed means no publication and no sequence number") {
+        auto table = three_markets();
+        publish::publisher publisher;
+        CHECK_FALSE(publisher.publish(table, 1).has_value());
+        CHECK(publisher.seq() == 0);
+    }
+
+    TEST_CASE("a publication carries only the changed rows, in table order") {
+        auto table = three_markets();
+        publish::publisher publisher;
+        publisher.publish(table, 1);
+        table.apply(exchange_id::upbit, tick("KRW-XRP", "3000", 1), 1);
+        table.apply(exchange_id::upbit, tick("KRW-BTC", "150139000", 1), 1);
+        auto publication = publisher.publish(table, 2);
+        REQUIRE(publication);
+        CHECK(publication->seq == 1);
+        auto message = parse(*publication->message);
+        CHECK(message.type == "update");
+        CHECK(message.seq == 1);
+        CHECK(message.markets == std::vector<std::string>{"KRW-BTC", "KRW-XRP"});
+        CHECK(message.prices == std::vector<std::string>{"150139000", "3000"});
+        CHECK(table.changed().empty());
+    }
+
+    TEST_CASE("a new subscriber first gets a snapshot of every wanted row") {
+        auto table = three_markets();
+        publish::publisher publisher;
+        publisher.publish(table, 1);
+        publish::subscriber_queue queue;
+        queue.subscribe(table, publish::subscription{});
+        auto first = queue.take(publisher, 5);
+        REQUIRE(first);
+        auto message = parse(*first);
+        CHECK(message.type == "snapshot");
+        CHECK(message.markets.size() == 3);
+        CHECK(message.prices[0] == "null");
+        CHECK_FALSE(queue.take(publisher, 6));
+    }
+
+    TEST_CASE("an up-to-date subscriber shares the publication's message") {
+        auto table = three_markets();
+        publish::publisher publisher;
+        publisher.publish(table, 1);
+        publish::subscriber_queue queue;
+        queue.subscribe(table, publish::subscription{});
+        queue.take(publisher, 1);
+        table.apply(exchange_id::upbit, tick("KRW-ETH", "5000000", 1), 1);
+        auto publication = publisher.publish(table, 2);
+        queue.add(*publication);
+        auto message = queue.take(publisher, 2);
+        CHECK(message.get() == publication->message.get());
+    }
+
+    TEST_CASE("a subscriber that fell behind gets one coalesced update with the latest values") {
+        auto table = three_markets();
+        publish::publisher publisher;
+        publisher.publish(table, 1);
+        publish::subscriber_queue queue;
+        queue.subscribe(table, publish::subscription{});
+        queue.take(publisher, 1);
+        // Three publications while this subscriber's write was in flight.
+        for (int i = 1; i <= 3; ++i) {
+            table.apply(exchange_id::upbit, tick("KRW-BTC", std::to_string(100 + i), i), i);
+            if (i == 2) table.apply(exchange_id::upbit, tick("KRW-XRP", "7", i), i);
+            queue.add(*publisher.publish(table, i));
+        }
+        auto coalesced = queue.take(publisher, 9);
+        REQUIRE(coalesced);
+        auto message = parse(*coalesced);
+        CHECK(message.type == "update");
+        CHECK(message.seq == 3);
+        CHECK(message.markets == std::vector<std::string>{"KRW-BTC", "KRW-XRP"});
+        CHECK(message.prices == std::vector<std::string>{"103", "7"});
+        CHECK_FALSE(queue.pending());
+    }
+
+    TEST_CASE("a filtered subscriber receives only its markets and nothing for others") {
+        auto table = three_markets();
+        publish::publisher publisher;
+        publisher.publish(table, 1);
+        publish::subscriber_queue queue;
+        auto filter = publish::parse_selector_list("upbit:KRW-ETH");
+        REQUIRE(filter);
+        queue.subscribe(table, *filter);
+        auto snapshot = parse(*queue.take(publisher, 1));
+        CHECK(snapshot.markets == std::vector<std::string>{"KRW-ETH"});
+
+        table.apply(exchange_id::upbit, tick("KRW-BTC", "1", 1), 1);
+        queue.add(*publisher.publish(table, 2));
+        CHECK_FALSE(queue.take(publisher, 2));
+
+        table.apply(exchange_id::upbit, tick("KRW-ETH", "2", 1), 1);
+        table.apply(exchange_id::upbit, tick("KRW-XRP", "3", 1), 1);
+        queue.add(*publisher.publish(table, 3));
+        auto update = parse(*queue.take(publisher, 3));
+        CHECK(update.markets == std::vector<std::string>{"KRW-ETH"});
+        CHECK(update.prices == std::vector<std::string>{"2"});
+    }
+
+    TEST_CASE("re-subscribing schedules a snapshot of the new selection") {
+        auto table = three_markets();
+        publish::publisher publisher;
+        publisher.publish(table, 1);
+        publish::subscriber_queue queue;
+        queue.subscribe(table, publish::subscription{});
+        queue.take(publisher, 1);
+        queue.subscribe(table, *publish::parse_selector_list("KRW-XRP,KRW-BTC"));
+        auto message = parse(*queue.take(publisher, 2));
+        CHECK(message.type == "snapshot");
+        CHECK(message.markets == std::vector<std::string>{"KRW-BTC", "KRW-XRP"});
+    }
+}

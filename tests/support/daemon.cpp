@@ -1,0 +1,161 @@
+#include "support/daemon.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace sise::test {
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& output) {
+    pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        int fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+            close(fd);
+        }
+        std::vector<char*> args;
+        for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+        args.push_back(nullptr);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+// Waits for the child up to `timeout`; SIGKILLs it after that. Returns the exit code, or
+// 128 + signal.
+int wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    for (;;) {
+        pid_t done = waitpid(pid, &status, WNOHANG);
+        if (done == pid) break;
+        if (std::chrono::steady_clock::now() > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return -1;
+}
+
+std::size_t proc_status_kib(pid_t pid, const std::string& field) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind(field + ":", 0) == 0) return std::stoul(line.substr(field.size() + 1));
+    return 0;
+}
+
+}  // namespace
+
+temp_dir::temp_dir() {
+    std::random_device random;
+    path_ = std::filesystem::temp_directory_path() /
+            ("sise-test-" + std::to_string(getpid()) + "-" + std::to_string(random()));
+    std::filesystem::create_directories(path_);
+}
+
+temp_dir::~temp_dir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+}
+
+std::filesystem::path temp_dir::write(const std::string& name, const std::string& content) const {
+    auto file = path_ / name;
+    std::ofstream(file, std::ios::binary) << content;
+    return file;
+}
+
+run_result run_program(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
+    temp_dir dir;
+    auto output = dir.path() / "output";
+    pid_t pid = spawn(argv, output);
+    run_result result;
+    result.exit_code = wait_exit(pid, timeout);
+    result.output = read_file(output);
+    return result;
+}
+
+daemon_process::daemon_process(const std::string& config_toml,
+                               std::chrono::milliseconds start_timeout) {
+    auto config = dir_.write("sised.toml", config_toml);
+    log_path_ = dir_.path() / "sised.log";
+    pid_ = spawn({SISE_SISED_PATH, "--config", config.string()}, log_path_);
+    static const std::regex listening(R"(listening on [^ ]+:(\d+))");
+    auto deadline = std::chrono::steady_clock::now() + start_timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::smatch match;
+        std::string text = log();
+        if (std::regex_search(text, match, listening)) {
+            port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
+            return;
+        }
+        if (!running()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+    std::string text = log();
+    terminate();
+    throw std::runtime_error("sised did not start: " + text);
+}
+
+daemon_process::~daemon_process() {
+    if (pid_ > 0) terminate();
+}
+
+bool daemon_process::running() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return false;
+    }
+    return true;
+}
+
+std::string daemon_process::log() const { return read_file(log_path_); }
+
+bool daemon_process::wait_for_log(const std::string& text, std::chrono::milliseconds timeout) const {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    do {
+        if (log().find(text) != std::string::npos) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    } while (std::chrono::steady_clock::now() < deadline);
+    return false;
+}
+
+std::size_t daemon_process::rss_kib() const { return proc_status_kib(pid_, "VmRSS"); }
+
+std::size_t daemon_process::peak_rss_kib() const { return proc_status_kib(pid_, "VmHWM"); }
+
+int daemon_process::terminate(std::chrono::milliseconds timeout) {
+    if (pid_ <= 0) return -1;
+    kill(pid_, SIGTERM);
+    int code = wait_exit(pid_, timeout);
+    pid_ = -1;
+    return code;
+}
+
+}  // namespace sise::test
