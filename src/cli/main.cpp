@@ -19,7 +19,6 @@
 #include "sise/cli/http_get.hpp"
 #include "sise/cli/table_view.hpp"
 #include "sise/cli/text_width.hpp"
-#include "sise/cli/url.hpp"
 #include "sise/core/version.hpp"
 
 namespace {
@@ -134,7 +133,7 @@ exit status: 0 done, 1 sised unreachable or its answer unusable, 2 bad command l
 
 struct snapshot_options {
     std::string url{default_url};
-    http_url endpoint;
+    sise::url endpoint;
     bool json = false;
     language lang = language::ko;
     color_mode color = color_mode::automatic;
@@ -212,10 +211,12 @@ std::optional<snapshot_options> parse_snapshot_args(args_view args) {
     }
     if (options.help) return options;
 
-    std::string why;
-    const auto endpoint = parse_http_url(options.url, why);
-    if (!endpoint) {
-        error_line("option '--url': {}: {}", options.url, why);
+    // "http://" may be left out; https is refused: sised serves plain HTTP on a local port.
+    const std::string text =
+        options.url.find("://") == std::string::npos ? "http://" + options.url : options.url;
+    const auto endpoint = sise::parse_url(text);
+    if (!endpoint || endpoint->scheme != "http") {
+        error_line("option '--url': {}: expected http://HOST[:PORT][/PREFIX]", options.url);
         return std::nullopt;
     }
     options.endpoint = *endpoint;
@@ -235,7 +236,7 @@ int run_snapshot(args_view args) {
     if (options->help) return write_stdout(snapshot_help) ? exit_ok : exit_failure;
 
     const http_result response =
-        http_get(options->endpoint, options->endpoint.target("/v1/snapshot"),
+        http_get(options->endpoint.with_path("/v1/snapshot"),
                  std::chrono::duration_cast<std::chrono::milliseconds>(request_timeout));
     if (response.failure == http_failure::unreachable) {
         const std::string reason =
@@ -250,7 +251,7 @@ int run_snapshot(args_view args) {
         return exit_failure;
     }
     if (response.status != 200) {
-        error_line("bad response from sised: HTTP {} {}", response.status, response.reason);
+        error_line("bad response from sised: HTTP {}", response.status);
         return exit_failure;
     }
 

@@ -1,5 +1,5 @@
 // A one-shot HTTP/1.1 GET against sised, bounded by one deadline (resolve, connect, send
-// and receive together). Declarations only: Beast stays inside http_get.cpp.
+// and receive together), on top of sise_io's REST client.
 #pragma once
 
 #include <boost/system/error_code.hpp>
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "sise/cli/url.hpp"
+#include "sise/core/url.hpp"
 
 namespace sise::cli {
 
@@ -22,14 +22,13 @@ struct http_result {
     // Why, when failure != none. A passed deadline is boost::system::errc::timed_out.
     boost::system::error_code error;
     unsigned status = 0;  // HTTP status code
-    std::string reason;   // HTTP reason phrase
     std::string body;
 };
 
 // Bodies larger than this are refused: a snapshot is a few hundred bytes per market.
 inline constexpr std::size_t max_body_size = 16 * 1024 * 1024;
 
-http_result http_get(const http_url& url, std::string_view target,
-                     std::chrono::milliseconds timeout);
+// Plain http:// only: sised serves HTTP on a local port.
+http_result http_get(const url& endpoint, std::chrono::milliseconds timeout);
 
 }  // namespace sise::cli
