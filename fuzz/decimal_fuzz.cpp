@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view text = d->text();
     check(!text.empty() && text.size() <= sise::decimal::max_digits, "length", token);
     check(text.find_first_of("eE") == std::string_view::npos, "exponent kept", token);
-    if (token.find_first_of("eE") == std::string_view::npos) check(text == token, "not verbatim", token);
+    if (token.find_first_of("eE") == std::string_view::npos)
+        check(text == token, "not verbatim", token);
 
     const auto again = sise::decimal::from_json_number(text);
     check(again && *again == *d, "plain text not a fixed point", token);
@@ -54,7 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     double expected = 0.0;
     const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), expected);
     check(ec == std::errc{} && end == token.data() + token.size(), "from_chars on token", token);
-    check(value == expected && std::signbit(value) == std::signbit(expected), "double differs", token);
+    check(value == expected && std::signbit(value) == std::signbit(expected), "double differs",
+          token);
     check(d->is_zero() == (value == 0.0), "is_zero", token);
     check(d->negative() == (token.front() == '-'), "sign", token);
 

@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(out.size() == 1, "error with tickers appended");
         check(result.detail.empty(), "error with detail");
     } else {
-        if (result.kind != sise::feed::frame_kind::tickers) check(out.size() == 1, "non-ticker appended");
+        if (result.kind != sise::feed::frame_kind::tickers)
+            check(out.size() == 1, "non-ticker appended");
         if (result.kind == sise::feed::frame_kind::exchange_error) {
             volatile std::size_t touched = 0;
             for (char c : result.detail) touched = touched + static_cast<unsigned char>(c);

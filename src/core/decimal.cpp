@@ -106,7 +106,8 @@ std::optional<decimal> decimal::from_json_number(std::string_view token) noexcep
         has_exponent = true;
         ++pos;
         bool exp_negative = false;
-        if (pos < size && (token[pos] == '+' || token[pos] == '-')) exp_negative = token[pos++] == '-';
+        if (pos < size && (token[pos] == '+' || token[pos] == '-'))
+            exp_negative = token[pos++] == '-';
         const std::size_t exp_begin = pos;
         while (pos < size && is_digit(token[pos])) {
             exponent = std::min(exponent * 10 + (token[pos] - '0'), exponent_clamp);

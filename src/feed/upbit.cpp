@@ -251,8 +251,9 @@ errc build_ticker(const fields& f, ticker_update& t) noexcept {
 
 // Classifies one object (upbit.md §12.3: dispatch on type/ty; objects without one are
 // heartbeats, errors or LIST_SUBSCRIPTIONS replies) and appends it when it is a ticker.
+// Not noexcept: only the caller's push_back can throw (bad_alloc), and that should propagate.
 errc handle_object(od::object& object, std::vector<ticker_update>& out, frame_kind& kind,
-                   std::string_view& error_name) noexcept {
+                   std::string_view& error_name) {
     fields f;
     if (errc e = read_fields(object, f); e != errc::ok) return e;
     if (f.type) {

@@ -20,11 +20,12 @@ namespace {
 
 constexpr std::size_t market_list_body_limit = 8 * 1024 * 1024;
 constexpr int market_list_attempts = 3;
+constexpr std::chrono::seconds shutdown_grace{2};
 
 }  // namespace
 
 app::app(config configuration)
-    : config_(std::move(configuration)), publish_timer_(context_), signals_(context_, SIGINT, SIGTERM) {
+    : config_(std::move(configuration)), publish_timer_(context_), shutdown_timer_(context_), signals_(context_, SIGINT, SIGTERM) {
     set_log_level(config_.log);
     for (const feed_config& feed : config_.feeds) {
         if (!feed.enabled) continue;
@@ -76,6 +77,12 @@ void app::stop() {
     for (auto& timer : retry_timers_) timer->cancel();
     for (auto& feed : feeds_) feed->stop();
     server_->stop();
+    // Clients get a close frame and feeds a clean close; whoever has not finished within the
+    // grace period (a client that does not answer, an idle keep-alive) is cut off.
+    shutdown_timer_.expires_after(shutdown_grace);
+    shutdown_timer_.async_wait([this](error_code ec) {
+        if (!ec) context_.stop();
+    });
 }
 
 void app::on_tickers(exchange_id exchange, std::span<const ticker_update> tickers,

@@ -25,190 +25,194 @@ std::string shifted_text(std::string_view token, int places) {
 }  // namespace
 
 TEST_SUITE("core") {
-
-TEST_CASE("plain JSON numbers are kept exactly as sent") {
-    struct row {
-        std::string_view token;
-    };
-    const row rows[] = {
-        {"0"},          {"-0"},         {"-0.0"},        {"7"},
-        {"32287000"},   {"31883000.00000000"},           {"0.0126713295"},
-        {"-0.0012"},    {"228827082483.70729000"},       {"1.10"},
-        {"-123.456"},   {"0.000015"},
-    };
-    for (const auto& r : rows) {
-        CAPTURE(r.token);
-        CHECK(text_of(r.token) == r.token);
+    TEST_CASE("plain JSON numbers are kept exactly as sent") {
+        const std::string_view kept[] = {
+            "0",
+            "-0",
+            "-0.0",
+            "7",
+            "32287000",
+            "31883000.00000000",
+            "0.0126713295",
+            "-0.0012",
+            "228827082483.70729000",
+            "1.10",
+            "-123.456",
+            "0.000015",
+        };
+        for (auto token : kept) {
+            CAPTURE(token);
+            CHECK(text_of(token) == token);
+        }
     }
-}
 
-TEST_CASE("anything outside the strict JSON number grammar is rejected") {
-    const std::string_view rejected[] = {
-        "",      "+1",    "01",    "-01",   ".5",     "1.",     "-",      "-.5",    "1.e5",
-        "1e",    "1e+",   "1E-",   "e5",    "NaN",    "nan",    "Infinity", "-Infinity",
-        "inf",   " 1",    "1 ",    "1\n",   "\t1",    "1,000",  "1_000",  "0x10",   "1e5.5",
-        "1..2",  "1.2.3", "--1",   "\"1\"", "null",   "true",   "1f",     "1d",     "١",
-        "0.5e",  "2e-",   "1e1e1", "00",    "-00.1",
-    };
-    for (auto token : rejected) {
-        CAPTURE(token);
-        CHECK_FALSE(sise::decimal::from_json_number(token).has_value());
+    TEST_CASE("anything outside the strict JSON number grammar is rejected") {
+        const std::string_view rejected[] = {
+            "",          "+1",    "01",   "-01",   ".5",  "1.",    "-",     "-.5",
+            "1.e5",      "1e",    "1e+",  "1E-",   "e5",  "NaN",   "nan",   "Infinity",
+            "-Infinity", "inf",   " 1",   "1 ",    "1\n", "\t1",   "1,000", "1_000",
+            "0x10",      "1e5.5", "1..2", "1.2.3", "--1", "\"1\"", "null",  "true",
+            "1f",        "1d",    "١",    "0.5e",  "2e-", "1e1e1", "00",    "-00.1",
+        };
+        for (auto token : rejected) {
+            CAPTURE(token);
+            CHECK_FALSE(sise::decimal::from_json_number(token).has_value());
+        }
+        // An embedded NUL must not end the token early.
+        CHECK_FALSE(sise::decimal::from_json_number(std::string_view("1\0", 2)).has_value());
     }
-    // An embedded NUL must not end the token early.
-    CHECK_FALSE(sise::decimal::from_json_number(std::string_view("1\0", 2)).has_value());
-}
 
-TEST_CASE("exponents are expanded to plain notation exactly") {
-    struct row {
-        std::string_view token;
-        std::string_view text;
-    };
-    const row rows[] = {
-        {"1.5e-05", "0.000015"},
-        {"1E+3", "1000"},
-        {"1e3", "1000"},
-        {"1e0", "1"},
-        {"1.50e1", "15.0"},
-        {"1.50e2", "150"},
-        {"1.50e3", "1500"},
-        {"3.2287E+7", "32287000"},
-        {"1.26713295e-2", "0.0126713295"},
-        {"-2.5E-3", "-0.0025"},
-        {"12345e-2", "123.45"},
-        {"12345e-5", "0.12345"},
-        {"12345e-6", "0.012345"},
-        {"0e5", "0"},
-        {"0.00e3", "0"},
-        {"0.000e1", "0.00"},
-        {"0e-2", "0.00"},
-        {"-0e5", "-0"},
-        {"-0.0e0", "-0.0"},
-        {"0.0001e4", "1"},
-        {"0.00010e4", "1.0"},
-        {"1E-0", "1"},
-        {"1e+0", "1"},
-        {"1.676965262139e12", "1676965262139"},
-    };
-    for (const auto& r : rows) {
-        CAPTURE(r.token);
-        CHECK(text_of(r.token) == r.text);
+    TEST_CASE("exponents are expanded to plain notation exactly") {
+        struct row {
+            std::string_view token;
+            std::string_view text;
+        };
+        const row rows[] = {
+            {"1.5e-05", "0.000015"},
+            {"1E+3", "1000"},
+            {"1e3", "1000"},
+            {"1e0", "1"},
+            {"1.50e1", "15.0"},
+            {"1.50e2", "150"},
+            {"1.50e3", "1500"},
+            {"3.2287E+7", "32287000"},
+            {"1.26713295e-2", "0.0126713295"},
+            {"-2.5E-3", "-0.0025"},
+            {"12345e-2", "123.45"},
+            {"12345e-5", "0.12345"},
+            {"12345e-6", "0.012345"},
+            {"0e5", "0"},
+            {"0.00e3", "0"},
+            {"0.000e1", "0.00"},
+            {"0e-2", "0.00"},
+            {"-0e5", "-0"},
+            {"-0.0e0", "-0.0"},
+            {"0.0001e4", "1"},
+            {"0.00010e4", "1.0"},
+            {"1E-0", "1"},
+            {"1e+0", "1"},
+            {"1.676965262139e12", "1676965262139"},
+        };
+        for (const auto& r : rows) {
+            CAPTURE(r.token);
+            CHECK(text_of(r.token) == r.text);
+        }
     }
-}
 
-TEST_CASE("the plain form is bounded by max_digits characters") {
-    REQUIRE(sise::decimal::max_digits == 39);
-    const std::string fits(39, '9');
-    const std::string too_long(40, '9');
-    CHECK(text_of(fits) == fits);
-    CHECK(text_of(too_long) == "<rejected>");
-    CHECK(text_of("-" + std::string(38, '9')) == "-" + std::string(38, '9'));
-    CHECK(text_of("-" + std::string(39, '9')) == "<rejected>");
-    CHECK(text_of("0." + std::string(37, '1')) == "0." + std::string(37, '1'));
-    CHECK(text_of("0." + std::string(38, '1')) == "<rejected>");
+    TEST_CASE("the plain form is bounded by max_digits characters") {
+        REQUIRE(sise::decimal::max_digits == 39);
+        const std::string fits(39, '9');
+        const std::string too_long(40, '9');
+        CHECK(text_of(fits) == fits);
+        CHECK(text_of(too_long) == "<rejected>");
+        CHECK(text_of("-" + std::string(38, '9')) == "-" + std::string(38, '9'));
+        CHECK(text_of("-" + std::string(39, '9')) == "<rejected>");
+        CHECK(text_of("0." + std::string(37, '1')) == "0." + std::string(37, '1'));
+        CHECK(text_of("0." + std::string(38, '1')) == "<rejected>");
 
-    // The bound applies to the expanded text, not to the token.
-    CHECK(text_of("1e38") == "1" + std::string(38, '0'));
-    CHECK(text_of("1e39") == "<rejected>");
-    CHECK(text_of("1e400") == "<rejected>");
-    CHECK(text_of("1e-37") == "0." + std::string(36, '0') + "1");
-    CHECK(text_of("1e-38") == "<rejected>");
-    CHECK(text_of("1e-400") == "<rejected>");
-    CHECK(text_of("1e99999999999999999999999") == "<rejected>");
-    CHECK(text_of("-1e-99999999999999999999999") == "<rejected>");
-    // Zero stays short whatever the exponent; a long token can expand to a short text.
-    CHECK(text_of("0e99999999999999999999999") == "0");
-    CHECK(text_of("0." + std::string(100, '0') + "1e100") == "0.1");
-}
-
-TEST_CASE("shifting moves the decimal point on the text") {
-    struct row {
-        std::string_view token;
-        int places;
-        std::string_view text;
-    };
-    const row rows[] = {
-        {"0.0126713295", 2, "1.26713295"},
-        {"0.5", 2, "50"},
-        {"-0.0012", 2, "-0.12"},
-        {"1.2", 2, "120"},
-        {"0", 2, "0"},
-        {"0.00", 2, "0"},
-        {"0.000", 2, "0.0"},
-        {"-0.0", 2, "-0"},
-        {"32287000", 0, "32287000"},
-        {"1.26713295", -2, "0.0126713295"},
-        {"50", -2, "0.50"},
-        {"1.2", -2, "0.012"},
-        {"0", -2, "0.00"},
-        {"123.456", 1, "1234.56"},
-        {"123.456", -1, "12.3456"},
-        {"123.456", -3, "0.123456"},
-        {"123.456", -4, "0.0123456"},
-        {"404000.00000000", 2, "40400000.000000"},
-    };
-    for (const auto& r : rows) {
-        CAPTURE(r.token);
-        CAPTURE(r.places);
-        CHECK(shifted_text(r.token, r.places) == r.text);
+        // The bound applies to the expanded text, not to the token.
+        CHECK(text_of("1e38") == "1" + std::string(38, '0'));
+        CHECK(text_of("1e39") == "<rejected>");
+        CHECK(text_of("1e400") == "<rejected>");
+        CHECK(text_of("1e-37") == "0." + std::string(36, '0') + "1");
+        CHECK(text_of("1e-38") == "<rejected>");
+        CHECK(text_of("1e-400") == "<rejected>");
+        CHECK(text_of("1e99999999999999999999999") == "<rejected>");
+        CHECK(text_of("-1e-99999999999999999999999") == "<rejected>");
+        // Zero stays short whatever the exponent; a long token can expand to a short text.
+        CHECK(text_of("0e99999999999999999999999") == "0");
+        CHECK(text_of("0." + std::string(100, '0') + "1e100") == "0.1");
     }
-}
 
-TEST_CASE("shifting fails instead of truncating when the result would not fit") {
-    CHECK(shifted_text(std::string(38, '9'), 1) == std::string(38, '9') + "0");
-    CHECK(shifted_text(std::string(38, '9'), 2) == "<rejected>");
-    CHECK(shifted_text("0." + std::string(37, '1'), -1) == "<rejected>");
-    CHECK(shifted_text("1", 1'000'000) == "<rejected>");
-    CHECK(shifted_text("1", -1'000'000) == "<rejected>");
-    CHECK_FALSE(sise::decimal{}.shifted(2).has_value());
-}
+    TEST_CASE("shifting moves the decimal point on the text") {
+        struct row {
+            std::string_view token;
+            int places;
+            std::string_view text;
+        };
+        const row rows[] = {
+            {"0.0126713295", 2, "1.26713295"},
+            {"0.5", 2, "50"},
+            {"-0.0012", 2, "-0.12"},
+            {"1.2", 2, "120"},
+            {"0", 2, "0"},
+            {"0.00", 2, "0"},
+            {"0.000", 2, "0.0"},
+            {"-0.0", 2, "-0"},
+            {"32287000", 0, "32287000"},
+            {"1.26713295", -2, "0.0126713295"},
+            {"50", -2, "0.50"},
+            {"1.2", -2, "0.012"},
+            {"0", -2, "0.00"},
+            {"123.456", 1, "1234.56"},
+            {"123.456", -1, "12.3456"},
+            {"123.456", -3, "0.123456"},
+            {"123.456", -4, "0.0123456"},
+            {"404000.00000000", 2, "40400000.000000"},
+        };
+        for (const auto& r : rows) {
+            CAPTURE(r.token);
+            CAPTURE(r.places);
+            CHECK(shifted_text(r.token, r.places) == r.text);
+        }
+    }
 
-TEST_CASE("shifting by 2 and back gives the same value with trailing zeros normalized") {
-    // shifted(2).shifted(-2) may gain trailing fraction zeros ("0.5" -> "50" -> "0.50").
-    CHECK(shifted_text("0.0126713295", 2) == "1.26713295");
-    auto d = sise::decimal::from_json_number("0.5");
-    REQUIRE(d);
-    auto there = d->shifted(2);
-    REQUIRE(there);
-    auto back = there->shifted(-2);
-    REQUIRE(back);
-    CHECK(back->text() == "0.50");
-    CHECK(back->to_double() == d->to_double());
-}
+    TEST_CASE("shifting fails instead of truncating when the result would not fit") {
+        CHECK(shifted_text(std::string(38, '9'), 1) == std::string(38, '9') + "0");
+        CHECK(shifted_text(std::string(38, '9'), 2) == "<rejected>");
+        CHECK(shifted_text("0." + std::string(37, '1'), -1) == "<rejected>");
+        CHECK(shifted_text("1", 1'000'000) == "<rejected>");
+        CHECK(shifted_text("1", -1'000'000) == "<rejected>");
+        CHECK_FALSE(sise::decimal{}.shifted(2).has_value());
+    }
 
-TEST_CASE("to_double parses the kept text") {
-    CHECK(sise::decimal::from_json_number("32287000")->to_double() == 32287000.0);
-    CHECK(sise::decimal::from_json_number("0.0126713295")->to_double() == 0.0126713295);
-    CHECK(sise::decimal::from_json_number("1.5e-05")->to_double() == 1.5e-05);
-    CHECK(sise::decimal::from_json_number("-2.5")->to_double() == -2.5);
-    const double negative_zero = sise::decimal::from_json_number("-0.0")->to_double();
-    CHECK(negative_zero == 0.0);
-    CHECK(std::signbit(negative_zero));
-    CHECK(sise::decimal{}.to_double() == 0.0);
-}
+    TEST_CASE("shifting by 2 and back gives the same value with trailing zeros normalized") {
+        // shifted(2).shifted(-2) may gain trailing fraction zeros ("0.5" -> "50" -> "0.50").
+        CHECK(shifted_text("0.0126713295", 2) == "1.26713295");
+        auto d = sise::decimal::from_json_number("0.5");
+        REQUIRE(d);
+        auto there = d->shifted(2);
+        REQUIRE(there);
+        auto back = there->shifted(-2);
+        REQUIRE(back);
+        CHECK(back->text() == "0.50");
+        CHECK(back->to_double() == d->to_double());
+    }
 
-TEST_CASE("zero, sign and emptiness are read from the text") {
-    CHECK(sise::decimal::from_json_number("0")->is_zero());
-    CHECK(sise::decimal::from_json_number("-0.000")->is_zero());
-    CHECK(sise::decimal::from_json_number("0e7")->is_zero());
-    CHECK_FALSE(sise::decimal::from_json_number("0.0001")->is_zero());
-    CHECK_FALSE(sise::decimal::from_json_number("10")->is_zero());
-    CHECK_FALSE(sise::decimal{}.is_zero());
+    TEST_CASE("to_double parses the kept text") {
+        CHECK(sise::decimal::from_json_number("32287000")->to_double() == 32287000.0);
+        CHECK(sise::decimal::from_json_number("0.0126713295")->to_double() == 0.0126713295);
+        CHECK(sise::decimal::from_json_number("1.5e-05")->to_double() == 1.5e-05);
+        CHECK(sise::decimal::from_json_number("-2.5")->to_double() == -2.5);
+        const double negative_zero = sise::decimal::from_json_number("-0.0")->to_double();
+        CHECK(negative_zero == 0.0);
+        CHECK(std::signbit(negative_zero));
+        CHECK(sise::decimal{}.to_double() == 0.0);
+    }
 
-    CHECK(sise::decimal::from_json_number("-0.0")->negative());
-    CHECK_FALSE(sise::decimal::from_json_number("0.1")->negative());
-    CHECK(sise::decimal{}.empty());
-    CHECK_FALSE(sise::decimal::from_json_number("1")->empty());
-}
+    TEST_CASE("zero, sign and emptiness are read from the text") {
+        CHECK(sise::decimal::from_json_number("0")->is_zero());
+        CHECK(sise::decimal::from_json_number("-0.000")->is_zero());
+        CHECK(sise::decimal::from_json_number("0e7")->is_zero());
+        CHECK_FALSE(sise::decimal::from_json_number("0.0001")->is_zero());
+        CHECK_FALSE(sise::decimal::from_json_number("10")->is_zero());
+        CHECK_FALSE(sise::decimal{}.is_zero());
 
-TEST_CASE("decimals compare by their text") {
-    auto a = sise::decimal::from_json_number("1.50");
-    auto b = sise::decimal::from_json_number("15.0e-1");
-    auto c = sise::decimal::from_json_number("1.5");
-    REQUIRE(a);
-    REQUIRE(b);
-    REQUIRE(c);
-    CHECK(*a == *b);
-    CHECK_FALSE(*a == *c);
-}
+        CHECK(sise::decimal::from_json_number("-0.0")->negative());
+        CHECK_FALSE(sise::decimal::from_json_number("0.1")->negative());
+        CHECK(sise::decimal{}.empty());
+        CHECK_FALSE(sise::decimal::from_json_number("1")->empty());
+    }
+
+    TEST_CASE("decimals compare by their text") {
+        auto a = sise::decimal::from_json_number("1.50");
+        auto b = sise::decimal::from_json_number("15.0e-1");
+        auto c = sise::decimal::from_json_number("1.5");
+        REQUIRE(a);
+        REQUIRE(b);
+        REQUIRE(c);
+        CHECK(*a == *b);
+        CHECK_FALSE(*a == *c);
+    }
 
 }  // TEST_SUITE("core")

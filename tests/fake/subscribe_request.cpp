@@ -40,6 +40,8 @@ std::string_view subscribe_parser::parse(std::string_view text, subscribe_reques
         if (item_result.get_object().get(object)) return wrong_format;
         std::string_view type;
         bool has_codes = false;
+        bool only_snapshot = false;
+        bool only_realtime = false;
         std::vector<std::string> codes;
         for (auto field : object) {
             std::string_view key;
@@ -67,9 +69,9 @@ std::string_view subscribe_parser::parse(std::string_view text, subscribe_reques
                 if (value.get_string().get(format) || !known_format(format)) return wrong_format;
                 out.format = format;
             } else if (key == "is_only_snapshot" || key == "isOnlySnapshot") {
-                if (value.get_bool().get(out.only_snapshot)) return wrong_format;
+                if (value.get_bool().get(only_snapshot)) return wrong_format;
             } else if (key == "is_only_realtime" || key == "isOnlyRealtime") {
-                if (value.get_bool().get(out.only_realtime)) return wrong_format;
+                if (value.get_bool().get(only_realtime)) return wrong_format;
             }
             // Other keys (e.g. "method") are skipped by the iterator.
         }
@@ -80,8 +82,10 @@ std::string_view subscribe_parser::parse(std::string_view text, subscribe_reques
         } else if (codes.empty()) {
             empty_codes = true;
         }
-        if (type == "ticker") {
+        if (type == "ticker") {  // the flags belong to their type object
             out.has_ticker = true;
+            out.only_snapshot = only_snapshot;
+            out.only_realtime = only_realtime;
             for (auto& code : codes) {
                 if (std::find(out.codes.begin(), out.codes.end(), code) == out.codes.end()) {
                     out.codes.push_back(std::move(code));

@@ -70,6 +70,8 @@ struct daemon_settings {
     std::string markets = R"("KRW-BTC", "KRW-ETH", "KRW-XRP")";
     int publish_interval_ms = 20;
     int idle_timeout_ms = 5000;
+    int reconnect_initial_ms = 200;
+    int reconnect_max_ms = 1000;
     std::string extra_server;
     std::string extra_feed;
 };
@@ -87,13 +89,14 @@ websocket_url = "{}"
 rest_url = "{}"
 idle_timeout_ms = {}
 connect_timeout_ms = 2000
-reconnect_initial_ms = 200
-reconnect_max_ms = 1000
+reconnect_initial_ms = {}
+reconnect_max_ms = {}
 rest_timeout_ms = 1000
 {}
 )",
                        s.publish_interval_ms, s.extra_server, s.markets, exchange.websocket_url(),
-                       exchange.rest_url(), s.idle_timeout_ms, s.extra_feed);
+                       exchange.rest_url(), s.idle_timeout_ms, s.reconnect_initial_ms,
+                       s.reconnect_max_ms, s.extra_feed);
 }
 
 fake::upbit_options quiet_fake() {
@@ -244,7 +247,7 @@ TEST_SUITE("integration") {
         REQUIRE(http_snapshot.rows.size() == 2);
         CHECK(http_snapshot.rows[0].market == "KRW-BTC");
         CHECK(http_snapshot.rows[0].price == "100000001");
-        CHECK(http_get(daemon.port(), "/v1/snapshot?markets=KRW BTC").status == 400);
+        CHECK(http_get(daemon.port(), "/v1/snapshot?markets=KRW%20BTC").status == 400);
     }
 
     TEST_CASE("after the exchange drops the connection the daemon resubscribes within 2 s") {
@@ -277,7 +280,7 @@ TEST_SUITE("integration") {
         exchange.pause_stream(true);
         exchange.start();
         daemon_settings settings;
-        settings.extra_feed = "reconnect_initial_ms = 1500\nreconnect_max_ms = 1500";
+        settings.reconnect_initial_ms = settings.reconnect_max_ms = 1500;
         daemon_process daemon(config_for(exchange, settings));
         REQUIRE(eventually([&] { return exchange.subscriptions() == 1; }, 5s));
         stream_client client(daemon.port());
@@ -328,11 +331,14 @@ TEST_SUITE("integration") {
             R"({"type":"ticker","code":"KRW-BTC","trade_price":"oops"})",
             R"({"type":"ticker","code":"KRW-BTC","trade_price":1e999999})",
             std::string(1 << 20, '['),          // 1 MiB: above max_frame_bytes
-            std::string("\xff\xfe\x00\x01", 4),  // not UTF-8
             std::string(100, '\0'),
         };
         for (int round = 0; round < 3; ++round)
             for (const auto& frame : bad_frames) exchange.inject(frame, round % 2 == 0);
+        // Not UTF-8: binary frames only, since a text frame like that must fail the
+        // connection (RFC 6455 §8.1).
+        for (int round = 0; round < 3; ++round)
+            exchange.inject(std::string("\xff\xfe\x00\x01", 4), true);
         exchange.send_ticker("KRW-BTC", "99999999");
         CHECK(read_until(client, [](const message& m) {
             return prices_of(m)["KRW-BTC"] == "99999999";

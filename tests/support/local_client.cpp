@@ -100,8 +100,9 @@ bool stream_client::closed_by_server(std::chrono::milliseconds timeout) {
             ec = e;
             done = true;
         });
-        if (!run_until(impl_->context, done, deadline - std::chrono::steady_clock::now(),
-                       impl_->ws.next_layer()))
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (!run_until(impl_->context, done, left, impl_->ws.next_layer()))
             return false;
         if (ec) return true;
     }

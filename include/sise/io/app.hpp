@@ -53,6 +53,7 @@ private:
     std::vector<std::unique_ptr<feed_client>> feeds_;
     std::unique_ptr<server> server_;
     asio::steady_timer publish_timer_;
+    asio::steady_timer shutdown_timer_;
     std::vector<std::unique_ptr<asio::steady_timer>> retry_timers_;
     asio::signal_set signals_;
     std::int64_t started_ms_ = 0;
