@@ -438,6 +438,28 @@ TEST_SUITE("integration") {
         CHECK_FALSE(stream_client(daemon.port(), "", "/elsewhere").connected());
     }
 
+    TEST_CASE("connections beyond max_clients are refused and counted") {
+        fake::upbit_server exchange(quiet_fake());
+        exchange.start();
+        daemon_settings settings;
+        settings.extra_server = "max_clients = 3";
+        daemon_process daemon(config_for(exchange, settings));
+        std::vector<std::unique_ptr<stream_client>> clients;
+        for (int i = 0; i < 3; ++i) {
+            clients.push_back(std::make_unique<stream_client>(daemon.port()));
+            REQUIRE(clients.back()->connected());
+            REQUIRE(clients.back()->read());
+        }
+        CHECK_FALSE(stream_client(daemon.port()).connected());
+        clients.pop_back();
+        // The freed slot is usable again once the server has seen the close.
+        CHECK(eventually([&] { return stream_client(daemon.port()).connected(); }, 5s));
+        clients.clear();
+        CHECK(eventually([&] { return health(daemon.port()).find("\"rejected_connections\":") !=
+                                      std::string::npos; }, 2s));
+        CHECK(health(daemon.port()).find("\"rejected_connections\":0") == std::string::npos);
+    }
+
     TEST_CASE("names come from the exchange's market list, with bundled names when it fails") {
         fake::upbit_options options = quiet_fake();
         options.market_list_fault = fake::rest_fault::server_error;

@@ -1,0 +1,101 @@
+// sised's upstream TLS: a wss:// exchange is trusted only through the system store or the
+// configured CA file, and only for the host name its certificate names.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <thread>
+
+#include "fake/tls_cert.hpp"
+#include "fake/upbit_server.hpp"
+#include "support/daemon.hpp"
+#include "support/local_client.hpp"
+
+using namespace sise;
+using namespace sise::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string tls_config(const std::string& websocket_url, const std::string& rest_url,
+                       const std::string& ca_file) {
+    return fmt::format(R"(
+[server]
+port = 0
+
+[feeds.upbit]
+markets = ["KRW-BTC"]
+websocket_url = "{}"
+rest_url = "{}"
+ca_file = "{}"
+connect_timeout_ms = 2000
+reconnect_initial_ms = 200
+reconnect_max_ms = 400
+rest_timeout_ms = 1000
+)",
+                       websocket_url, rest_url, ca_file);
+}
+
+template <typename Predicate>
+bool eventually(Predicate predicate, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    do {
+        if (predicate()) return true;
+        std::this_thread::sleep_for(10ms);
+    } while (std::chrono::steady_clock::now() < deadline);
+    return false;
+}
+
+struct tls_exchange {
+    temp_dir dir;
+    fake::tls_files files = fake::make_self_signed_cert(dir.path().string());
+    fake::upbit_server server{[this] {
+        fake::upbit_options options;
+        options.frames_per_second = 0;
+        options.cert_file = files.cert_file;
+        options.key_file = files.key_file;
+        return options;
+    }()};
+    tls_exchange() { server.start(); }
+};
+
+}  // namespace
+
+TEST_SUITE("integration") {
+    TEST_CASE("a wss:// exchange with an unknown certificate authority is refused") {
+        tls_exchange exchange;
+        REQUIRE(exchange.server.tls());
+        daemon_process daemon(tls_config(exchange.server.websocket_url(), exchange.server.rest_url(), ""));
+        REQUIRE(eventually([&] { return exchange.server.connections_accepted() >= 2; }, 5s));
+        CHECK(exchange.server.subscriptions() == 0);
+        auto health = http_get(daemon.port(), "/healthz");
+        CHECK(health.status == 503);
+        CHECK(health.body.find("certificate verify failed") != std::string::npos);
+    }
+
+    TEST_CASE("the same exchange is trusted once its CA file is configured") {
+        tls_exchange exchange;
+        daemon_process daemon(tls_config(exchange.server.websocket_url(), exchange.server.rest_url(),
+                                         exchange.files.cert_file));
+        REQUIRE(eventually([&] { return exchange.server.subscriptions() == 1; }, 5s));
+        CHECK(eventually([&] { return http_get(daemon.port(), "/healthz").status == 200; }, 5s));
+        // The market list came over https:// too.
+        CHECK(eventually([&] { return exchange.server.rest_requests() >= 1; }, 5s));
+        CHECK(daemon.wait_for_log("loaded names for", 5s));
+    }
+
+    TEST_CASE("a trusted certificate for another host name is refused") {
+        tls_exchange exchange;
+        // "127.1" resolves to 127.0.0.1, the fake's address, but is a name the certificate
+        // (localhost, 127.0.0.1) does not carry: the chain verifies, the host name does not.
+        auto url = exchange.server.websocket_url();
+        auto at = url.find("127.0.0.1");
+        REQUIRE(at != std::string::npos);
+        url.replace(at, 9, "127.1");  // same address, not the name in the certificate
+        daemon_process daemon(tls_config(url, exchange.server.rest_url(), exchange.files.cert_file));
+        REQUIRE(eventually([&] { return exchange.server.connections_accepted() >= 2; }, 5s));
+        CHECK(exchange.server.subscriptions() == 0);
+        auto health = http_get(daemon.port(), "/healthz");
+        CHECK(health.status == 503);
+        CHECK(health.body.find("certificate verify failed") != std::string::npos);
+    }
+}
