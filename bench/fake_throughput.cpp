@@ -2,9 +2,10 @@
 // market at unlimited rate and counts whole messages per second. It checks that the fake is
 // not the bottleneck of a benchmark (target: >= 500k frames/s on loopback).
 //
-// usage: fake_throughput [--seconds S] [--port P]
+// usage: fake_throughput [--seconds S] [--port P] [--rate FPS]
 //   without --port the fake runs in this process (its own thread); with --port it reads from
-//   a running `sise-fake-exchange --rate 0 --port P`.
+//   a running `sise-fake-exchange --rate 0 --port P`. --rate paces the in-process fake instead
+//   of unlimited, to check the pacing accuracy (e.g. 20000).
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -14,12 +15,12 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
-#include <fmt/format.h>
 
 #include "fake/upbit_server.hpp"
 
@@ -31,6 +32,7 @@ using steady = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
     double seconds = 3.0;
+    double rate = 0;
     std::uint16_t port = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string_view flag = argv[i];
@@ -39,13 +41,15 @@ int main(int argc, char** argv) {
             std::from_chars(value.data(), value.data() + value.size(), seconds);
         } else if (flag == "--port") {
             std::from_chars(value.data(), value.data() + value.size(), port);
+        } else if (flag == "--rate") {
+            std::from_chars(value.data(), value.data() + value.size(), rate);
         }
     }
     try {
         std::unique_ptr<sise::fake::upbit_server> fake;
         if (port == 0) {
             sise::fake::upbit_options options;
-            options.frames_per_second = 0;  // unlimited
+            options.frames_per_second = rate;  // 0: unlimited
             fake = std::make_unique<sise::fake::upbit_server>(options);
             fake->start();
             port = fake->port();
@@ -65,15 +69,16 @@ int main(int argc, char** argv) {
             codes)));
 
         beast::flat_buffer buffer;
+        const int batch = rate > 0 ? 1 : 1024;  // read the clock once per batch
         const auto read_for = [&](std::chrono::duration<double> window, std::uint64_t& bytes) {
             std::uint64_t frames = 0;
             const auto end = steady::now() + std::chrono::duration_cast<steady::duration>(window);
             for (;;) {
-                for (int i = 0; i < 1024; ++i) {  // read the clock once per 1024 frames
+                for (int i = 0; i < batch; ++i) {
                     bytes += ws.read(buffer);
                     buffer.consume(buffer.size());
                 }
-                frames += 1024;
+                frames += static_cast<std::uint64_t>(batch);
                 if (steady::now() >= end) return frames;
             }
         };

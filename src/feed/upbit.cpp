@@ -451,19 +451,30 @@ std::vector<std::string> upbit_adapter::subscribe_frames(std::span<const std::st
     return {std::move(frame)};
 }
 
+static_assert(simdjson::SIMDJSON_PADDING <= frame_padding);
+
 frame_result upbit_adapter::parse(std::string_view frame, std::vector<ticker_update>& out,
                                   boost::system::error_code& ec) {
+    if (frame.size() > max_frame_bytes_) {
+        ec = errc::frame_too_large;
+        return {};
+    }
+    // Padding zeroed: simdjson reads past the end, and a stray '}' there would need its slow
+    // balance check.
+    scratch_.assign(frame);
+    scratch_.append(simdjson::SIMDJSON_PADDING, '\0');
+    return parse_padded({scratch_.data(), frame.size()}, out, ec);
+}
+
+frame_result upbit_adapter::parse_padded(std::string_view frame, std::vector<ticker_update>& out,
+                                         boost::system::error_code& ec) {
     ec.clear();
     if (frame.size() > max_frame_bytes_) {
         ec = errc::frame_too_large;
         return {};
     }
     // upbit.md §5: data arrives in binary frames, keepalive replies maybe in text frames;
-    // both are UTF-8 JSON and reach us here as bytes. Padding zeroed: simdjson reads past
-    // the end, and a stray '}' there would need its slow balance check.
-    scratch_.assign(frame);
-    scratch_.append(simdjson::SIMDJSON_PADDING, '\0');
-
+    // both are UTF-8 JSON and reach us here as bytes.
     const std::size_t original_size = out.size();
     frame_kind kind = frame_kind::tickers;
     std::string_view error_name;
@@ -475,7 +486,7 @@ frame_result upbit_adapter::parse(std::string_view frame, std::vector<ticker_upd
 
     od::document doc;
     od::json_type type{};
-    if (parser_.iterate(scratch_.data(), frame.size(), scratch_.size()).get(doc) ||
+    if (parser_.iterate(frame.data(), frame.size(), frame.size() + frame_padding).get(doc) ||
         doc.type().get(type)) {
         return fail(errc::malformed_frame);
     }

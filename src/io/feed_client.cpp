@@ -1,5 +1,6 @@
 #include "sise/io/feed_client.hpp"
 
+#include <cstring>
 #include <random>
 
 #include <boost/asio/co_spawn.hpp>
@@ -167,6 +168,9 @@ asio::awaitable<error_code> feed_client::run_session() {
             count_bad_frame(errc::frame_too_large, "frame");
             discarding = false;
         } else {
+            // Zeroed padding after the frame lets the adapter parse it in place (no copy).
+            auto padding = buffer.prepare(feed::frame_padding);
+            std::memset(padding.data(), 0, padding.size());
             const auto data = buffer.cdata();
             handle_frame({static_cast<const char*>(data.data()), data.size()});
         }
@@ -180,7 +184,7 @@ void feed_client::handle_frame(std::string_view frame) {
     stats_.last_message_ms = received;
     updates_.clear();
     error_code ec;
-    auto result = adapter_->parse(frame, updates_, ec);
+    auto result = adapter_->parse_padded(frame, updates_, ec);
     if (ec) return count_bad_frame(ec, "frame");
     switch (result.kind) {
         case feed::frame_kind::tickers:

@@ -193,10 +193,10 @@ price_walk::price_walk(market_info market, std::uint64_t seed, std::int64_t now_
     prev_close_ = round_to_tick(to_units(start * (1.0 + (uniform() - 0.5) * 0.04)));
     open_ = prev_close_;
     price_ = round_to_tick(to_units(start * (1.0 + (uniform() - 0.5) * 0.02)));
-    high_ = round_to_tick(to_units(static_cast<double>(std::max(open_, price_)) *
-                                   (1.0 + uniform() * 0.01)));
-    low_ = round_to_tick(to_units(static_cast<double>(std::min(open_, price_)) *
-                                  (1.0 - uniform() * 0.01)));
+    high_ = round_to_tick(
+        to_units(static_cast<double>(std::max(open_, price_)) * (1.0 + uniform() * 0.01)));
+    low_ = round_to_tick(
+        to_units(static_cast<double>(std::min(open_, price_)) * (1.0 - uniform() * 0.01)));
     high_ = std::max(high_, std::max(open_, price_));
     low_ = std::min(low_, std::min(open_, price_));
     high_52w_ = round_to_tick(to_units(start * 1.6));
@@ -233,10 +233,9 @@ void price_walk::step(std::int64_t now_ms) {
     const std::int64_t tick = krw_tick(price_);
     // About 0.02 % per trade, at least one tick; pulled back toward the anchor so a long
     // benchmark keeps plausible prices (5 % away pulls by one sigma per trade).
-    const double sigma = std::max(1.0, static_cast<double>(price_) * 0.0002 /
-                                           static_cast<double>(tick));
-    const double deviation =
-        static_cast<double>(price_ - anchor_) / static_cast<double>(anchor_);
+    const double sigma =
+        std::max(1.0, static_cast<double>(price_) * 0.0002 / static_cast<double>(tick));
+    const double deviation = static_cast<double>(price_ - anchor_) / static_cast<double>(anchor_);
     const double move = (uniform() + uniform() - 1.0) * 2.0 * sigma - deviation * 20.0 * sigma;
     const std::int64_t ticks = std::llround(move);
     const std::int64_t next = round_to_tick(price_ + ticks * tick);
@@ -298,8 +297,9 @@ void price_walk::render(std::string& out, stream_type type, std::int64_t now_ms,
     append_decimal(out, prev_close_, price_scale, 8);
     out += R"(,"acc_trade_price":)";
     append_decimal(out, acc_trade_price_, price_scale, 8);
-    out += diff > 0 ? R"(,"change":"RISE")" : diff < 0 ? R"(,"change":"FALL")"
-                                                      : R"(,"change":"EVEN")";
+    out += diff > 0   ? R"(,"change":"RISE")"
+           : diff < 0 ? R"(,"change":"FALL")"
+                      : R"(,"change":"EVEN")";
     out += R"(,"change_price":)";
     append_decimal(out, diff < 0 ? -diff : diff, price_scale, 8);
     out += R"(,"signed_change_price":)";

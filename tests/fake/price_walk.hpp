@@ -20,10 +20,10 @@ inline constexpr std::int64_t krw = 10'000;  // one KRW in price units
 inline constexpr int volume_scale = 8;
 
 struct market_info {
-    std::string code;          // "KRW-BTC"
-    std::string korean_name;   // "비트코인"
-    std::string english_name;  // "Bitcoin"
-    std::int64_t start_price = 0;             // price units (1e-4 KRW)
+    std::string code;                          // "KRW-BTC"
+    std::string korean_name;                   // "비트코인"
+    std::string english_name;                  // "Bitcoin"
+    std::int64_t start_price = 0;              // price units (1e-4 KRW)
     std::int64_t acc_trade_price_24h_krw = 0;  // whole KRW traded over 24 h, order of magnitude
 };
 
@@ -95,11 +95,11 @@ private:
     std::int64_t trade_timestamp_ = 0;
     // Accumulators decay a little on every trade, so they hover around realistic values
     // however long a benchmark runs (and never overflow).
-    std::int64_t acc_ask_volume_ = 0;     // volume units, "today"
-    std::int64_t acc_bid_volume_ = 0;     // volume units, "today"
-    std::int64_t acc_trade_price_ = 0;    // price units, "today"
-    std::int64_t acc_volume_24h_ = 0;     // volume units
-    std::int64_t acc_price_24h_ = 0;      // price units
+    std::int64_t acc_ask_volume_ = 0;   // volume units, "today"
+    std::int64_t acc_bid_volume_ = 0;   // volume units, "today"
+    std::int64_t acc_trade_price_ = 0;  // price units, "today"
+    std::int64_t acc_volume_24h_ = 0;   // volume units
+    std::int64_t acc_price_24h_ = 0;    // price units
     double mean_trade_krw_ = 0;
 };
 

@@ -25,8 +25,7 @@ std::string_view subscribe_parser::parse(std::string_view text, subscribe_reques
     // simdjson reads up to SIMDJSON_PADDING bytes past the end: parse a padded copy.
     scratch_.reserve(text.size() + simdjson::SIMDJSON_PADDING);
     scratch_.assign(text.data(), text.size());
-    const simdjson::padded_string_view json(scratch_.data(), scratch_.size(),
-                                            scratch_.capacity());
+    const simdjson::padded_string_view json(scratch_.data(), scratch_.size(), scratch_.capacity());
     od::document doc;
     od::array items;
     if (parser_.iterate(json).get(doc) || doc.get_array().get(items)) return wrong_format;

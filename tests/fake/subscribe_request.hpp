@@ -13,11 +13,11 @@ namespace sise::fake {
 
 struct subscribe_request {
     std::string ticket;
-    bool has_ticker = false;          // a {"type":"ticker",...} object was present
-    std::vector<std::string> codes;   // codes of the ticker object(s), as sent, de-duplicated
-    bool only_snapshot = false;       // is_only_snapshot (or the old camelCase spelling)
-    bool only_realtime = false;       // is_only_realtime
-    std::string format = "DEFAULT";   // DEFAULT, SIMPLE, JSON_LIST, SIMPLE_LIST
+    bool has_ticker = false;         // a {"type":"ticker",...} object was present
+    std::vector<std::string> codes;  // codes of the ticker object(s), as sent, de-duplicated
+    bool only_snapshot = false;      // is_only_snapshot (or the old camelCase spelling)
+    bool only_realtime = false;      // is_only_realtime
+    std::string format = "DEFAULT";  // DEFAULT, SIMPLE, JSON_LIST, SIMPLE_LIST
 };
 
 // Parses requests with one reused simdjson parser and a padded scratch copy.

@@ -87,8 +87,9 @@ tls_files make_self_signed_cert(const std::string& directory) {
 
     X509_NAME* name = X509_get_subject_name(cert.get());
     const auto text = [](const char* s) { return reinterpret_cast<const unsigned char*>(s); };
-    check(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, text("sise fake exchange"), -1, -1, 0),
-          "subject O");
+    check(
+        X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, text("sise fake exchange"), -1, -1, 0),
+        "subject O");
     check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, text("localhost"), -1, -1, 0),
           "subject CN");
     check(X509_set_issuer_name(cert.get(), name), "issuer");  // self-signed
@@ -106,8 +107,8 @@ tls_files make_self_signed_cert(const std::string& directory) {
     write_pem(files.key_file, [&](BIO* bio) {
         return PEM_write_bio_PrivateKey(bio, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
     });
-    std::filesystem::permissions(files.key_file, std::filesystem::perms::owner_read |
-                                                     std::filesystem::perms::owner_write);
+    std::filesystem::permissions(
+        files.key_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     write_pem(files.cert_file, [&](BIO* bio) { return PEM_write_bio_X509(bio, cert.get()); });
     return files;
 }

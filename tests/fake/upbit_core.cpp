@@ -116,10 +116,8 @@ void upbit_core::remove(session* s) {
 }
 
 std::size_t upbit_core::open_websockets() const {
-    return static_cast<std::size_t>(
-        std::count_if(sessions_.begin(), sessions_.end(), [](const auto& s) {
-            return s->websocket();
-        }));
+    return static_cast<std::size_t>(std::count_if(sessions_.begin(), sessions_.end(),
+                                                  [](const auto& s) { return s->websocket(); }));
 }
 
 // --- the market stream -----------------------------------------------------------------------
@@ -144,8 +142,8 @@ void upbit_core::restart_pacing() {
 
 void upbit_core::schedule_tick() {
     // 1 ms batches keep 20,000 frames/s smooth; slow demo rates need fewer wake-ups.
-    const auto period = rate_ >= 1000 ? std::chrono::milliseconds(1)
-                                      : std::chrono::milliseconds(10);
+    const auto period =
+        rate_ >= 1000 ? std::chrono::milliseconds(1) : std::chrono::milliseconds(10);
     tick_.expires_at(std::max(tick_.expiry() + period, steady_clock::now()));
     tick_.async_wait([this](error_code ec) { on_tick(ec); });
 }
@@ -215,8 +213,7 @@ std::size_t upbit_core::generate(std::size_t n, session* until_full) {
     return made;
 }
 
-void upbit_core::render(std::size_t m, stream_type type, std::int64_t now,
-                        std::string_view price) {
+void upbit_core::render(std::size_t m, stream_type type, std::int64_t now, std::string_view price) {
     payload_.clear();
     walks_[m].render(payload_, type, now, price);
     frame_.clear();
@@ -312,13 +309,16 @@ std::optional<upbit_core::response> upbit_core::rest_response(const request& req
                 break;
             case rest_fault::server_error:
                 res.result(http::status::internal_server_error);
-                res.body() = R"({"error":{"name":"server_error","message":"Internal Server Error"}})";
+                res.body() =
+                    R"({"error":{"name":"server_error","message":"Internal Server Error"}})";
                 break;
             case rest_fault::garbage:
-                res.body() = "[{\"market\":\"KRW-BTC\",\"korean_name\":\"\xeb\xb9\x84\xff\xfe<html>";
+                res.body() =
+                    "[{\"market\":\"KRW-BTC\",\"korean_name\":\"\xeb\xb9\x84\xff\xfe<html>";
                 break;
             case rest_fault::none:
-                res.body() = market_list_json(query.find("is_details=true") != std::string_view::npos);
+                res.body() =
+                    market_list_json(query.find("is_details=true") != std::string_view::npos);
                 break;
         }
     } else {

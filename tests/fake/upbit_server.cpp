@@ -11,10 +11,10 @@
 #include <type_traits>
 #include <utility>
 
+#include <fmt/format.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <fmt/format.h>
 
 #include "fake/upbit_core.hpp"
 

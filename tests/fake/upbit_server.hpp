@@ -98,14 +98,14 @@ public:
     // TCP connections accepted, minus those whose first request was plain HTTP (REST): a
     // connection still waiting for its handshake (e.g. while stalled) counts.
     std::uint64_t connections_accepted() const;
-    std::size_t open_websockets() const;         // upgraded and not yet closed
-    std::uint64_t subscriptions() const;         // valid subscribe requests received
+    std::size_t open_websockets() const;  // upgraded and not yet closed
+    std::uint64_t subscriptions() const;  // valid subscribe requests received
     std::vector<std::string> last_subscribed_codes() const;
-    std::string last_websocket_target() const;   // request target of the last upgrade
-    std::uint64_t origin_headers_seen() const;   // requests (REST or upgrade) with Origin
-    std::uint64_t frames_sent() const;           // data messages queued to clients, all kinds
-    std::uint64_t frames_dropped() const;        // dropped because max_pending_bytes was hit
-    std::uint64_t rest_requests() const;         // plain HTTP requests, any path
+    std::string last_websocket_target() const;  // request target of the last upgrade
+    std::uint64_t origin_headers_seen() const;  // requests (REST or upgrade) with Origin
+    std::uint64_t frames_sent() const;          // data messages queued to clients, all kinds
+    std::uint64_t frames_dropped() const;       // dropped because max_pending_bytes was hit
+    std::uint64_t rest_requests() const;        // plain HTTP requests, any path
     // Exact trade_price text last sent for `market`; empty if none was sent yet.
     std::string last_price(const std::string& market) const;
 

@@ -133,8 +133,7 @@ bool session::process_input() {
         const std::span<char> bytes(static_cast<char*>(data.data()), data.size());
         client_frame frame;
         std::size_t used = 0;
-        switch (decode_client_frame(bytes, core_.options().max_client_message_bytes, frame,
-                                    used)) {
+        switch (decode_client_frame(bytes, core_.options().max_client_message_bytes, frame, used)) {
             case decode_status::need_more:
                 return true;
             case decode_status::protocol_error:
@@ -246,12 +245,10 @@ class stream_session final : public session {
     static constexpr bool is_tls = !std::is_same_v<Stream, beast::tcp_stream>;
 
 public:
-    stream_session(upbit_core& core, tcp::socket&& socket)
-        requires(!is_tls)
+    stream_session(upbit_core& core, tcp::socket&& socket) requires(!is_tls)
         : session(core, socket.get_executor()), ws_(std::move(socket)) {}
 
-    stream_session(upbit_core& core, tcp::socket&& socket, net::ssl::context& tls)
-        requires(is_tls)
+    stream_session(upbit_core& core, tcp::socket&& socket, net::ssl::context& tls) requires(is_tls)
         : session(core, socket.get_executor()), ws_(std::move(socket), tls) {}
 
     void start() override {
@@ -332,10 +329,11 @@ private:
         if (websocket::is_upgrade(req)) {
             // Any target is accepted (Upbit's is /websocket/v1); the core notes it.
             core_.note_websocket(req.target());
-            ws_.set_option(websocket::stream_base::timeout{
-                handshake_timeout, websocket::stream_base::none(), false});
-            ws_.set_option(websocket::stream_base::decorator(
-                [](websocket::response_type& res) { res.set(http::field::server, "sise-fake-upbit"); }));
+            ws_.set_option(websocket::stream_base::timeout{handshake_timeout,
+                                                           websocket::stream_base::none(), false});
+            ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+                res.set(http::field::server, "sise-fake-upbit");
+            }));
             ws_.async_accept(req, beast::bind_front_handler(&stream_session::on_accept, self()));
             return;
         }
@@ -365,11 +363,12 @@ private:
     // giving up.
     void do_drain() {
         in_.consume(in_.size());
-        stream().async_read_some(in_.prepare(read_chunk), [self = self()](error_code ec, std::size_t n) {
-            if (ec) return self->fail(ec, "stalled request");
-            self->in_.commit(n);
-            self->do_drain();
-        });
+        stream().async_read_some(in_.prepare(read_chunk),
+                                 [self = self()](error_code ec, std::size_t n) {
+                                     if (ec) return self->fail(ec, "stalled request");
+                                     self->in_.commit(n);
+                                     self->do_drain();
+                                 });
     }
 
     void on_accept(error_code ec) {
@@ -385,8 +384,8 @@ private:
         if (core_.stalled()) return park(step::frames);
         reading_ = true;
         const std::size_t room = std::min(read_chunk, in_.max_size() - in_.size());
-        stream().async_read_some(in_.prepare(room),
-                                 beast::bind_front_handler(&stream_session::on_read_frames, self()));
+        stream().async_read_some(
+            in_.prepare(room), beast::bind_front_handler(&stream_session::on_read_frames, self()));
     }
 
     void on_read_frames(error_code ec, std::size_t n) {

@@ -79,8 +79,8 @@ protected:
     std::string pending_;   // encoded frames not yet handed to the socket
     std::string inflight_;  // the bytes of the write in flight
     bool writing_ = false;
-    bool close_sent_ = false;         // our close frame is queued or sent
-    bool close_after_write_ = false;  // finish once pending_ and inflight_ are written
+    bool close_sent_ = false;                // our close frame is queued or sent
+    bool close_after_write_ = false;         // finish once pending_ and inflight_ are written
     boost::asio::steady_timer close_timer_;  // bounds the wait for the client's close frame
 
 private:

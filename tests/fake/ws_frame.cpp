@@ -69,8 +69,7 @@ decode_status decode_client_frame(std::span<char> data, std::size_t max_payload,
     if (control && (!fin || size > 125)) return decode_status::protocol_error;  // §5.5
     if (size > max_payload) return decode_status::too_big;
     if (data.size() < pos + 4) return decode_status::need_more;
-    const std::array<unsigned char, 4> mask{byte(pos), byte(pos + 1), byte(pos + 2),
-                                            byte(pos + 3)};
+    const std::array<unsigned char, 4> mask{byte(pos), byte(pos + 1), byte(pos + 2), byte(pos + 3)};
     pos += 4;
     const auto length = static_cast<std::size_t>(size);
     if (data.size() - pos < length) return decode_status::need_more;

@@ -45,6 +45,10 @@ struct endpoints {
     std::string rest_url;  // base of the REST API (market names, candles)
 };
 
+// A frame whose buffer stays readable this many bytes past its end can be parsed in place
+// (parse_padded), saving the copy into a padded scratch buffer; zeroed padding is best.
+inline constexpr std::size_t frame_padding = 64;
+
 class adapter {
 public:
     virtual ~adapter() = default;
@@ -74,6 +78,9 @@ public:
     // `out`. Never throws; a malformed frame yields an error and leaves `out` as it was.
     virtual frame_result parse(std::string_view frame, std::vector<ticker_update>& out,
                                boost::system::error_code& ec) = 0;
+    // The same, without a copy; frame.data() must be readable up to size() + frame_padding.
+    virtual frame_result parse_padded(std::string_view frame, std::vector<ticker_update>& out,
+                                      boost::system::error_code& ec) = 0;
 };
 
 }  // namespace sise::feed

@@ -31,6 +31,8 @@ public:
     std::vector<std::string> subscribe_frames(std::span<const std::string> markets) override;
     frame_result parse(std::string_view frame, std::vector<ticker_update>& out,
                        boost::system::error_code& ec) override;
+    frame_result parse_padded(std::string_view frame, std::vector<ticker_update>& out,
+                              boost::system::error_code& ec) override;
 
 private:
     std::size_t max_frame_bytes_;

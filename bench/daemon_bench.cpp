@@ -1,0 +1,123 @@
+// The daemon under the issue's reference load, measured from outside as an operator would:
+// the fake Upbit streams at a fixed rate, sised (release build, its own process) conflates
+// and fans out to local subscribers, and we read sised's CPU time from /proc, its frame
+// counter from /healthz, and its peak RSS.
+//
+//   sise_bench_daemon [RATE] [SUBSCRIBERS]     defaults: 20000 frames/s, 10 subscribers
+#include <fmt/format.h>
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "fake/upbit_server.hpp"
+#include "support/daemon.hpp"
+#include "support/local_client.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), {});
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i)
+        if (i >= 14) ticks += std::stod(field);
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::uint64_t frames_received(std::uint16_t port) {
+    auto response = sise::test::http_get(port, "/healthz");
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    if (parser.parse(response.body).get(root)) return 0;
+    return root["feeds"].at(0)["frames"].get_uint64().value_unsafe();
+}
+
+struct sample {
+    double cpu;
+    std::uint64_t frames;
+    std::chrono::steady_clock::time_point at;
+};
+
+sample take(const sise::test::daemon_process& daemon) {
+    return {cpu_seconds(daemon.pid()), frames_received(daemon.port()), std::chrono::steady_clock::now()};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const double rate = argc > 1 ? std::stod(argv[1]) : 20'000;
+    const int subscriber_count = argc > 2 ? std::stoi(argv[2]) : 10;
+
+    sise::fake::upbit_options options;
+    options.frames_per_second = rate;
+    sise::fake::upbit_server exchange(options);
+    exchange.start();
+
+    sise::test::daemon_process daemon(fmt::format(R"(
+[server]
+port = 0
+publish_interval_ms = 100
+max_clients = 20000
+[log]
+level = "notice"
+[feeds.upbit]
+websocket_url = "{}"
+rest_url = "{}"
+)",
+                                                  exchange.websocket_url(), exchange.rest_url()));
+
+    std::atomic<bool> running{true};
+    std::atomic<std::uint64_t> messages{0};
+    std::vector<std::thread> subscribers;
+    for (int i = 0; i < subscriber_count; ++i)
+        subscribers.emplace_back([&, port = daemon.port()] {
+            sise::test::stream_client client(port);
+            while (running && client.read(2s)) ++messages;
+        });
+
+    std::this_thread::sleep_for(2s);  // connect, snapshot, warm up
+    // Run until 100k upstream frames have been processed at the configured rate.
+    const sample before = take(daemon);
+    sample after = before;
+    while (after.frames - before.frames < 100'000) {
+        std::this_thread::sleep_for(250ms);
+        after = take(daemon);
+    }
+    const double wall = std::chrono::duration<double>(after.at - before.at).count();
+    const double frames = static_cast<double>(after.frames - before.frames);
+    const double cpu = after.cpu - before.cpu;
+    fmt::print("load: {:.0f} frames/s offered, 12 markets, {} subscribers, 100 ms conflation\n",
+               rate, subscriber_count);
+    fmt::print("  processed {:.0f} frames in {:.2f} s ({:.0f} frames/s)\n", frames, wall, frames / wall);
+    fmt::print("  sised CPU: {:.3f} s per 100k frames ({:.1f}% of one core)\n",
+               cpu / frames * 100'000, 100 * cpu / wall);
+    fmt::print("  subscriber messages received: {}\n", messages.load());
+    fmt::print("  sised peak RSS: {:.1f} MiB (VmHWM)\n", static_cast<double>(daemon.peak_rss_kib()) / 1024);
+
+    // Saturation: the fake sends as fast as sised reads; sised runs on one thread.
+    exchange.set_rate(0);
+    std::this_thread::sleep_for(1s);
+    const sample sat_before = take(daemon);
+    std::this_thread::sleep_for(5s);
+    const sample sat_after = take(daemon);
+    const double sat_wall = std::chrono::duration<double>(sat_after.at - sat_before.at).count();
+    const double sat_frames = static_cast<double>(sat_after.frames - sat_before.frames);
+    fmt::print("saturation: {:.0f} frames/s, sised CPU {:.1f}% of one core, fake sent {} frames total\n",
+               sat_frames / sat_wall, 100 * (sat_after.cpu - sat_before.cpu) / sat_wall,
+               exchange.frames_sent());
+    fmt::print("  sised peak RSS: {:.1f} MiB (VmHWM)\n", static_cast<double>(daemon.peak_rss_kib()) / 1024);
+
+    running = false;
+    exchange.set_rate(rate);
+    for (auto& t : subscribers) t.join();
+    daemon.terminate();
+}
