@@ -37,8 +37,9 @@ std::uint64_t frames_received(std::uint16_t port) {
     auto response = sise::test::http_get(port, "/healthz");
     simdjson::dom::parser parser;
     simdjson::dom::element root;
-    if (parser.parse(response.body).get(root)) return 0;
-    return root["feeds"].at(0)["frames"].get_uint64().value_unsafe();
+    std::uint64_t frames = 0;
+    if (parser.parse(response.body).get(root) || root["feeds"].at(0)["frames"].get(frames)) return 0;
+    return frames;
 }
 
 struct sample {

@@ -1,6 +1,7 @@
 #include "sise/core/url.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace sise {
@@ -39,9 +40,16 @@ std::optional<url> parse_url(std::string_view text) {
         auto close = authority.find(']');
         if (close == std::string_view::npos) return std::nullopt;
         out.host = authority.substr(1, close - 1);
+        // Brackets hold an IPv6 literal and nothing else (RFC 3986 §3.2.2).
+        const bool ipv6_literal =
+            out.host.find(':') != std::string::npos &&
+            std::all_of(out.host.begin(), out.host.end(), [](char c) {
+                return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.';
+            });
+        if (!ipv6_literal) return std::nullopt;
         std::string_view after = authority.substr(close + 1);
         if (!after.empty()) {
-            if (after.front() != ':') return std::nullopt;
+            if (after.front() != ':' || after.size() == 1) return std::nullopt;
             port = after.substr(1);
         }
     } else {

@@ -32,14 +32,20 @@ constexpr std::int64_t minute_of(std::int64_t ms) noexcept { return floor_div(ms
 
 rolling_window::rolling_window() noexcept = default;
 
+namespace {
+
+std::size_t index_of(std::int64_t minute) noexcept {
+    return static_cast<std::size_t>(((minute % ring_size) + ring_size) % ring_size);
+}
+
+}  // namespace
+
 rolling_window::minute_bucket& rolling_window::slot(std::int64_t minute) noexcept {
-    auto i = static_cast<std::size_t>(((minute % ring_size) + ring_size) % ring_size);
-    return ring_[i];
+    return ring_[index_of(minute)];
 }
 
 const rolling_window::minute_bucket& rolling_window::slot(std::int64_t minute) const noexcept {
-    auto i = static_cast<std::size_t>(((minute % ring_size) + ring_size) % ring_size);
-    return ring_[i];
+    return ring_[index_of(minute)];
 }
 
 std::int64_t rolling_window::ring_low() const noexcept { return head_ - (ring_size - 1); }
@@ -49,10 +55,61 @@ void rolling_window::carry(double close, std::int64_t close_time_ms) noexcept {
     has_carry_ = true;
     carry_price_ = close;
     carry_time_ms_ = close_time_ms;
+    // Coverage at or below the carried close's minute can no longer matter: drop it.
+    const std::int64_t above = minute_of(close_time_ms) + 1;
+    std::size_t keep = 0;
+    for (std::size_t i = 0; i < old_count_; ++i) {
+        if (old_[i].last < above) continue;
+        old_[keep] = old_[i];
+        old_[keep].first = std::max(old_[keep].first, above);
+        ++keep;
+    }
+    old_count_ = keep;
 }
 
-// Moves the head forward. Each minute entering the ring takes the slot of a minute leaving it,
-// whose close goes to the carry: O(minutes advanced), at most one pass over the ring.
+// Records first..last (all below the ring, detached from the run) as known.
+void rolling_window::remember_old(std::int64_t first, std::int64_t last) noexcept {
+    if (has_carry_) first = std::max(first, minute_of(carry_time_ms_) + 1);
+    if (first > last) return;
+    // Merge with every stretch it overlaps or touches, then insert in order.
+    std::array<stretch, old_stretch_capacity + 1> merged{};
+    std::size_t n = 0;
+    bool placed = false;
+    for (std::size_t i = 0; i < old_count_; ++i) {
+        const stretch s = old_[i];
+        if (s.last + 1 < first) {
+            merged[n++] = s;
+        } else if (last + 1 < s.first) {
+            if (!placed) merged[n++] = {first, last};
+            placed = true;
+            merged[n++] = s;
+        } else {
+            first = std::min(first, s.first);
+            last = std::max(last, s.last);
+        }
+    }
+    if (!placed) merged[n++] = {first, last};
+    // Over capacity: forget the oldest stretch. That can only make a window report
+    // incomplete when it is complete, never the other way round.
+    std::size_t skip = n > old_stretch_capacity ? n - old_stretch_capacity : 0;
+    old_count_ = n - skip;
+    for (std::size_t i = 0; i < old_count_; ++i) old_[i] = merged[i + skip];
+}
+
+// Grows the run down across covered minutes recorded earlier: flags in the ring, then old
+// stretches. Each minute joins once per run, so this is amortised O(1) per covered minute.
+void rolling_window::extend_run_down() noexcept {
+    for (;;) {
+        while (run_low_ - 1 >= ring_low() && slot(run_low_ - 1).covered) --run_low_;
+        if (old_count_ == 0 || old_[old_count_ - 1].last < run_low_ - 1) return;
+        run_low_ = std::min(run_low_, old_[old_count_ - 1].first);
+        --old_count_;
+    }
+}
+
+// Moves the head forward. Each minute entering the ring takes the slot of a minute leaving it:
+// the leaving close goes to the carry, the leaving coverage (if not part of the run) to the
+// old stretches. O(minutes advanced), at most one pass over the ring.
 void rolling_window::slide_to(std::int64_t minute) noexcept {
     std::int64_t from = minute - (ring_size - 1);
     if (has_data_) {
@@ -61,7 +118,10 @@ void rolling_window::slide_to(std::int64_t minute) noexcept {
     }
     for (std::int64_t m = from; m <= minute; ++m) {
         minute_bucket& b = slot(m);
-        if (has_data_ && b.has_trades) carry(b.close, b.close_time_ms);
+        if (has_data_) {
+            if (b.has_trades) carry(b.close, b.close_time_ms);
+            if (b.covered && b.minute < run_low_) remember_old(b.minute, b.minute);
+        }
         b = minute_bucket{};
         b.minute = m;
     }
@@ -69,21 +129,30 @@ void rolling_window::slide_to(std::int64_t minute) noexcept {
     head_ = minute;
 }
 
-// Minutes first..last are known. Keeps run_low_ .. head_ the longest covered run ending at
-// the head: it joins runs recorded earlier only while their minutes are still in the ring.
+// Minutes first..last are known. Keeps run_low_ .. head_ the longest covered run that ends at
+// the head, and everything covered below the ring that may still join it.
 void rolling_window::cover(std::int64_t first, std::int64_t last) noexcept {
     if (!has_data_) {
         slide_to(last);
         run_low_ = first;
     } else if (last > head_) {
-        bool joins = first <= head_ + 1;
-        slide_to(last);
-        run_low_ = joins ? std::min(run_low_, first) : first;
+        if (first <= head_ + 1) {
+            slide_to(last);
+            run_low_ = std::min(run_low_, first);
+        } else {
+            // A gap: a new run starts. The old one is detached: its part below the ring becomes
+            // a stretch now, its part in the ring as those minutes leave (run_low_ is set first).
+            if (run_low_ < ring_low()) remember_old(run_low_, ring_low() - 1);
+            run_low_ = first;
+            slide_to(last);
+        }
     } else if (last >= run_low_ - 1) {
         run_low_ = std::min(run_low_, first);
+    } else if (first < ring_low()) {
+        remember_old(first, std::min(last, ring_low() - 1));
     }
     for (std::int64_t m = std::max(first, ring_low()); m <= last; ++m) slot(m).covered = true;
-    while (run_low_ - 1 >= ring_low() && slot(run_low_ - 1).covered) --run_low_;
+    extend_run_down();
 }
 
 void rolling_window::note_price(double open, std::int64_t open_time_ms, double close,
@@ -99,9 +168,8 @@ void rolling_window::note_price(double open, std::int64_t open_time_ms, double c
     has_price_ = true;
 }
 
-void rolling_window::merge(std::int64_t minute, double open, std::int64_t open_time_ms,
-                           double high, double low, double close,
-                           std::int64_t close_time_ms) noexcept {
+void rolling_window::merge(std::int64_t minute, double open, std::int64_t open_time_ms, double high,
+                           double low, double close, std::int64_t close_time_ms) noexcept {
     latest_ms_ = has_data_ ? std::max(latest_ms_, close_time_ms) : close_time_ms;
     cover(minute, minute);
     if (minute < ring_low()) {
@@ -133,7 +201,8 @@ void rolling_window::merge(std::int64_t minute, double open, std::int64_t open_t
     }
     // The memo holds the extremes of every bucket from memo_.from on; keep it so in O(1).
     if (memo_.valid && minute >= memo_.from) {
-        if (!memo_.any || b.high > memo_.high || (b.high == memo_.high && minute > memo_.high_minute)) {
+        if (!memo_.any || b.high > memo_.high ||
+            (b.high == memo_.high && minute > memo_.high_minute)) {
             memo_.high = b.high;
             memo_.high_minute = minute;
         }
@@ -152,9 +221,8 @@ void rolling_window::add_trade(double price, std::int64_t trade_time_ms) noexcep
     merge(minute_of(trade_time_ms), price, trade_time_ms, price, price, price, trade_time_ms);
 }
 
-void rolling_window::add_candle(std::int64_t minute_start_ms, double open, double high,
-                                double low, double close,
-                                std::optional<std::int64_t> close_time_ms) noexcept {
+void rolling_window::add_candle(std::int64_t minute_start_ms, double open, double high, double low,
+                                double close, std::optional<std::int64_t> close_time_ms) noexcept {
     assert(minute_start_ms > -time_bound && minute_start_ms < time_bound);
     if (!std::isfinite(open) || !std::isfinite(high) || !std::isfinite(low) ||
         !std::isfinite(close))
@@ -181,12 +249,16 @@ void rolling_window::mark_covered(std::int64_t from_ms, std::int64_t to_ms) noex
     cover(first, last);
 }
 
+// One pass over minutes from .. head_ (at most the 1441 window buckets), walking the ring by
+// index rather than by minute.
 void rolling_window::recompute_extremes(std::int64_t from) const noexcept {
     memo_ = extremes_memo{};
     memo_.valid = true;
     memo_.from = from;
+    std::size_t i = index_of(from);
     for (std::int64_t m = from; m <= head_; ++m) {
-        const minute_bucket& b = slot(m);
+        const minute_bucket& b = ring_[i];
+        if (++i == bucket_count) i = 0;
         if (!b.has_trades) continue;
         if (!memo_.any || b.high >= memo_.high) {
             memo_.high = b.high;
@@ -217,8 +289,10 @@ std::optional<window_figures> rolling_window::figures(std::int64_t now_ms) const
     // Reference: the latest minute <= k with trades. O(1) when minute k traded; otherwise a
     // scan back through quiet minutes (at most the ring), then the carry.
     bool found = false;
+    std::size_t i = index_of(std::min(k, head_));
     for (std::int64_t m = std::min(k, head_); m >= ring_low(); --m) {
-        const minute_bucket& b = slot(m);
+        const minute_bucket& b = ring_[i];
+        i = i == 0 ? bucket_count - 1 : i - 1;
         if (!b.has_trades) continue;
         f.ref_price = b.close;
         f.ref_time_ms = b.close_time_ms;

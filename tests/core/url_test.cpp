@@ -33,7 +33,10 @@ TEST_SUITE("core") {
 
     TEST_CASE("URLs we cannot connect to are refused") {
         for (auto bad : {"", "api.upbit.com", "ftp://x/", "ws://", "ws://:80/", "ws://h:0/",
-                         "ws://h:65536/", "ws://h:/", "ws://user@h/", "ws://h:8a/", "ws://[::1/"}) {
+                         "ws://h:65536/", "ws://h:/", "ws://user@h/", "ws://h:8a/", "ws://[::1/",
+                         // found by fuzz/url_fuzz: brackets must hold an IPv6 literal
+                         "ws://[[a]/", "ws://[[]", "ws://[[1]:9000/ws1", "ws://[abc]/", "ws://[ ]/",
+                         "ws://[::1]:/"}) {
             CAPTURE(bad);
             CHECK_FALSE(parse_url(bad));
         }

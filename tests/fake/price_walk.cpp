@@ -79,11 +79,13 @@ struct civil_time {
     std::int64_t year, month, day, hour, minute, second;
 };
 
+constexpr std::int64_t day_ms = 86'400'000;
+
 civil_time to_civil(std::int64_t ms) noexcept {
-    std::int64_t days = ms / 86'400'000;
-    std::int64_t rem = ms % 86'400'000;
+    std::int64_t days = ms / day_ms;
+    std::int64_t rem = ms % day_ms;
     if (rem < 0) {
-        rem += 86'400'000;
+        rem += day_ms;
         --days;
     }
     const std::int64_t z = days + 719'468;
@@ -97,6 +99,16 @@ civil_time to_civil(std::int64_t ms) noexcept {
     const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
     const std::int64_t secs = rem / 1000;
     return {y, m, d, secs / 3600, secs / 60 % 60, secs % 60};
+}
+
+// "yyyy-MM-dd", as Upbit writes the 52-week dates.
+void append_date(std::string& out, std::int64_t ms) {
+    const civil_time t = to_civil(ms);
+    append_fixed_width(out, t.year, 4);
+    out += '-';
+    append_fixed_width(out, t.month, 2);
+    out += '-';
+    append_fixed_width(out, t.day, 2);
 }
 
 }  // namespace
@@ -329,9 +341,13 @@ void price_walk::render(std::string& out, stream_type type, std::int64_t now_ms,
     append_decimal(out, acc_bid_volume_, volume_scale, 8);
     out += R"(,"highest_52_week_price":)";
     append_decimal(out, high_52w_, price_scale, 8);
-    out += R"(,"highest_52_week_date":"2025-01-20","lowest_52_week_price":)";
+    out += R"(,"highest_52_week_date":")";
+    append_date(out, trade_timestamp_ - 97 * day_ms);  // within the last 52 weeks
+    out += R"(","lowest_52_week_price":)";
     append_decimal(out, low_52w_, price_scale, 8);
-    out += R"(,"lowest_52_week_date":"2024-08-05","market_state":"ACTIVE",)"
+    out += R"(,"lowest_52_week_date":")";
+    append_date(out, trade_timestamp_ - 241 * day_ms);
+    out += R"(","market_state":"ACTIVE",)"
            R"("is_trading_suspended":false,"delisting_date":null,"market_warning":"NONE",)"
            R"("timestamp":)";
     append_decimal(out, now_ms, 0, 0);

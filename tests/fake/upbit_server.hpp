@@ -46,7 +46,7 @@ struct upbit_options {
     // (counted in frames_dropped()), so a slow reader never costs unbounded memory.
     std::size_t max_pending_bytes = 8 * 1024 * 1024;
     // Epoch milliseconds stamped into frames; empty: the system clock. Called on the fake's
-    // own thread.
+    // own thread (and once by the constructor, to start the walks).
     std::function<std::int64_t()> clock_ms;
     // Log connections and errors to stderr (systemd priority prefixes).
     bool log = false;
@@ -103,9 +103,11 @@ public:
     std::vector<std::string> last_subscribed_codes() const;
     std::string last_websocket_target() const;  // request target of the last upgrade
     std::uint64_t origin_headers_seen() const;  // requests (REST or upgrade) with Origin
-    std::uint64_t frames_sent() const;          // data messages queued to clients, all kinds
-    std::uint64_t frames_dropped() const;       // dropped because max_pending_bytes was hit
-    std::uint64_t rest_requests() const;        // plain HTTP requests, any path
+    // Ticker and injected messages queued to clients, counted per client (not pongs,
+    // {"status":"UP"} or error replies).
+    std::uint64_t frames_sent() const;
+    std::uint64_t frames_dropped() const;  // dropped because max_pending_bytes was hit
+    std::uint64_t rest_requests() const;   // plain HTTP requests, any path
     // Exact trade_price text last sent for `market`; empty if none was sent yet.
     std::string last_price(const std::string& market) const;
 

@@ -374,7 +374,12 @@ private:
     void on_accept(error_code ec) {
         if (ec) return fail(ec, "websocket handshake");
         phase_ = phase::websocket;
-        core_.log(6, "websocket client connected");
+        if (core_.options().log) {
+            error_code ignored;
+            const auto peer = lowest().socket().remote_endpoint(ignored);
+            core_.log(6, "websocket client {}:{} on {}", peer.address().to_string(), peer.port(),
+                      std::string_view(parser_->get().target()));
+        }
         do_read_frames();
     }
 

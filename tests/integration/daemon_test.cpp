@@ -27,23 +27,25 @@ struct message {
     std::vector<row> rows;
 };
 
+std::string text_field(simdjson::dom::element element, const char* key) {
+    std::string_view value;
+    if (element[key].get(value)) return "";  // absent or null
+    return std::string(value);
+}
+
 message parse_message(const std::string& text) {
     simdjson::dom::parser parser;
     simdjson::dom::element root;
     REQUIRE_MESSAGE(!parser.parse(text).get(root), text);
     message out;
-    out.type = std::string(root["type"].get_string().value_unsafe());
+    out.type = text_field(root, "type");
     if (out.type == "error") return out;
-    out.seq = root["seq"].get_uint64().value_unsafe();
-    for (auto item : root["tickers"].get_array().value_unsafe()) {
-        row r;
-        r.market = std::string(item["market"].get_string().value_unsafe());
-        r.name_ko = std::string(item["name_ko"].get_string().value_unsafe());
-        r.status = std::string(item["status"].get_string().value_unsafe());
-        auto price = item["price"];
-        r.price = price.is_null() ? "" : std::string(price.get_string().value_unsafe());
-        out.rows.push_back(r);
-    }
+    REQUIRE(!root["seq"].get(out.seq));
+    simdjson::dom::array tickers;
+    REQUIRE(!root["tickers"].get(tickers));
+    for (simdjson::dom::element item : tickers)
+        out.rows.push_back({text_field(item, "market"), text_field(item, "name_ko"),
+                            text_field(item, "status"), text_field(item, "price")});
     return out;
 }
 
@@ -52,8 +54,11 @@ std::string health(std::uint16_t port) { return http_get(port, "/healthz").body;
 // A number field of the (single) feed in /healthz.
 std::uint64_t feed_counter(std::uint16_t port, const char* field) {
     simdjson::dom::parser parser;
-    auto root = parser.parse(health(port));
-    return root["feeds"].at(0)[field].get_uint64().value_unsafe();
+    simdjson::dom::element root;
+    std::uint64_t value = 0;
+    const std::string body = health(port);
+    if (parser.parse(body).get(root) || root["feeds"].at(0)[field].get(value)) return 0;
+    return value;
 }
 
 template <typename Predicate>

@@ -4,8 +4,8 @@
 // Definition, boundary rule and worked example: docs/rolling-24h.md (keep the two in step).
 //
 // Memory: one instance is a fixed ring of 1442 one-minute buckets of 64 bytes (92,288 bytes)
-// plus about 150 bytes of state: sizeof(rolling_window) == 92,440 bytes with g++ 12 on x86-64,
-// for every market, however busy or quiet.
+// plus 288 bytes of state: sizeof(rolling_window) == 92,576 bytes with g++ 12 on x86-64, for
+// every market, however busy or quiet.
 #pragma once
 
 #include <array>
@@ -21,7 +21,7 @@ inline constexpr std::int64_t window_ms = 86'400'000;  // 24 h, a whole number o
 // What figures() reports for one query time `now`. k below is the reference minute:
 // k = floor((now - 24 h) / 60000) - 1, the last minute whose candle ended at or before now - 24 h.
 struct window_figures {
-    double price = 0;              // latest trade (largest trade time; ties: last applied)
+    double price = 0;  // latest trade (largest trade time; ties: last applied)
     std::int64_t price_time_ms = 0;
     // The close of the latest minute <= k that has trades (may be older than 24 h for a quiet
     // market). While no trade at or before minute k is known (warm-up without backfill) it is the
@@ -90,6 +90,14 @@ public:
     std::optional<window_figures> figures(std::int64_t now_ms) const noexcept;
 
 private:
+    // Coverage older than the ring, not (yet) joined to the run reaching the head: kept only
+    // above the carried close's minute (nothing older can matter), at most this many stretches.
+    static constexpr std::size_t old_stretch_capacity = 8;
+    struct stretch {
+        std::int64_t first = 0;
+        std::int64_t last = 0;
+    };
+
     struct extremes_memo {
         bool valid = false;
         std::int64_t from = 0;  // extremes of the buckets with minute >= from
@@ -106,18 +114,20 @@ private:
     void cover(std::int64_t first_minute, std::int64_t last_minute) noexcept;
     void slide_to(std::int64_t minute) noexcept;
     void carry(double close, std::int64_t close_time_ms) noexcept;
-    void merge(std::int64_t minute, double open, std::int64_t open_time_ms, double high,
-               double low, double close, std::int64_t close_time_ms) noexcept;
+    void remember_old(std::int64_t first, std::int64_t last) noexcept;
+    void extend_run_down() noexcept;
+    void merge(std::int64_t minute, double open, std::int64_t open_time_ms, double high, double low,
+               double close, std::int64_t close_time_ms) noexcept;
     void note_price(double open, std::int64_t open_time_ms, double close,
                     std::int64_t close_time_ms) noexcept;
     void recompute_extremes(std::int64_t from) const noexcept;
 
     std::array<minute_bucket, bucket_count> ring_{};
 
-    bool has_data_ = false;      // any trade, candle or mark
-    std::int64_t head_ = 0;      // latest minute with data; the ring holds head_-1441 .. head_
-    std::int64_t latest_ms_ = 0; // latest data time (a trade, a candle's close, a mark's end)
-    std::int64_t run_low_ = 0;   // minutes run_low_ .. head_ are all covered
+    bool has_data_ = false;       // any trade, candle or mark
+    std::int64_t head_ = 0;       // latest minute with data; the ring holds head_-1441 .. head_
+    std::int64_t latest_ms_ = 0;  // latest data time (a trade, a candle's close, a mark's end)
+    std::int64_t run_low_ = 0;    // minutes run_low_ .. head_ are all covered
 
     bool has_price_ = false;
     double price_ = 0;
@@ -129,6 +139,10 @@ private:
     bool has_carry_ = false;
     double carry_price_ = 0;
     std::int64_t carry_time_ms_ = 0;
+
+    // Sorted, disjoint, not adjacent; every minute below ring_low(), above the carry's minute.
+    std::array<stretch, old_stretch_capacity> old_{};
+    std::size_t old_count_ = 0;
 
     mutable extremes_memo memo_;
 };
