@@ -13,7 +13,10 @@
 #include <system_error>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "sise/core/error.hpp"
+#include "sise/core/utc_time.hpp"
 
 namespace sise::feed {
 namespace {
@@ -395,6 +398,91 @@ void upbit_adapter::parse_market_list(std::string_view body, std::vector<instrum
     if (!at_document_end(doc)) return fail(errc::malformed_frame);
     out.insert(out.end(), std::make_move_iterator(parsed.begin()),
                std::make_move_iterator(parsed.end()));
+}
+
+std::string upbit_adapter::candles_path(std::string_view market, std::int64_t to_ms,
+                                       std::size_t count) const {
+    // upbit.md §10: `to` is exclusive and UTC; the 'Z' form needs no percent-encoding.
+    return fmt::format("/v1/candles/minutes/1?market={}&to={}&count={}", market,
+                       format_utc_iso8601(to_ms), count);
+}
+
+void upbit_adapter::parse_candles(std::string_view body, std::vector<minute_candle>& out,
+                                  boost::system::error_code& ec) {
+    ec.clear();
+    if (body.size() > max_market_list_bytes) {
+        ec = errc::frame_too_large;
+        return;
+    }
+    const simdjson::padded_string padded(body);
+    std::vector<minute_candle> parsed;
+    od::document doc;
+    od::array array;
+    if (parser_.iterate(padded).get(doc) || doc.get_array().get(array)) {
+        ec = errc::malformed_frame;
+        return;
+    }
+    auto number = [](od::value& value, double& target) {
+        auto d = decimal::from_json_number(number_token(value));
+        if (!d) return false;
+        target = d->to_double();
+        return true;
+    };
+    for (auto element : array) {
+        od::object object;
+        if (element.get_object().get(object)) {
+            ec = errc::malformed_frame;
+            return;
+        }
+        minute_candle candle;
+        bool has_start = false, has_close = false;
+        bool ok = true;
+        for (auto field : object) {
+            std::string_view k;
+            od::value value;
+            if (field.unescaped_key().get(k) || field.value().get(value)) {
+                ok = false;
+                break;
+            }
+            if (k == "candle_date_time_utc") {
+                std::string_view text;
+                auto start = value.get_string().get(text) ? std::nullopt : parse_utc_iso8601(text);
+                ok = start.has_value();
+                if (ok) candle.start_ms = *start;
+                has_start = ok;
+            } else if (k == "opening_price") {
+                ok = number(value, candle.open);
+            } else if (k == "high_price") {
+                ok = number(value, candle.high);
+            } else if (k == "low_price") {
+                ok = number(value, candle.low);
+            } else if (k == "trade_price") {
+                auto close = decimal::from_json_number(number_token(value));
+                ok = close.has_value();
+                if (ok) candle.close = *close;
+                has_close = ok;
+            } else if (k == "timestamp") {
+                std::int64_t t = 0;
+                ok = !value.get_int64().get(t);
+                if (ok) candle.last_trade_ms = t;
+            }
+            if (!ok) break;
+        }
+        if (!ok) {
+            ec = errc::malformed_frame;
+            return;
+        }
+        if (!has_start || !has_close) {
+            ec = errc::missing_field;
+            return;
+        }
+        parsed.push_back(candle);
+    }
+    if (!at_document_end(doc)) {
+        ec = errc::malformed_frame;
+        return;
+    }
+    out.insert(out.end(), parsed.begin(), parsed.end());
 }
 
 std::vector<instrument> upbit_adapter::fallback_instruments() const {

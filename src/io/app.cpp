@@ -25,7 +25,10 @@ constexpr std::chrono::seconds shutdown_grace{2};
 }  // namespace
 
 app::app(config configuration)
-    : config_(std::move(configuration)), publish_timer_(context_), shutdown_timer_(context_), signals_(context_, SIGINT, SIGTERM) {
+    : config_(std::move(configuration)), publish_timer_(context_),
+      shutdown_timer_(context_),
+      housekeeping_timer_(context_),
+      signals_(context_, SIGINT, SIGTERM) {
     set_log_level(config_.log);
     for (const feed_config& feed : config_.feeds) {
         if (!feed.enabled) continue;
@@ -44,6 +47,10 @@ app::app(config configuration)
         }
         feeds_.push_back(
             std::make_unique<feed_client>(context_.get_executor(), std::move(adapter), feed, *this));
+        backfills_.push_back(feed.backfill ? std::make_unique<backfiller>(
+                                                 context_.get_executor(), feeds_.back()->adapter(),
+                                                 feed, table_, [this] { schedule_publish(); })
+                                           : nullptr);
     }
     publisher_.publish(table_, now_ms());
     server_ = std::make_unique<server>(context_, config_.server, *this);
@@ -64,6 +71,7 @@ void app::run() {
         feed->start();
         asio::co_spawn(context_, load_market_names(*feed), asio::detached);
     }
+    schedule_housekeeping();
     context_.run();
     log(log_level::notice, "sised stopped");
 }
@@ -75,6 +83,9 @@ void app::stop() {
     signals_.cancel(ignored);
     publish_timer_.cancel();
     for (auto& timer : retry_timers_) timer->cancel();
+    housekeeping_timer_.cancel();
+    for (auto& backfill : backfills_)
+        if (backfill) backfill->stop();
     for (auto& feed : feeds_) feed->stop();
     server_->stop();
     // Clients get a close frame and feeds a clean close; whoever has not finished within the
@@ -94,7 +105,30 @@ void app::on_tickers(exchange_id exchange, std::span<const ticker_update> ticker
 
 void app::on_feed_connected(exchange_id exchange, bool connected) {
     table_.set_feed_connected(exchange, connected);
+    for (std::size_t i = 0; i < feeds_.size(); ++i)
+        if (feeds_[i]->exchange() == exchange && backfills_[i] && connected)
+            backfills_[i]->start(feeds_[i]->stats().connected_since_ms);
     schedule_publish();
+}
+
+void app::schedule_housekeeping() {
+    housekeeping_timer_.expires_after(std::chrono::seconds{1});
+    housekeeping_timer_.async_wait([this](error_code ec) {
+        if (ec || stopping_) return;
+        const auto now = now_ms();
+        // A connected feed has delivered every trade since it connected: those minutes are
+        // known, even the ones in which a quiet market did not trade.
+        for (const auto& feed : feeds_)
+            if (feed->stats().state == feed_state::live)
+                table_.mark_covered(feed->exchange(), feed->stats().connected_since_ms, now);
+        // The 24 h reference moves every minute, trades or not.
+        if (const auto minute = now / 60'000; minute != last_minute_) {
+            last_minute_ = minute;
+            table_.mark_all_changed();
+            schedule_publish();
+        }
+        schedule_housekeeping();
+    });
 }
 
 void app::schedule_publish() {

@@ -156,6 +156,7 @@ void read_feed(table_reader& reader, feed_config& feed) {
         throw config_error(prefix + ".reconnect_max_ms", "must be >= reconnect_initial_ms");
     reader.read("rest_timeout_ms", feed.rest_timeout, 100, 600'000);
     reader.read_integer("max_frame_bytes", feed.max_frame_bytes, 1024, 64 * 1024 * 1024);
+    reader.read("backfill", feed.backfill);
 }
 
 log_level parse_log_level(const std::string& text) {

@@ -83,13 +83,13 @@ asio::awaitable<void> feed_client::run() {
         if (was_live) sink_.on_feed_connected(exchange(), false);
         if (stopping_) break;
 
-        stats_.last_error = ec.message();
+        stats_.last_error = close_detail_.empty() ? ec.message() : std::exchange(close_detail_, {});
         if (std::chrono::steady_clock::now() - started >= stable_connection) delays.reset();
         auto delay = delays.next(random());
         stats_.state = feed_state::backoff;
         log(was_live ? log_level::warning : log_level::notice,
             "{}: connection {}: {}; reconnecting in {} ms", to_string(exchange()),
-            was_live ? "lost" : "failed", ec.message(), delay.count());
+            was_live ? "lost" : "failed", stats_.last_error, delay.count());
         backoff_timer_.expires_after(delay);
         co_await backoff_timer_.async_wait(use_tuple);
     }
@@ -156,6 +156,13 @@ asio::awaitable<error_code> feed_client::run_session() {
         // without ever being held in memory whole.
         auto chunk = buffer.prepare(std::min<std::size_t>(64 * 1024, config_.max_frame_bytes + 1));
         auto [read_ec, bytes] = co_await ws->async_read_some(chunk, use_tuple);
+        if (read_ec == websocket::error::closed) {
+            // Keep the exchange's close code: 1008 or 1013 mean something else than 1000.
+            const auto& reason = ws->reason();
+            close_detail_ = fmt::format("closed by the exchange with code {}{}{}",
+                                        static_cast<unsigned>(reason.code),
+                                        reason.reason.empty() ? "" : ": ", reason.reason.c_str());
+        }
         if (read_ec) co_return read_ec;
         buffer.commit(bytes);
         if (buffer.size() > config_.max_frame_bytes) {

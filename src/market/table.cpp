@@ -27,11 +27,23 @@ std::optional<row_id> ticker_table::find(exchange_id exchange,
     return std::nullopt;
 }
 
+namespace {
+
+int fraction_digits(std::string_view text) {
+    auto point = text.find('.');
+    return point == std::string_view::npos ? 0 : static_cast<int>(text.size() - point - 1);
+}
+
+}  // namespace
+
 bool ticker_table::apply(exchange_id exchange, const ticker_update& update,
                          std::int64_t received_ms) {
     auto id = find(exchange, update.market.view());
     if (!id) return false;
     ticker_row& row = rows_[*id];
+    // Every trade goes into the window, late ones included: it orders them itself.
+    row.window.add_trade(update.price.to_double(), update.exchange_time_ms);
+    row.price_scale = std::max(row.price_scale, fraction_digits(update.price.text()));
     if (row.has_ticker && update.exchange_time_ms < row.ticker.exchange_time_ms) return false;
     row.ticker = update;
     row.has_ticker = true;
@@ -61,6 +73,32 @@ void ticker_table::set_feed_connected(exchange_id exchange, bool connected) {
         row.status = status;
         mark_changed(static_cast<row_id>(i));
     }
+}
+
+void ticker_table::add_candle(row_id id, std::int64_t minute_start_ms, double open, double high,
+                              double low, double close, std::string_view close_text,
+                              std::int64_t close_time_ms) {
+    ticker_row& row = rows_[id];
+    // The candle's last-trade time lets later live trades of the same minute replace its
+    // close; without one the candle is taken as the minute's final state.
+    row.window.add_candle(minute_start_ms, open, high, low, close,
+                          close_time_ms > 0 ? std::optional<std::int64_t>(close_time_ms)
+                                            : std::nullopt);
+    row.price_scale = std::max(row.price_scale, fraction_digits(close_text));
+    mark_changed(id);
+}
+
+void ticker_table::mark_covered(exchange_id exchange, std::int64_t from_ms, std::int64_t to_ms) {
+    for (std::size_t i = 0; i < rows_.size(); ++i)
+        if (rows_[i].exchange == exchange) mark_covered(static_cast<row_id>(i), from_ms, to_ms);
+}
+
+void ticker_table::mark_covered(row_id id, std::int64_t from_ms, std::int64_t to_ms) {
+    rows_[id].window.mark_covered(from_ms, to_ms);
+}
+
+void ticker_table::mark_all_changed() {
+    for (std::size_t i = 0; i < rows_.size(); ++i) mark_changed(static_cast<row_id>(i));
 }
 
 void ticker_table::mark_changed(row_id id) {

@@ -10,13 +10,15 @@ std::optional<publication> publisher::publish(market::ticker_table& table, std::
     const auto rows = table.rows();
     // Rows added since the last call need their first encoding even if they did not change.
     while (fragments_.size() < rows.size())
-        fragments_.push_back(std::make_shared<const std::string>(encode_row(rows[fragments_.size()])));
+        fragments_.push_back(
+            std::make_shared<const std::string>(encode_row(rows[fragments_.size()], now_ms)));
 
     if (table.changed().empty()) return std::nullopt;
     rows_.assign(table.changed().begin(), table.changed().end());
     std::sort(rows_.begin(), rows_.end());
     table.clear_changed();
-    for (auto id : rows_) fragments_[id] = std::make_shared<const std::string>(encode_row(rows[id]));
+    for (auto id : rows_)
+        fragments_[id] = std::make_shared<const std::string>(encode_row(rows[id], now_ms));
 
     ++seq_;
     last_.seq = seq_;

@@ -31,6 +31,36 @@ constexpr std::size_t pump_max_frames = 4096;
 // Upbit's documented budget for the `market` group (upbit.md §8).
 constexpr std::string_view remaining_req = "group=market; min=600; sec=9";
 
+constexpr std::string_view candles_prefix = "/v1/candles/";
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+    return a / b - ((a % b != 0 && (a < 0) != (b < 0)) ? 1 : 0);
+}
+
+// Remaining-Req of the `candle` group; Upbit names it `candles` in the header (upbit.md §8).
+std::string candle_remaining_req(std::uint64_t sec) {
+    return fmt::format("group=candles; min=600; sec={}", sec);
+}
+
+// Upbit's REST error shape, the same as its websocket one (upbit.md §7).
+std::string rest_error_json(std::string_view name, std::string_view message) {
+    std::string out = R"({"error":{"name":")";
+    out += name;
+    out += R"(","message":")";
+    for (const char c : message) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+            out += c;
+        }
+    }
+    out += R"("}})";
+    return out;
+}
+
 }  // namespace
 
 upbit_core::upbit_core(net::io_context& ioc, upbit_options options)
@@ -39,7 +69,8 @@ upbit_core::upbit_core(net::io_context& ioc, upbit_options options)
       acceptor_(ioc),
       tick_(ioc),
       rate_(std::max(0.0, options_.frames_per_second)),
-      fault_(options_.market_list_fault) {
+      fault_(options_.market_list_fault),
+      candle_fault_(options_.candles_fault) {
     const std::int64_t now = now_ms();
     for (const auto& code : options_.markets) {
         if (index_.contains(code)) continue;
@@ -283,7 +314,7 @@ std::string upbit_core::market_list_json(bool details) const {
     return out;
 }
 
-std::optional<upbit_core::response> upbit_core::rest_response(const request& req) {
+upbit_core::rest_reply upbit_core::rest_response(const request& req) {
     ++rest_requests_;
     const std::string_view target = req.target();
     const auto question = target.find('?');
@@ -295,12 +326,17 @@ std::optional<upbit_core::response> upbit_core::rest_response(const request& req
     res.set(http::field::server, "sise-fake-upbit");
     res.set(http::field::content_type, "application/json;charset=UTF-8");
     res.keep_alive(req.keep_alive());
+    if (req.method() == http::verb::get && path.starts_with(candles_prefix)) {
+        const auto delay = candle_response(path, query, res);
+        res.prepare_payload();
+        return {std::move(res), delay};
+    }
     if (req.method() == http::verb::get && path == "/v1/market/all") {
         res.set("Remaining-Req", remaining_req);
         switch (fault_) {
             case rest_fault::stall:
                 log(5, "market list: stalling (fault)");
-                return std::nullopt;
+                return {};
             case rest_fault::too_many_requests:
                 res.result(http::status::too_many_requests);
                 res.set("Remaining-Req", "group=market; min=600; sec=0");
@@ -326,10 +362,102 @@ std::optional<upbit_core::response> upbit_core::rest_response(const request& req
         res.body() = R"({"error":{"name":"not_found","message":"Not Found"}})";
     }
     res.prepare_payload();
-    return res;
+    return {std::move(res)};
+}
+
+std::chrono::milliseconds upbit_core::candle_response(std::string_view path, std::string_view query,
+                                                      response& res) {
+    ++candle_requests_;
+    const std::int64_t now = now_ms();
+
+    // Rate limit, group `candle` (upbit.md §8): fixed windows of one second of the fake's
+    // clock; requests beyond the budget are answered 429 and use none of it.
+    const std::int64_t second = floor_div(now, 1'000);
+    if (second != candle_second_) {
+        candle_second_ = second;
+        candle_admitted_ = 0;
+        candle_arrived_ = 0;
+    }
+    ++candle_arrived_;
+    candle_max_in_second_ = std::max(candle_max_in_second_, candle_arrived_);
+    const std::uint64_t limit = options_.candle_rate_limit;
+    if (limit != 0 && candle_admitted_ >= limit) {
+        ++candle_rejected_;
+        log(5, "candles: rate limit, {} requests this second", candle_arrived_);
+        res.result(http::status::too_many_requests);
+        res.set("Remaining-Req", candle_remaining_req(0));
+        res.body() = rest_error_json("too_many_requests", "Too many API requests.");
+        return {};
+    }
+    ++candle_admitted_;
+    // `sec` is what is left of this second's budget after this request; unlimited reports
+    // Upbit's full budget less this one.
+    res.set("Remaining-Req", candle_remaining_req(limit == 0 ? 9 : limit - candle_admitted_));
+
+    std::chrono::milliseconds delay{0};
+    const bool nth = ++candle_fault_count_ % candle_fault_period == 0;
+    switch (candle_fault_) {
+        case candle_fault::none:
+            break;
+        case candle_fault::every_nth_429:
+            if (!nth) break;
+            log(5, "candles: 429 (fault)");
+            res.result(http::status::too_many_requests);
+            res.set("Remaining-Req", candle_remaining_req(0));
+            res.body() = rest_error_json("too_many_requests", "Too many API requests.");
+            return delay;
+        case candle_fault::every_nth_500:
+            if (!nth) break;
+            log(5, "candles: 500 (fault)");
+            res.result(http::status::internal_server_error);
+            res.body() = rest_error_json("server_error", "Internal Server Error");
+            return delay;
+        case candle_fault::garbage:
+            if (!nth) break;
+            log(5, "candles: garbage (fault)");
+            res.body() = R"([{"market":"KRW-BTC","candle_date_time_utc":"2026-)"
+                         "\xff\xfe<html><body>502 Bad Gateway";
+            return delay;
+        case candle_fault::slow:
+            delay = std::chrono::milliseconds(std::max<std::int64_t>(0, options_.candle_delay_ms));
+            break;
+    }
+
+    if (path != "/v1/candles/minutes/1") {
+        res.result(http::status::not_found);
+        res.body() = rest_error_json("not_found", "The fake serves /v1/candles/minutes/1 only");
+        return delay;
+    }
+    candle_query q;
+    if (const auto error = parse_candle_query(query, q); !error.empty()) {
+        // The error name Upbit uses for bad parameters is [unverified]; clients match on 400.
+        res.result(http::status::bad_request);
+        res.body() = rest_error_json("validation_error", error);
+        return delay;
+    }
+    if (!market_index(q.market)) {
+        // [unverified] what Upbit answers for an unlisted code; the fake says 404.
+        res.result(http::status::not_found);
+        res.body() = rest_error_json("404", "Code not found");
+        return delay;
+    }
+    // `to` is exclusive, "candles before it" (upbit.md §10). The fake's rule: the minutes m
+    // whose start is strictly before `to` floored to the minute, m * 60000 < floor(to / 60000)
+    // * 60000, which is the same as: the candles that have ended by `to`, (m + 1) * 60000 <=
+    // to. So to = 05:00:00 gives 04:59 first, and so does to = 05:00:59.999. The minute in
+    // progress at now_ms() has not ended either and is never served, nor any later one.
+    const std::int64_t to = q.to_ms.value_or(now);
+    const std::int64_t end_minute = std::min(floor_div(to, minute_ms), floor_div(now, minute_ms));
+    append_minute_candles(res.body(), q.market, end_minute, q.count, options_.candle_close);
+    return delay;
 }
 
 // --- cues ------------------------------------------------------------------------------------
+
+void upbit_core::set_candle_fault(candle_fault fault) noexcept {
+    candle_fault_ = fault;
+    candle_fault_count_ = 0;
+}
 
 void upbit_core::drop_connections() {
     log(5, "cue: drop {} connections", sessions_.size());

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -35,6 +36,12 @@ public:
     using request = boost::beast::http::request<boost::beast::http::string_body>;
     using response = boost::beast::http::response<boost::beast::http::string_body>;
 
+    // The answer to one plain HTTP request.
+    struct rest_reply {
+        std::optional<response> res;         // nullopt: leave it unanswered (rest_fault::stall)
+        std::chrono::milliseconds delay{0};  // write it this much later (candle_fault::slow)
+    };
+
     upbit_core(boost::asio::io_context& ioc, upbit_options options);
     ~upbit_core();
     upbit_core(const upbit_core&) = delete;
@@ -56,8 +63,7 @@ public:
     void note_origin() noexcept { ++origin_headers_; }
     void note_rest_connection() noexcept { ++rest_connections_; }
     void note_websocket(std::string_view target) { last_target_ = target; }
-    // The answer to one plain HTTP request; nullopt: leave it unanswered (rest_fault::stall).
-    std::optional<response> rest_response(const request& req);
+    rest_reply rest_response(const request& req);
     void subscribe(session& s, const subscribe_request& req);
     // Unlimited rate: generate frames until `s` has a full write's worth pending.
     void pump(session& s);
@@ -78,6 +84,7 @@ public:
     void set_rate(double frames_per_second);
     void pause_stream(bool paused);
     void set_rest_fault(rest_fault fault) noexcept { fault_ = fault; }
+    void set_candle_fault(candle_fault fault) noexcept;
 
     // --- observers (io thread, or any thread once the io thread is gone) ---------------
     std::uint64_t connections_accepted() const noexcept { return accepted_ - rest_connections_; }
@@ -89,6 +96,11 @@ public:
     std::uint64_t frames_sent() const noexcept { return frames_sent_; }
     std::uint64_t frames_dropped() const noexcept { return frames_dropped_; }
     std::uint64_t rest_requests() const noexcept { return rest_requests_; }
+    std::uint64_t candle_requests() const noexcept { return candle_requests_; }
+    std::uint64_t candle_requests_rejected() const noexcept { return candle_rejected_; }
+    std::uint64_t max_candle_requests_in_one_second() const noexcept {
+        return candle_max_in_second_;
+    }
     std::string last_price(const std::string& market) const;
 
 private:
@@ -109,6 +121,9 @@ private:
     void fan_out(std::size_t m);
     void flush_all();
     std::string market_list_json(bool details) const;
+    // GET /v1/candles/...: rate limit, faults, then the candles (fills `res`).
+    std::chrono::milliseconds candle_response(std::string_view path, std::string_view query,
+                                              response& res);
     void log_line(int priority, const std::string& line) const;
 
     boost::asio::io_context& ioc_;
@@ -143,6 +158,16 @@ private:
     std::uint64_t frames_sent_ = 0;
     std::uint64_t frames_dropped_ = 0;
     std::uint64_t rest_requests_ = 0;
+
+    // The `candle` group (upbit.md §8): one window per second of now_ms().
+    candle_fault candle_fault_;
+    std::uint64_t candle_fault_count_ = 0;  // admitted requests since the fault was set
+    std::int64_t candle_second_ = std::numeric_limits<std::int64_t>::min();  // current window
+    std::uint64_t candle_admitted_ = 0;  // in the current window
+    std::uint64_t candle_arrived_ = 0;   // in the current window, rejected included
+    std::uint64_t candle_max_in_second_ = 0;
+    std::uint64_t candle_requests_ = 0;
+    std::uint64_t candle_rejected_ = 0;
     std::vector<std::string> last_codes_;
     std::string last_target_;
 };

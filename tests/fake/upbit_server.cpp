@@ -118,6 +118,10 @@ void upbit_server::set_rest_fault(rest_fault fault) {
     impl_->call([this, fault] { impl_->core.set_rest_fault(fault); });
 }
 
+void upbit_server::set_candle_fault(candle_fault fault) {
+    impl_->call([this, fault] { impl_->core.set_candle_fault(fault); });
+}
+
 std::uint64_t upbit_server::connections_accepted() const {
     return impl_->call([this] { return impl_->core.connections_accepted(); });
 }
@@ -152,6 +156,18 @@ std::uint64_t upbit_server::frames_dropped() const {
 
 std::uint64_t upbit_server::rest_requests() const {
     return impl_->call([this] { return impl_->core.rest_requests(); });
+}
+
+std::uint64_t upbit_server::candle_requests() const {
+    return impl_->call([this] { return impl_->core.candle_requests(); });
+}
+
+std::uint64_t upbit_server::candle_requests_rejected() const {
+    return impl_->call([this] { return impl_->core.candle_requests_rejected(); });
+}
+
+std::uint64_t upbit_server::max_candle_requests_in_one_second() const {
+    return impl_->call([this] { return impl_->core.max_candle_requests_in_one_second(); });
 }
 
 std::string upbit_server::last_price(const std::string& market) const {

@@ -1,15 +1,18 @@
 // A fake Upbit exchange on loopback, for the integration tests, the offline demo and the
-// benchmarks: Upbit's websocket ticker protocol (ws:// or wss://) and /v1/market/all on one
-// port, a seeded random walk per market, and thread-safe cues for tests to steer it.
+// benchmarks: Upbit's websocket ticker protocol (ws:// or wss://), /v1/market/all and the
+// minute candles of /v1/candles/minutes/1 on one port, a seeded random walk per market, and
+// thread-safe cues for tests to steer it.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "fake/candles.hpp"
 #include "fake/price_walk.hpp"
 
 namespace sise::fake {
@@ -22,6 +25,18 @@ enum class rest_fault {
     garbage,            // 200 with a truncated, non-JSON body
     stall,              // the request is read and never answered
 };
+
+// How GET /v1/candles/minutes/1 misbehaves, for the daemon's backfill error paths. The
+// every-nth faults hit every candle_fault_period-th candle request the rate limit lets
+// through, counted from when the fault was set (option or cue).
+enum class candle_fault {
+    none,           // candles as asked
+    every_nth_429,  // 429 with an Upbit error body (not counted in candle_requests_rejected())
+    every_nth_500,  // 500 with an Upbit error body
+    slow,           // every answer comes candle_delay_ms late (the fake's thread keeps running)
+    garbage,        // 200 with a truncated, non-JSON body
+};
+inline constexpr std::uint64_t candle_fault_period = 3;
 
 struct upbit_options {
     std::string bind_address = "127.0.0.1";
@@ -39,6 +54,19 @@ struct upbit_options {
     // request says is_only_realtime).
     bool snapshot_on_subscribe = true;
     rest_fault market_list_fault = rest_fault::none;
+    // Minute candles (upbit.md §10): the exact close price text of `market` in the minute
+    // [minute_index * 60000, +60000) epoch ms ("150139000", "612.5"), or nullopt when the market
+    // had no trade then (no candle: gaps are omitted). Candles have open = high = low = close.
+    // Empty: every candle request gets []. Called on the fake's own thread, only for listed
+    // markets, for minutes that have ended by the request's `to` and by clock_ms.
+    std::function<std::optional<std::string>(const std::string& market, std::int64_t minute_index)>
+        candle_close;
+    // Candle requests admitted per second of clock_ms (Upbit's `candle` group: 10 per second,
+    // upbit.md §8); later ones in the same second get 429. 0 = unlimited. With a frozen
+    // clock_ms the second never ends: advance the clock or use 0.
+    std::uint32_t candle_rate_limit = 10;
+    candle_fault candles_fault = candle_fault::none;
+    std::int64_t candle_delay_ms = 1500;  // candle_fault::slow
     // Bounds on what clients may send: one websocket message, one HTTP request.
     std::size_t max_client_message_bytes = 64 * 1024;
     std::size_t max_http_request_bytes = 16 * 1024;
@@ -93,6 +121,8 @@ public:
     void set_rate(double frames_per_second);  // 0 = unlimited
     void pause_stream(bool paused);           // realtime frames only; cues still send
     void set_rest_fault(rest_fault fault);
+    // Also restarts the every_nth count.
+    void set_candle_fault(candle_fault fault);
 
     // --- observers ----------------------------------------------------------------------
     // TCP connections accepted, minus those whose first request was plain HTTP (REST): a
@@ -108,6 +138,12 @@ public:
     std::uint64_t frames_sent() const;
     std::uint64_t frames_dropped() const;  // dropped because max_pending_bytes was hit
     std::uint64_t rest_requests() const;   // plain HTTP requests, any path
+    // Requests under /v1/candles/ (any answer), those answered 429 by the rate limit (not by
+    // candle_fault::every_nth_429), and the most that arrived within one second of clock_ms
+    // (rejected ones included).
+    std::uint64_t candle_requests() const;
+    std::uint64_t candle_requests_rejected() const;
+    std::uint64_t max_candle_requests_in_one_second() const;
     // Exact trade_price text last sent for `market`; empty if none was sent yet.
     std::string last_price(const std::string& market) const;
 

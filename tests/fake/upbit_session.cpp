@@ -61,7 +61,10 @@ bool quiet_error(const error_code& ec) {
 // --- protocol half ---------------------------------------------------------------------------
 
 session::session(upbit_core& core, const net::any_io_executor& executor)
-    : core_(core), in_(input_limit(core.options())), close_timer_(executor) {}
+    : core_(core),
+      in_(input_limit(core.options())),
+      close_timer_(executor),
+      reply_timer_(executor) {}
 
 void session::drop() { finish(); }
 
@@ -232,6 +235,7 @@ void session::finish() {
     const auto self = shared_from_this();  // the core may hold the last reference
     phase_ = phase::finished;
     close_timer_.cancel();
+    reply_timer_.cancel();
     close_socket();
     core_.remove(this);
 }
@@ -269,6 +273,9 @@ public:
             case step::request:
                 on_request();
                 break;
+            case step::respond:
+                do_write_response();
+                break;
             case step::frames:
                 do_read_frames();
                 break;
@@ -279,7 +286,7 @@ public:
 private:
     // Where a session waits while the fake is stalled (no I/O is pending then; the core's
     // registry keeps the session alive).
-    enum class step { none, begin, read_request, request, frames };
+    enum class step { none, begin, read_request, request, respond, frames };
 
     std::shared_ptr<stream_session> self() {
         return std::static_pointer_cast<stream_session>(shared_from_this());
@@ -341,9 +348,21 @@ private:
             rest_seen_ = true;
             core_.note_rest_connection();
         }
-        auto res = core_.rest_response(req);
-        if (!res) return do_drain();
-        res_ = std::move(*res);
+        auto reply = core_.rest_response(req);
+        if (!reply.res) return do_drain();
+        res_ = std::move(*reply.res);
+        if (reply.delay.count() <= 0) return do_write_response();
+        // A slow answer: the timer keeps the fake's thread free for everyone else. The
+        // client's bytes are not read meanwhile (HTTP/1.1 answers go in order anyway).
+        reply_timer_.expires_after(reply.delay);
+        reply_timer_.async_wait([self = self()](error_code ec) {
+            if (ec || self->phase_ == phase::finished) return;
+            if (self->core_.stalled()) return self->park(step::respond);
+            self->do_write_response();
+        });
+    }
+
+    void do_write_response() {
         http::async_write(stream(), res_,
                           beast::bind_front_handler(&stream_session::on_write_response, self()));
     }

@@ -82,6 +82,7 @@ protected:
     bool close_sent_ = false;                // our close frame is queued or sent
     bool close_after_write_ = false;         // finish once pending_ and inflight_ are written
     boost::asio::steady_timer close_timer_;  // bounds the wait for the client's close frame
+    boost::asio::steady_timer reply_timer_;  // holds back a REST answer (candle_fault::slow)
 
 private:
     bool handle_frame(const client_frame& frame);

@@ -77,6 +77,7 @@ struct daemon_settings {
     int idle_timeout_ms = 5000;
     int reconnect_initial_ms = 200;
     int reconnect_max_ms = 1000;
+    bool backfill = true;
     std::string extra_server;
     std::string extra_feed;
 };
@@ -97,11 +98,12 @@ connect_timeout_ms = 2000
 reconnect_initial_ms = {}
 reconnect_max_ms = {}
 rest_timeout_ms = 1000
+backfill = {}
 {}
 )",
                        s.publish_interval_ms, s.extra_server, s.markets, exchange.websocket_url(),
                        exchange.rest_url(), s.idle_timeout_ms, s.reconnect_initial_ms,
-                       s.reconnect_max_ms, s.extra_feed);
+                       s.reconnect_max_ms, s.backfill, s.extra_feed);
 }
 
 fake::upbit_options quiet_fake() {
@@ -305,6 +307,7 @@ TEST_SUITE("integration") {
         exchange.start();
         daemon_settings settings;
         settings.idle_timeout_ms = 1000;
+        settings.backfill = false;  // only websocket connections may reach the stalled fake
         daemon_process daemon(config_for(exchange, settings));
         REQUIRE(eventually([&] { return exchange.subscriptions() == 1; }, 5s));
         auto accepted = exchange.connections_accepted();

@@ -14,6 +14,7 @@
 
 #include "sise/core/exchange.hpp"
 #include "sise/core/ticker.hpp"
+#include "sise/feed/candle.hpp"
 #include "sise/feed/instrument.hpp"
 
 namespace sise::feed {
@@ -70,6 +71,15 @@ public:
     // Names bundled with sise for the default markets, so a failed REST call never blocks
     // streaming or leaves the table nameless.
     virtual std::vector<instrument> fallback_instruments() const = 0;
+
+    // REST one-minute candles for the 24 h backfill: the path (with query) asking for up to
+    // `count` candles of the minutes that start before `to_ms` (exclusive), and the parsing of
+    // its answer. Candles may come in any order; minutes without trades are simply absent.
+    virtual std::size_t max_candles_per_request() const = 0;
+    virtual std::string candles_path(std::string_view market, std::int64_t to_ms,
+                                     std::size_t count) const = 0;
+    virtual void parse_candles(std::string_view body, std::vector<minute_candle>& out,
+                               boost::system::error_code& ec) = 0;
 
     // Text frames to send, in order, right after every (re)connect.
     virtual std::vector<std::string> subscribe_frames(std::span<const std::string> markets) = 0;

@@ -28,6 +28,11 @@ public:
     void parse_market_list(std::string_view body, std::vector<instrument>& out,
                            boost::system::error_code& ec) override;
     std::vector<instrument> fallback_instruments() const override;
+    std::size_t max_candles_per_request() const override { return 200; }
+    std::string candles_path(std::string_view market, std::int64_t to_ms,
+                             std::size_t count) const override;
+    void parse_candles(std::string_view body, std::vector<minute_candle>& out,
+                       boost::system::error_code& ec) override;
     std::vector<std::string> subscribe_frames(std::span<const std::string> markets) override;
     frame_result parse(std::string_view frame, std::vector<ticker_update>& out,
                        boost::system::error_code& ec) override;

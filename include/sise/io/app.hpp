@@ -11,6 +11,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "sise/io/backfill.hpp"
 #include "sise/io/config.hpp"
 #include "sise/io/feed_client.hpp"
 #include "sise/io/server.hpp"
@@ -43,6 +44,7 @@ public:
 
 private:
     void schedule_publish();
+    void schedule_housekeeping();
     void publish_now();
     asio::awaitable<void> load_market_names(feed_client& feed);
 
@@ -51,9 +53,12 @@ private:
     market::ticker_table table_;
     publish::publisher publisher_;
     std::vector<std::unique_ptr<feed_client>> feeds_;
+    std::vector<std::unique_ptr<backfiller>> backfills_;  // one per feed, same order; may be null
     std::unique_ptr<server> server_;
     asio::steady_timer publish_timer_;
     asio::steady_timer shutdown_timer_;
+    asio::steady_timer housekeeping_timer_;
+    std::int64_t last_minute_ = 0;
     std::vector<std::unique_ptr<asio::steady_timer>> retry_timers_;
     asio::signal_set signals_;
     std::int64_t started_ms_ = 0;

@@ -41,6 +41,7 @@ struct feed_config {
     milliseconds reconnect_max{30'000};
     milliseconds rest_timeout{5'000};
     std::size_t max_frame_bytes = 64 * 1024;
+    bool backfill = true;  // fill the 24 h window from REST minute candles
 };
 
 struct server_config {

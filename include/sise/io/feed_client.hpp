@@ -88,6 +88,7 @@ private:
     feed_stats stats_;
     std::vector<ticker_update> updates_;
     std::function<void()> cancel_session_;
+    std::string close_detail_;  // the exchange's close code, when it closed the connection
     asio::steady_timer backoff_timer_;
     log_limiter bad_frame_log_;
     bool stopping_ = false;

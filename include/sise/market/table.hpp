@@ -14,6 +14,7 @@
 #include "sise/core/exchange.hpp"
 #include "sise/core/ticker.hpp"
 #include "sise/feed/instrument.hpp"
+#include "sise/market/window.hpp"
 
 namespace sise::market {
 
@@ -42,6 +43,10 @@ struct ticker_row {
     bool has_ticker = false;
     ticker_update ticker;           // latest values; meaningful when has_ticker
     std::int64_t received_ms = 0;   // local receive time of `ticker`, UTC epoch ms
+    rolling_window window;          // trades and candles of the last 24 h (docs/rolling-24h.md)
+    // Most fraction digits the exchange has used for this market's prices, so figures derived
+    // from the window (doubles) are printed with the exchange's own precision.
+    int price_scale = 0;
 };
 
 class ticker_table {
@@ -63,6 +68,18 @@ public:
 
     // A feed connected (live) or dropped (stale); rows without data stay `connecting`.
     void set_feed_connected(exchange_id exchange, bool connected);
+
+    // One REST minute candle for the market's 24 h window (backfill). `close_text` is the
+    // close as the exchange sent it, for the market's price precision.
+    void add_candle(row_id id, std::int64_t minute_start_ms, double open, double high, double low,
+                    double close, std::string_view close_text, std::int64_t close_time_ms = 0);
+    // Every trade of this exchange in [from_ms, to_ms) has been applied (the feed was
+    // connected, or the exchange reported no trades then).
+    void mark_covered(exchange_id exchange, std::int64_t from_ms, std::int64_t to_ms);
+    void mark_covered(row_id id, std::int64_t from_ms, std::int64_t to_ms);
+    // The rolling figures depend on the time as well as on trades; once a minute every row is
+    // republished.
+    void mark_all_changed();
 
     std::span<const ticker_row> rows() const noexcept { return rows_; }
     const ticker_row& row(row_id id) const noexcept { return rows_[id]; }

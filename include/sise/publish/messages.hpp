@@ -17,8 +17,8 @@ using shared_text = std::shared_ptr<const std::string>;
 
 enum class message_kind { snapshot, update };
 
-// One row as a JSON object (no trailing newline).
-std::string encode_row(const market::ticker_row& row);
+// One row as a JSON object (no trailing newline). `now_ms` dates the rolling 24 h figures.
+std::string encode_row(const market::ticker_row& row, std::int64_t now_ms);
 
 // Envelope around already-encoded row fragments:
 // {"type":"snapshot"|"update","seq":N,"time":T,"tickers":[fragment,...]}

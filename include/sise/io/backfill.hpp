@@ -1,0 +1,62 @@
+// Fills each market's 24 h window from the exchange's REST minute candles, beside the live
+// stream: from the minute the feed (re)connected backwards, 200 candles a request, until the
+// window reaches its reference minute. All markets of an exchange share one request pace
+// below the exchange's REST limit; Remaining-Req is honoured and 429/5xx/timeouts back off
+// with jitter. Until a market is complete its rows say basis "partial".
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "sise/feed/adapter.hpp"
+#include "sise/io/asio.hpp"
+#include "sise/io/config.hpp"
+#include "sise/market/table.hpp"
+
+namespace sise::io {
+
+struct backfill_stats {
+    std::uint64_t requests = 0;
+    std::uint64_t failures = 0;       // errors, 429, 5xx, unreadable bodies
+    std::uint64_t rate_limited = 0;   // 429 or 418 answers
+    std::size_t markets = 0;
+    std::size_t markets_complete = 0;
+    std::string last_error;
+};
+
+class backfiller {
+public:
+    backfiller(asio::any_io_executor executor, feed::adapter& adapter, const feed_config& config,
+               market::ticker_table& table, std::function<void()> on_progress);
+    ~backfiller();
+
+    // (Re)starts the backfill of every market of this feed, with live coverage beginning at
+    // `live_from_ms`. A run still going is abandoned.
+    void start(std::int64_t live_from_ms);
+    void stop();
+    const backfill_stats& stats() const noexcept { return stats_; }
+
+private:
+    asio::awaitable<void> fill(market::row_id row, std::uint64_t generation, std::int64_t to_ms);
+    asio::awaitable<bool> wait(asio::steady_timer& timer, std::chrono::milliseconds delay,
+                               std::uint64_t generation);
+    std::chrono::milliseconds next_slot();
+
+    asio::any_io_executor executor_;
+    feed::adapter& adapter_;
+    const feed_config& config_;
+    market::ticker_table& table_;
+    std::function<void()> on_progress_;
+    std::unique_ptr<ssl::context> tls_;
+    std::vector<std::unique_ptr<asio::steady_timer>> timers_;
+    std::chrono::steady_clock::time_point next_request_{};
+    backfill_stats stats_;
+    std::uint64_t generation_ = 0;
+};
+
+}  // namespace sise::io
