@@ -194,7 +194,8 @@ std::string app::health_json(bool& healthy) const {
         fmt::format("{{\"status\":\"{}\",\"version\":\"{}\",\"uptime_ms\":{},\"feeds\":[",
                     healthy ? "ok" : "degraded", sise::version, now - started_ms_);
     bool first = true;
-    for (const auto& feed : feeds_) {
+    for (std::size_t i = 0; i < feeds_.size(); ++i) {
+        const auto& feed = feeds_[i];
         const feed_stats& s = feed->stats();
         if (!first) out += ',';
         first = false;
@@ -209,6 +210,15 @@ std::string app::health_json(bool& healthy) const {
             s.connect_attempts, s.connections, s.frames, s.tickers, s.heartbeats, s.bad_frames,
             s.oversized_frames, s.exchange_errors);
         publish::append_json_string(out, s.last_error);
+        if (const auto& backfill = backfills_[i]) {
+            const backfill_stats& b = backfill->stats();
+            out += fmt::format(
+                ",\"backfill\":{{\"markets\":{},\"markets_complete\":{},\"requests\":{},"
+                "\"failures\":{},\"rate_limited\":{},\"last_error\":",
+                b.markets, b.markets_complete, b.requests, b.failures, b.rate_limited);
+            publish::append_json_string(out, b.last_error);
+            out += '}';
+        }
         out += '}';
     }
     const server_stats& server = server_->stats();

@@ -794,7 +794,7 @@ TEST_SUITE("integration") {
         // This process holds every client socket, sised (which inherits the limit) the other ends.
         REQUIRE(raise_fd_limit(clients + 512) >= clients + 512);
 
-        fake::upbit_server exchange(fake_at(30));
+        fake::upbit_server exchange(fake_at(100));
         exchange.start();
         daemon_settings settings;
         settings.max_clients = clients + 100;
@@ -825,12 +825,12 @@ TEST_SUITE("integration") {
         drive(context, 10s, [&] { return probe.ready() || probe.ended(); });
         const auto measure_until = clock_type::now() + 6s;
         drive(context, 10s, [&] { return clock_type::now() >= measure_until; });
+        const auto health = read_health(daemon.port());  // the probe is still connected
         probe.stop();
         std::size_t fed = 0;
         for (std::size_t i = 0; i < clients; ++i)
             if (group.clients[i]->bytes > bytes_before[i]) ++fed;
 
-        const auto health = read_health(daemon.port());
         CHECK(health.subscribers == clients + 1);
         CHECK(health.open_connections == clients + 2);  // + the probe + this request
         CHECK(health.rejected_connections == 0);

@@ -1,0 +1,83 @@
+#include "sise/publish/messages.hpp"
+
+#include <doctest/doctest.h>
+#include <simdjson.h>
+
+using namespace sise;
+
+namespace {
+
+constexpr std::int64_t hour = 3'600'000;
+constexpr std::int64_t t0 = 1'764'288'000'000;  // 2025-11-28T00:00:00Z
+
+ticker_update tick(std::string_view price, std::int64_t time_ms) {
+    ticker_update update;
+    update.market.assign("KRW-SAND");
+    update.price = *decimal::from_json_number(price);
+    update.exchange_time_ms = time_ms;
+    return update;
+}
+
+std::string field(const std::string& json, const char* key) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    REQUIRE(!parser.parse(json).get(root));
+    simdjson::dom::element value;
+    REQUIRE(!root[key].get(value));
+    if (value.is_null()) return "null";
+    std::string_view text;
+    if (!value.get(text)) return std::string(text);
+    return simdjson::to_string(value);
+}
+
+}  // namespace
+
+TEST_SUITE("publish") {
+    TEST_CASE("a row without trades has null 24 h figures and basis none") {
+        market::ticker_table table;
+        table.add(exchange_id::upbit, {"KRW-SAND", "SAND", "KRW", "샌드박스", "The Sandbox"},
+                  change_basis::prev_close_utc0);
+        auto json = publish::encode_row(table.row(0), t0);
+        CHECK(field(json, "price") == "null");
+        CHECK(field(json, "change_pct_24h") == "null");
+        CHECK(field(json, "basis") == "none");
+        CHECK(field(json, "name_ko") == "샌드박스");
+        CHECK(field(json, "exchange_change_basis") == "prev_close_utc0");
+    }
+
+    TEST_CASE("24 h figures keep the exchange's precision and say when they are partial") {
+        market::ticker_table table;
+        table.add(exchange_id::upbit, {"KRW-SAND", "SAND", "KRW", "", ""},
+                  change_basis::prev_close_utc0);
+        table.apply(exchange_id::upbit, tick("600.1", t0), t0);
+        table.apply(exchange_id::upbit, tick("612.5", t0 + 2 * hour), t0 + 2 * hour);
+
+        // Two hours of data: a change since we started watching, labelled partial.
+        auto partial = publish::encode_row(table.row(0), t0 + 2 * hour);
+        CHECK(field(partial, "basis") == "partial");
+        CHECK(field(partial, "change_24h") == "12.4");  // not 12.399999999999977
+        CHECK(field(partial, "ref_price_24h") == "600.1");
+
+        // Once every minute since the first trade is known, the window is complete 24 h later.
+        table.mark_covered(exchange_id::upbit, t0 - hour, t0 + 25 * hour);
+        auto complete = publish::encode_row(table.row(0), t0 + 25 * hour);
+        CHECK(field(complete, "basis") == "rolling_24h");
+        CHECK(field(complete, "ref_price_24h") == "600.1");
+        CHECK(field(complete, "change_24h") == "12.4");
+        CHECK(field(complete, "change_pct_24h") == "2.0663");  // 100 * 12.4 / 600.1
+        CHECK(field(complete, "high_24h") == "612.5");
+        CHECK(field(complete, "covered_24h_ms") == std::to_string(24 * hour));
+    }
+
+    TEST_CASE("a change that rounds to zero is printed without a minus sign") {
+        market::ticker_table table;
+        table.add(exchange_id::upbit, {"KRW-SAND", "SAND", "KRW", "", ""},
+                  change_basis::prev_close_utc0);
+        table.apply(exchange_id::upbit, tick("3", t0), t0);
+        table.apply(exchange_id::upbit, tick("2.9999999", t0 + hour), t0 + hour);
+        table.apply(exchange_id::upbit, tick("3.0", t0 + 2 * hour), t0 + 2 * hour);
+        auto json = publish::encode_row(table.row(0), t0 + 2 * hour);
+        CHECK(field(json, "change_24h") == "0.0000000");
+        CHECK(field(json, "change_pct_24h") == "0.0000");
+    }
+}
