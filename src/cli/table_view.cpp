@@ -119,7 +119,8 @@ result read_row(od::value value, std::size_t index, ticker_row& row) {
             failed = read_string(v, where, row.exchange_change_basis);
         } else if (key == "change_pct_24h") {
             failed = read_decimal(v, where, row.change_pct_24h);
-            row.has_change_pct_24h = true;
+        } else if (key == "basis") {
+            failed = read_string(v, where, row.basis);
         }
         if (failed) return failed;
     }
@@ -297,8 +298,13 @@ struct change_choice {
 };
 
 change_choice choose_change(std::span<const ticker_row> rows, const labels& l) {
-    if (std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.has_change_pct_24h; }))
-        return {true, l.change_24h};
+    // The rolling column only when every row with a price has a full 24 h window: a partial
+    // figure is never shown under a 24 h label.
+    const bool any_priced = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.price.has_value(); });
+    const bool all_rolling = std::all_of(rows.begin(), rows.end(), [](const auto& r) {
+        return !r.price || (r.basis == "rolling_24h" && r.change_pct_24h);
+    });
+    if (any_priced && all_rolling) return {true, l.change_24h};
     std::set<std::string_view> bases;
     for (const auto& r : rows)
         if (!r.exchange_change_basis.empty() && r.exchange_change_basis != "none")

@@ -70,7 +70,7 @@ TEST_SUITE("cli") {
         CHECK(s.rows[0].price == "150139000");
         CHECK(s.rows[0].exchange_change_pct == "-2.945");
         CHECK(s.rows[0].exchange_change_basis == "prev_close_utc0");
-        CHECK_FALSE(s.rows[0].has_change_pct_24h);
+        CHECK(s.rows[0].basis.empty());
         CHECK(s.rows[2].name_ko.empty());
         CHECK(s.rows[2].status == "stale");
         CHECK(s.rows[3].status == "connecting");
@@ -99,12 +99,12 @@ TEST_SUITE("cli") {
     TEST_CASE("the daemon's rolling 24h change is read when it is published") {
         const snapshot s = parse_ok(
             R"({"type":"snapshot","tickers":[)"
-            R"({"exchange":"upbit","market":"KRW-BTC","base":"BTC","quote":"KRW","status":"live","change_pct_24h":"3.456"},)"
-            R"({"exchange":"upbit","market":"KRW-ETH","base":"ETH","quote":"KRW","status":"live","change_pct_24h":null}]})");
+            R"({"exchange":"upbit","market":"KRW-BTC","base":"BTC","quote":"KRW","status":"live","change_pct_24h":"3.456","basis":"rolling_24h"},)"
+            R"({"exchange":"upbit","market":"KRW-ETH","base":"ETH","quote":"KRW","status":"live","change_pct_24h":null,"basis":"none"}]})");
         REQUIRE(s.rows.size() == 2);
-        CHECK(s.rows[0].has_change_pct_24h);
+        CHECK(s.rows[0].basis == "rolling_24h");
         CHECK(s.rows[0].change_pct_24h == "3.456");
-        CHECK(s.rows[1].has_change_pct_24h);
+        CHECK(s.rows[1].basis == "none");
         CHECK_FALSE(s.rows[1].change_pct_24h.has_value());
     }
 
@@ -221,17 +221,32 @@ TEST_SUITE("cli") {
         CHECK(out.find("+1.50%  halted\n") != std::string::npos);
     }
 
-    TEST_CASE("the rolling 24h change replaces the exchange's day change and says so") {
+    TEST_CASE("the rolling 24h change replaces the exchange's day change once every window is full") {
         ticker_row btc = live_row("KRW-BTC", "비트코인", "150139000", "-2.945");
-        btc.has_change_pct_24h = true;
         btc.change_pct_24h = "3.456";
+        btc.basis = "rolling_24h";
         ticker_row eth = live_row("KRW-ETH", "이더리움", "4521000", "1.2");
-        eth.has_change_pct_24h = true;  // published, but no 24 hours of data yet
+        eth.change_pct_24h = "-0.5";
+        eth.basis = "rolling_24h";
         const std::string expected =
             "종목       현재가(원)  24시간 변동률\n"
             "비트코인  150,139,000         +3.46%\n"
-            "이더리움    4,521,000              -\n";
+            "이더리움    4,521,000         -0.50%\n";
         CHECK(render_table(std::vector{btc, eth}, render_options{}) == expected);
+    }
+
+    TEST_CASE("while any window is partial the exchange's change is shown under its own label") {
+        ticker_row btc = live_row("KRW-BTC", "비트코인", "150139000", "-2.945");
+        btc.change_pct_24h = "3.456";
+        btc.basis = "rolling_24h";
+        ticker_row eth = live_row("KRW-ETH", "이더리움", "4521000", "1.2");
+        eth.change_pct_24h = "0.8";
+        eth.basis = "partial";  // two hours of data: not a 24 h figure
+        const std::string out = render_table(std::vector{btc, eth}, render_options{});
+        CHECK(out.find("24시간") == std::string::npos);
+        CHECK(out.find("변동률(UTC 0시)") != std::string::npos);
+        CHECK(out.find("-2.95%") != std::string::npos);
+        CHECK(out.find("+1.20%") != std::string::npos);
     }
 
     TEST_CASE("a quote currency other than KRW is named in the price header") {

@@ -29,10 +29,10 @@ struct ticker_row {
     std::optional<std::string> price;
     std::optional<std::string> exchange_change_pct;
     std::string exchange_change_basis;  // "prev_close_utc0", "rolling_24h", "none"
-    // sise's own rolling 24h change. `has_change_pct_24h` tells a daemon that publishes the
-    // field (value possibly still null) from one that predates it.
-    bool has_change_pct_24h = false;
+    // sise's own rolling 24h change, and `basis`: "rolling_24h" once the row's window covers
+    // the full 24 h ("partial" or "none" before, or empty from a daemon without the field).
     std::optional<std::string> change_pct_24h;
+    std::string basis;
 };
 
 struct snapshot {
