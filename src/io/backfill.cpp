@@ -58,9 +58,9 @@ void backfiller::start(std::int64_t live_from_ms) {
     stats_.markets = 0;
     stats_.markets_complete = 0;
     const auto rows = table_.rows();
-    // Up to and including the minute the feed connected in: its candle holds the trades
-    // before the connection; later live trades in it merge by time.
-    const std::int64_t to_ms = floor_to_minute(live_from_ms) + ms_per_minute;
+    // Pages cover the minutes before the one the feed connected in; that minute's own
+    // candle is fetched once it has ended (see fill()).
+    const std::int64_t to_ms = floor_to_minute(live_from_ms);
     for (std::size_t i = 0; i < rows.size(); ++i) {
         if (rows[i].exchange != adapter_.id()) continue;
         ++stats_.markets;
@@ -71,7 +71,8 @@ void backfiller::start(std::int64_t live_from_ms) {
 
 void backfiller::stop() {
     ++generation_;
-    for (auto& timer : timers_) timer->cancel();
+    for (auto& timer : timers_)
+        if (timer) timer->cancel();
 }
 
 std::chrono::milliseconds backfiller::next_slot() {
@@ -91,75 +92,89 @@ asio::awaitable<bool> backfiller::wait(asio::steady_timer& timer, std::chrono::m
     co_return generation == generation_;
 }
 
-asio::awaitable<void> backfiller::fill(market::row_id row, std::uint64_t generation,
-                                       std::int64_t to_ms) {
-    auto& timer = *timers_.emplace_back(std::make_unique<asio::steady_timer>(executor_));
-    const std::string market = table_.row(row).instrument.market;
+asio::awaitable<std::optional<std::vector<feed::minute_candle>>> backfiller::fetch(
+    const std::string& market, std::int64_t to_ms, std::size_t count, std::uint64_t generation,
+    asio::steady_timer& timer) {
     const auto base = parse_url(config_.rest_url).value();
     feed::backoff delays(std::chrono::milliseconds{500}, std::chrono::milliseconds{10'000});
     std::minstd_rand random(std::random_device{}());
-    std::vector<feed::minute_candle> candles;
-    int pages = 0;
-
-    auto complete = [&] {
-        auto figures = table_.row(row).window.figures(now_ms());
-        return figures && figures->complete;
-    };
-    while (!complete() && pages < max_pages) {
-        if (!co_await wait(timer, next_slot(), generation)) co_return;
-        const auto count = adapter_.max_candles_per_request();
+    for (;;) {
+        if (!co_await wait(timer, next_slot(), generation)) co_return std::nullopt;
         const url endpoint = base.with_path(adapter_.candles_path(market, to_ms, count));
         http_response response;
         ++stats_.requests;
         error_code ec = co_await http_get(endpoint, tls_.get(), config_.rest_timeout,
                                           candle_body_limit, response);
-        if (generation != generation_) co_return;
-        candles.clear();
+        if (generation != generation_) co_return std::nullopt;
+        std::vector<feed::minute_candle> candles;
         if (!ec && response.status == 200) adapter_.parse_candles(response.body, candles, ec);
-        if (ec || response.status != 200) {
-            ++stats_.failures;
-            const bool refused = !ec && response.status >= 400 && response.status < 500 &&
-                                 response.status != 429 && response.status != 418;
-            if (refused) {
-                // The request itself is wrong for this exchange (unknown market, no such
-                // endpoint on a mirror): retrying cannot help.
-                stats_.last_error = "HTTP " + std::to_string(response.status);
-                log(log_level::warning, "{}: backfill of {} refused ({}); window stays partial",
-                    to_string(adapter_.id()), market, stats_.last_error);
-                co_return;
+        if (!ec && response.status == 200) {
+            if (remaining_this_second(response.remaining_req) == 0) {
+                // The exchange says this second's budget is spent: the next request waits
+                // for the next second.
+                next_request_ = std::max(next_request_, std::chrono::steady_clock::now() +
+                                                            std::chrono::seconds{1});
             }
-            if (response.status == 429 || response.status == 418) ++stats_.rate_limited;
-            stats_.last_error = ec ? ec.message() : "HTTP " + std::to_string(response.status);
-            auto delay = delays.next(random());
-            log(log_level::warning, "{}: backfill of {} failed ({}); retrying in {} ms",
-                to_string(adapter_.id()), market, stats_.last_error, delay.count());
-            if (!co_await wait(timer, delay, generation)) co_return;
-            continue;
+            co_return candles;
         }
-        delays.reset();
-        ++pages;
-        if (remaining_this_second(response.remaining_req) == 0) {
-            // The exchange says this second's budget is spent: the next request waits for
-            // the next second.
-            next_request_ = std::max(next_request_, std::chrono::steady_clock::now() +
-                                                        std::chrono::seconds{1});
+        ++stats_.failures;
+        stats_.last_error = ec ? ec.message() : "HTTP " + std::to_string(response.status);
+        if (response.status == 429 || response.status == 418) ++stats_.rate_limited;
+        if (!ec && response.status >= 400 && response.status < 500 && response.status != 429 &&
+            response.status != 418) {
+            // The request itself is wrong for this exchange (unknown market, no such endpoint
+            // on a mirror): retrying cannot help.
+            log(log_level::warning, "{}: backfill of {} refused ({}); window stays partial",
+                to_string(adapter_.id()), market, stats_.last_error);
+            co_return std::nullopt;
         }
+        auto delay = delays.next(random());
+        log(log_level::warning, "{}: backfill of {} failed ({}); retrying in {} ms",
+            to_string(adapter_.id()), market, stats_.last_error, delay.count());
+        if (!co_await wait(timer, delay, generation)) co_return std::nullopt;
+    }
+}
 
-        std::int64_t oldest = to_ms;
-        for (const auto& candle : candles) {
+asio::awaitable<void> backfiller::fill(market::row_id row, std::uint64_t generation,
+                                       std::int64_t connect_minute) {
+    // One timer per market, reused by every run: a run from before a reconnect only checks
+    // its generation after a wait and never touches the timer again.
+    if (timers_.size() <= row) timers_.resize(row + 1);
+    if (!timers_[row]) timers_[row] = std::make_unique<asio::steady_timer>(executor_);
+    auto& timer = *timers_[row];
+    const std::string market = table_.row(row).instrument.market;
+    auto complete = [&] {
+        auto figures = table_.row(row).window.figures(now_ms());
+        return figures && figures->complete;
+    };
+    auto apply = [&](const std::vector<feed::minute_candle>& candles) {
+        for (const auto& candle : candles)
             table_.add_candle(row, candle.start_ms, candle.open, candle.high, candle.low,
                               candle.close.to_double(), candle.close.text(),
                               candle.last_trade_ms);
-            oldest = std::min(oldest, candle.start_ms);
-        }
-        // Minutes between the candles had no trades: the whole page's span is known. A short
+    };
+
+    // Pages: the minutes before the one the feed connected in, newest first, until the
+    // window reaches its reference minute or the exchange has no older history.
+    const std::size_t count = adapter_.max_candles_per_request();
+    std::int64_t to_ms = connect_minute;
+    int pages = 0;
+    while (!complete() && pages < max_pages) {
+        auto candles = co_await fetch(market, to_ms, count, generation, timer);
+        if (!candles) co_return;
+        ++pages;
+        apply(*candles);
+        std::int64_t oldest = to_ms;
+        for (const auto& candle : *candles) oldest = std::min(oldest, candle.start_ms);
+        // Minutes between the candles had no trades: the page's whole span is known. A short
         // page means there is no older history at all.
-        const bool exhausted = candles.size() < count;
+        const bool exhausted = candles->size() < count;
         table_.mark_covered(row, exhausted ? to_ms - 2 * market::window_ms : oldest, to_ms);
         to_ms = oldest;
         on_progress_();
         if (exhausted) break;
     }
+
     if (complete()) {
         ++stats_.markets_complete;
         log(log_level::info, "{}: 24 h window of {} complete ({} pages; {}/{} markets)",
@@ -168,6 +183,19 @@ asio::awaitable<void> backfiller::fill(market::row_id row, std::uint64_t generat
         log(log_level::warning, "{}: 24 h window of {} still partial after {} pages",
             to_string(adapter_.id()), market, pages);
     }
+
+    // The connect minute holds trades from before the connection (its high and low matter).
+    // Its candle is asked for once the minute has ended, since an exchange may leave a
+    // running minute out; live trades after the connection are in the window already and
+    // merge by time.
+    const auto tail_wait =
+        std::chrono::milliseconds{connect_minute + ms_per_minute + 1'000 - now_ms()};
+    if (!co_await wait(timer, tail_wait, generation)) co_return;
+    auto last = co_await fetch(market, connect_minute + ms_per_minute, 1, generation, timer);
+    if (!last) co_return;
+    apply(*last);
+    table_.mark_covered(row, connect_minute, connect_minute + ms_per_minute);
+    on_progress_();
 }
 
 }  // namespace sise::io

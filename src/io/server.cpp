@@ -195,7 +195,7 @@ private:
     void do_write() {
         if (closing_) return;
         publish::shared_text message = std::exchange(notice_, nullptr);
-        if (!message) message = queue_.take(hub().backend.publisher(), now_ms());
+        if (!message) message = queue_.take(hub().backend.publisher());
         if (!message) return;
         writing_ = true;
         write_started_ = steady::now();
@@ -283,8 +283,7 @@ private:
             std::vector<market::row_id> ids;
             for (std::size_t i = 0; i < rows.size(); ++i)
                 if (selection->matches(rows[i])) ids.push_back(static_cast<market::row_id>(i));
-            auto body = hub().backend.publisher().compose(publish::message_kind::snapshot, ids,
-                                                             now_ms());
+            auto body = hub().backend.publisher().compose(publish::message_kind::snapshot, ids);
             return respond(http::status::ok, *body, origin);
         }
         if (target->path == "/healthz") {

@@ -8,6 +8,7 @@ namespace sise::publish {
 
 std::optional<publication> publisher::publish(market::ticker_table& table, std::int64_t now_ms) {
     const auto rows = table.rows();
+    time_ms_ = now_ms;
     // Rows added since the last call need their first encoding even if they did not change.
     while (fragments_.size() < rows.size())
         fragments_.push_back(
@@ -23,17 +24,16 @@ std::optional<publication> publisher::publish(market::ticker_table& table, std::
     ++seq_;
     last_.seq = seq_;
     last_.rows = rows_;
-    last_.message = compose(message_kind::update, rows_, now_ms);
+    last_.message = compose(message_kind::update, rows_);
     return last_;
 }
 
-shared_text publisher::compose(message_kind kind, std::span<const market::row_id> rows,
-                               std::int64_t now_ms) const {
+shared_text publisher::compose(message_kind kind, std::span<const market::row_id> rows) const {
     std::vector<shared_text> parts;
     parts.reserve(rows.size());
     for (auto id : rows)
         if (id < fragments_.size()) parts.push_back(fragments_[id]);
-    return std::make_shared<const std::string>(encode_message(kind, seq_, now_ms, parts));
+    return std::make_shared<const std::string>(encode_message(kind, seq_, time_ms_, parts));
 }
 
 void subscriber_queue::subscribe(const market::ticker_table& table, subscription filter) {
@@ -60,7 +60,7 @@ void subscriber_queue::add(const publication& publication) {
     pending_to_seq_ = publication.seq;
 }
 
-shared_text subscriber_queue::take(const publisher& publisher, std::int64_t now_ms) {
+shared_text subscriber_queue::take(const publisher& publisher) {
     if (!pending()) return nullptr;
     const bool exactly_last_publication =
         !snapshot_pending_ && filter_.everything() && pending_from_seq_ == pending_to_seq_ &&
@@ -76,7 +76,7 @@ shared_text subscriber_queue::take(const publisher& publisher, std::int64_t now_
             if (snapshot_pending_ ? wanted_[i] : pending_rows_[i])
                 scratch_.push_back(static_cast<market::row_id>(i));
         message = publisher.compose(
-            snapshot_pending_ ? message_kind::snapshot : message_kind::update, scratch_, now_ms);
+            snapshot_pending_ ? message_kind::snapshot : message_kind::update, scratch_);
     }
     std::fill(pending_rows_.begin(), pending_rows_.end(), false);
     pending_count_ = 0;

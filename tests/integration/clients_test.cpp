@@ -108,7 +108,8 @@ rlim_t raise_fd_limit(rlim_t wanted) {
     rlimit limit{};
     getrlimit(RLIMIT_NOFILE, &limit);
     if (limit.rlim_cur < wanted) {
-        limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+        limit.rlim_cur =
+            limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
         setrlimit(RLIMIT_NOFILE, &limit);
         getrlimit(RLIMIT_NOFILE, &limit);
     }
@@ -260,8 +261,8 @@ asio::awaitable<std::string> open_stream(ws_stream& ws, beast::flat_buffer& buff
     auto [connect_ec] = co_await socket_layer.async_connect(endpoint, nothrow);
     if (connect_ec) co_return "connect: " + connect_ec.message();
     socket_layer.expires_after(10s);
-    auto [handshake_ec] = co_await ws.async_handshake(
-        fmt::format("127.0.0.1:{}", endpoint.port()), "/v1/stream", nothrow);
+    auto [handshake_ec] = co_await ws.async_handshake(fmt::format("127.0.0.1:{}", endpoint.port()),
+                                                      "/v1/stream", nothrow);
     if (handshake_ec) co_return "handshake: " + handshake_ec.message();
     socket_layer.expires_after(10s);
     auto [read_ec, size] = co_await ws.async_read(buffer, nothrow);
@@ -281,9 +282,9 @@ struct held_subscriber {
     ws_stream ws;
     beast::flat_buffer buffer;
     bool snapshot = false;
-    bool finished = false;  // its coroutine has returned
-    bool closing = false;   // we are closing it: an error now is not a failure
-    std::string error;      // why it ended, if not by us
+    bool finished = false;    // its coroutine has returned
+    bool closing = false;     // we are closing it: an error now is not a failure
+    std::string error;        // why it ended, if not by us
     std::uint64_t bytes = 0;  // received after the snapshot
 };
 
@@ -303,8 +304,8 @@ struct held_group {
     }
 };
 
+// `running` was counted by the spawner.
 asio::awaitable<void> drain(held_group& group, held_subscriber& s) {
-    ++group.running;
     for (;;) {
         auto [ec, size] = co_await beast::get_lowest_layer(s.ws).socket().async_read_some(
             asio::buffer(group.scratch), nothrow);
@@ -322,8 +323,8 @@ asio::awaitable<void> drain(held_group& group, held_subscriber& s) {
 }
 
 // One of `in_flight` workers that open the group's clients in turn.
+// `running` was counted by the spawner.
 asio::awaitable<void> open_held(held_group& group, tcp::endpoint endpoint, std::size_t rows) {
-    ++group.running;
     while (group.next < group.clients.size()) {
         held_subscriber& s = *group.clients[group.next++];
         s.error = co_await open_stream(s.ws, s.buffer, endpoint, rows);
@@ -334,6 +335,7 @@ asio::awaitable<void> open_held(held_group& group, tcp::endpoint endpoint, std::
         }
         s.snapshot = true;
         ++group.snapshots;
+        ++group.running;
         asio::co_spawn(co_await asio::this_coro::executor, drain(group, s), asio::detached);
     }
     --group.running;
@@ -546,7 +548,7 @@ asio::awaitable<bool> raw_closed_within(raw_client& c, clock_type::duration time
 // How a websocket session ended, as a client sees it: the close code the server sent (skipping
 // snapshot, update and error messages; their count is kept), or "no close frame".
 struct session_end {
-    std::uint16_t close_code = 0;  // 0: the connection ended without a close frame
+    std::uint16_t close_code = 0;  // 0: no close frame (connection ended, or 5 s passed)
     int error_replies = 0;
     bool tcp_closed = false;  // the server then closed the TCP connection
     std::string describe() const {
@@ -556,7 +558,9 @@ struct session_end {
 
 asio::awaitable<session_end> raw_read_to_close(raw_client& c) {
     session_end end;
-    for (;;) {
+    // Updates keep arriving, so each read returns; a session that never closes ends the wait.
+    const auto deadline = clock_type::now() + 5s;
+    while (clock_type::now() < deadline) {
         auto [ec, f] = co_await raw_read_frame(c);
         if (ec) break;
         if (f.opcode == op::text && f.payload.find(R"("type":"error")") != std::string::npos)
@@ -664,13 +668,16 @@ attempt_fn expect_cut_off(tcp::endpoint endpoint, std::string request, clock_typ
             std::array<char, 4096> chunk{};
             error_code ec;
             const std::size_t n = socket.read_some(asio::buffer(chunk), ec);
-            if (!ec) received += n;
-            else if (ec != asio::error::would_block) closed = true;
+            if (!ec)
+                received += n;
+            else if (ec != asio::error::would_block)
+                closed = true;
             if (closed) break;
             if (sent < request.size()) {
                 const std::size_t count =
                     pace.count() > 0 ? 1 : request.size() - sent;  // trickle, or all at once
-                const std::size_t wrote = socket.write_some(asio::buffer(request.data() + sent, count), ec);
+                const std::size_t wrote =
+                    socket.write_some(asio::buffer(request.data() + sent, count), ec);
                 if (ec && ec != asio::error::would_block) {
                     closed = true;  // reset while we were still sending
                     break;
@@ -682,12 +689,16 @@ attempt_fn expect_cut_off(tcp::endpoint endpoint, std::string request, clock_typ
         }
         const auto took = clock_type::now() - start;
         std::string what;
-        if (!closed) what = fmt::format("still open after {} ms", ms(took));
+        if (!closed)
+            what = fmt::format("still open after {} ms", ms(took));
         else
             what = fmt::format("closed, {}", received ? "after a response" : "no response");
         // Group the observed times coarsely so the summary stays readable.
-        if (closed) what += fmt::format(" ({}-{} ms)", ms(took) / 250 * 250, ms(took) / 250 * 250 + 250);
-        if (pace.count() > 0) what += fmt::format(", {} of {} bytes sent", sent >= request.size() ? "all" : "part", request.size());
+        if (closed)
+            what += fmt::format(" ({}-{} ms)", ms(took) / 250 * 250, ms(took) / 250 * 250 + 250);
+        if (pace.count() > 0)
+            what += fmt::format(", {} of {} bytes sent", sent >= request.size() ? "all" : "part",
+                                request.size());
         s.record(closed && received == 0 && took >= low && took <= high, what);
     };
 }
@@ -789,12 +800,14 @@ asio::awaitable<void> run_soak_subscriber(soak_subscriber& s, tcp::endpoint endp
 }  // namespace
 
 TEST_SUITE("integration") {
-    TEST_CASE("two thousand subscribers each get a snapshot and a healthy one still gets prompt updates") {
+    TEST_CASE(
+        "two thousand subscribers each get a snapshot and a healthy one still gets prompt "
+        "updates") {
         constexpr std::size_t clients = 2000;
         // This process holds every client socket, sised (which inherits the limit) the other ends.
         REQUIRE(raise_fd_limit(clients + 512) >= clients + 512);
 
-        fake::upbit_server exchange(fake_at(100));
+        fake::upbit_server exchange(fake_at(200));
         exchange.start();
         daemon_settings settings;
         settings.max_clients = clients + 100;
@@ -809,9 +822,11 @@ TEST_SUITE("integration") {
         for (std::size_t i = 0; i < clients; ++i)
             group.clients.push_back(std::make_unique<held_subscriber>(context));
         const auto connect_start = clock_type::now();
-        for (int worker = 0; worker < 200; ++worker)
+        for (int worker = 0; worker < 200; ++worker) {
+            ++group.running;
             asio::co_spawn(context, open_held(group, endpoint_of(daemon), settings.rows),
                            asio::detached);
+        }
         REQUIRE(drive(context, 90s, [&] { return group.settled() == clients; }));
         const auto connect_took = clock_type::now() - connect_start;
         CHECK_MESSAGE(group.snapshots == clients, group.first_error());
@@ -823,7 +838,7 @@ TEST_SUITE("integration") {
         for (const auto& c : group.clients) bytes_before.push_back(c->bytes);
         latency_probe probe(daemon.port());
         drive(context, 10s, [&] { return probe.ready() || probe.ended(); });
-        const auto measure_until = clock_type::now() + 6s;
+        const auto measure_until = clock_type::now() + 8s;
         drive(context, 10s, [&] { return clock_type::now() >= measure_until; });
         const auto health = read_health(daemon.port());  // the probe is still connected
         probe.stop();
@@ -839,7 +854,7 @@ TEST_SUITE("integration") {
 
         const auto& latencies = probe.latencies();
         CHECK_MESSAGE(probe.error().empty(), probe.error());
-        CHECK(latencies.size() >= 20);
+        CHECK(latencies.size() >= 8);  // ~10/s when idle; far fewer on a loaded Debug/ASan run
         const auto p50 = percentile(latencies, 50);
         const auto p99 = percentile(latencies, 99);
         const double rss_per_1000 =
@@ -852,9 +867,10 @@ TEST_SUITE("integration") {
             clients, ms(connect_took), open_files_limit(daemon.pid()), fds_before, fds_after,
             latencies.size(), p50, p99, percentile(latencies, 100), rss_before, rss_after,
             rss_per_1000));
-        // Bounds with room for Debug and ASan builds on a 2-core machine.
-        CHECK(p50 < 250);
-        CHECK(p99 < 1000);
+        // Bounds with room for Debug and ASan builds on a busy 2-core machine (a quiet Debug run
+        // measures single-digit milliseconds; see docs/robustness.md for release figures).
+        CHECK(p50 < 500);
+        CHECK(p99 < 2000);
         CHECK(rss_per_1000 < 32 * 1024);
 
         close_all(context, group);
@@ -862,7 +878,8 @@ TEST_SUITE("integration") {
         CHECK(daemon.running());
     }
 
-    TEST_CASE("five thousand connect-snapshot-close cycles leave no connections and no growth behind") {
+    TEST_CASE(
+        "five thousand connect-snapshot-close cycles leave no connections and no growth behind") {
         constexpr int batches = 10;
         constexpr int per_batch = 500;
         constexpr int warmup_batches = 2;
@@ -887,8 +904,8 @@ TEST_SUITE("integration") {
             std::string first_error;
         } state;
         // Clients leave three ways in turn: a close handshake, a bare FIN, a reset.
+        // `running` is counted at spawn, so the batch is not over before the workers start.
         auto worker = [&](tcp::endpoint endpoint) -> asio::awaitable<void> {
-            ++state.running;
             while (state.next < state.end) {
                 const int index = state.next++;
                 ws_stream ws(co_await asio::this_coro::executor);
@@ -905,7 +922,8 @@ TEST_SUITE("integration") {
                         socket_layer.socket().shutdown(tcp::socket::shutdown_both, ignored);
                         socket_layer.socket().close(ignored);
                     } else {
-                        socket_layer.socket().set_option(asio::socket_base::linger(true, 0), ignored);
+                        socket_layer.socket().set_option(asio::socket_base::linger(true, 0),
+                                                         ignored);
                         socket_layer.socket().close(ignored);
                     }
                 }
@@ -924,15 +942,19 @@ TEST_SUITE("integration") {
         const auto start = clock_type::now();
         for (int batch = 0; batch < batches; ++batch) {
             state.end += per_batch;
-            for (int i = 0; i < in_flight; ++i)
+            for (int i = 0; i < in_flight; ++i) {
+                ++state.running;
                 asio::co_spawn(context, worker(endpoint_of(daemon)), asio::detached);
+            }
             REQUIRE(drive(context, 60s, [&] { return state.running == 0; }));
             // The daemon has seen every close once its count is back to the baseline.
             health_view health;
-            eventually([&] {
-                health = read_health(daemon.port());
-                return health.open_connections == baseline.open_connections;
-            }, 5s);
+            eventually(
+                [&] {
+                    health = read_health(daemon.port());
+                    return health.open_connections == baseline.open_connections;
+                },
+                5s);
             open_after.push_back(health.open_connections);
             rss.push_back(daemon.rss_kib());
         }
@@ -945,22 +967,62 @@ TEST_SUITE("integration") {
             CAPTURE(batch);
             CHECK(open_after[static_cast<std::size_t>(batch)] == baseline.open_connections);
         }
-        CHECK(health.subscribers == 0);
+        // `subscribers` is refreshed by a once-a-second timer (see the next test), so poll it.
+        CHECK(eventually([&] { return read_health(daemon.port()).subscribers == 0; }, 3s));
         CHECK(health.rejected_connections == 0);
         CHECK(health.http_requests >= baseline.http_requests + batches * per_batch);
         const auto warm = rss[warmup_batches - 1];
         const auto peak = *std::max_element(rss.begin() + warmup_batches, rss.end());
         std::string samples;
         for (auto kib : rss) samples += fmt::format(" {}", kib);
-        MESSAGE(fmt::format("{} cycles in {} ms; sised RSS after each batch of {} (KiB):{}; growth "
-                            "after warm-up {} KiB",
-                            state.completed, ms(took), per_batch, samples,
-                            static_cast<long long>(peak) - static_cast<long long>(warm)));
+        MESSAGE(
+            fmt::format("{} cycles in {} ms; sised RSS after each batch of {} (KiB):{}; growth "
+                        "after warm-up {} KiB",
+                        state.completed, ms(took), per_batch, samples,
+                        static_cast<long long>(peak) - static_cast<long long>(warm)));
         CHECK(peak <= warm + 1024);
         CHECK(daemon.running());
     }
 
-    TEST_CASE("hostile clients are cut off by the limits while a healthy subscriber misses nothing") {
+    // Daemon bug, kept failing on purpose: ~ws_session erases itself from the hub's set but
+    // leaves stats.subscribers alone; only the 1 s housekeeping timer (and the next accept)
+    // refresh it. Meanwhile /healthz counts clients that are gone, more than open_connections.
+    TEST_CASE("healthz never counts more subscribers than open connections after clients leave") {
+        fake::upbit_server exchange(fake_at(30));
+        exchange.start();
+        daemon_process daemon(config_for(exchange, daemon_settings{}));
+        REQUIRE(eventually([&] { return feed_live(daemon); }, 10s));
+        long long worst = 0;  // most subscribers counted beyond the open websocket connections
+        int inconsistent_rounds = 0;
+        for (int round = 0; round < 5; ++round) {
+            {
+                stream_client client(daemon.port());
+                REQUIRE(client.read());
+            }  // closed here
+            bool inconsistent = false;
+            eventually(
+                [&] {
+                    auto health = read_health(daemon.port());
+                    // The /healthz request is an open connection but not a subscriber.
+                    const auto excess = static_cast<long long>(health.subscribers) -
+                                        (static_cast<long long>(health.open_connections) - 1);
+                    worst = std::max(worst, excess);
+                    if (excess > 0) inconsistent = true;
+                    return health.answered && health.subscribers == 0 &&
+                           health.open_connections == 1;
+                },
+                3s);
+            if (inconsistent) ++inconsistent_rounds;
+        }
+        MESSAGE(
+            fmt::format("{} of 5 rounds saw subscribers > open websocket connections (by up "
+                        "to {}) after a subscriber left",
+                        inconsistent_rounds, worst));
+        CHECK(worst == 0);
+    }
+
+    TEST_CASE(
+        "hostile clients are cut off by the limits while a healthy subscriber misses nothing") {
         fake::upbit_server exchange(fake_at(50));
         exchange.start();
         daemon_settings settings;
@@ -995,66 +1057,73 @@ TEST_SUITE("integration") {
         };
 
         add("text message of 5,000 bytes (limit 4,096), one frame", "close 1009", 20,
-            expect_close(endpoint, [](int) { return client_frame(op::text, std::string(5000, 'x')); },
-                         1009));
+            expect_close(
+                endpoint, [](int) { return client_frame(op::text, std::string(5000, 'x')); },
+                1009));
         add("text message of 6,000 bytes in three 2,000-byte fragments", "close 1009", 20,
-            expect_close(endpoint,
-                         [](int) {
-                             const std::string part(2000, 'x');
-                             return client_frame(op::text, part, false) +
-                                    client_frame(op::continuation, part, false) +
-                                    client_frame(op::continuation, part, true);
-                         },
-                         1009));
+            expect_close(
+                endpoint,
+                [](int) {
+                    const std::string part(2000, 'x');
+                    return client_frame(op::text, part, false) +
+                           client_frame(op::continuation, part, false) +
+                           client_frame(op::continuation, part, true);
+                },
+                1009));
         add("text frame with invalid UTF-8 (0xFF 0xFE, overlong, surrogate)", "close 1007", 21,
-            expect_close(endpoint,
-                         [](int round) {
-                             const std::array<std::string, 3> bad{
-                                 std::string("\xff\xfe\xfd"),
-                                 std::string(R"({"type":"subscribe","markets":["\xc0\xaf"]})"),
-                                 std::string("\xed\xa0\x80")};
-                             return client_frame(op::text, bad[static_cast<std::size_t>(round % 3)]);
-                         },
-                         1007));
+            expect_close(
+                endpoint,
+                [](int round) {
+                    const std::array<std::string, 3> bad{
+                        std::string("\xff\xfe\xfd"),
+                        std::string("{\"type\":\"subscribe\",\"markets\":[\"\xc0\xaf\"]}"),
+                        std::string("\xed\xa0\x80")};
+                    return client_frame(op::text, bad[static_cast<std::size_t>(round % 3)]);
+                },
+                1007));
         add("8 binary messages of random bytes", "error replies, then close 1008", 10,
-            expect_close(endpoint,
-                         [&garbage](int) {
-                             std::string out;
-                             for (int i = 0; i < 8; ++i)
-                                 out += client_frame(op::binary, garbage(200));
-                             return out;
-                         },
-                         1008));
-        add("100 malformed subscribe messages in a row", "error replies, then close 1008 after 8", 10,
-            expect_close(endpoint,
-                         [](int) {
-                             const std::array<std::string, 5> bad{
-                                 R"({"type":"subscribe","markets":"KRW-BTC"})",
-                                 R"({"type":"unsubscribe"})", "not json",
-                                 R"({"type":"subscribe","markets":[1,2]})", "{}"};
-                             std::string out;
-                             for (std::size_t i = 0; i < 100; ++i)
-                                 out += client_frame(op::text, bad[i % bad.size()]);
-                             return out;
-                         },
-                         1008));
+            expect_close(
+                endpoint,
+                [&garbage](int) {
+                    std::string out;
+                    for (int i = 0; i < 8; ++i) out += client_frame(op::binary, garbage(200));
+                    return out;
+                },
+                1008));
+        add("100 malformed subscribe messages in a row", "error replies, then close 1008 after 8",
+            10,
+            expect_close(
+                endpoint,
+                [](int) {
+                    const std::array<std::string, 5> bad{
+                        R"({"type":"subscribe","markets":"KRW-BTC"})", R"({"type":"unsubscribe"})",
+                        "not json", R"({"type":"subscribe","markets":[1,2]})", "{}"};
+                    std::string out;
+                    for (std::size_t i = 0; i < 100; ++i)
+                        out += client_frame(op::text, bad[i % bad.size()]);
+                    return out;
+                },
+                1008));
         add("64 bytes of 0xFF after the upgrade (reserved bits and opcode)", "close 1002", 10,
-            expect_close(endpoint, [](int) { return std::string(64, '\xff'); }, 1002));
+            expect_close(
+                endpoint, [](int) { return std::string(64, '\xff'); }, 1002));
         add("4 KiB of random bytes instead of an HTTP request", "closed, no response", 10,
             expect_cut_off(endpoint, garbage(4096), 0ms, 0ms, 2s));
         add("HTTP request with a 100 KB header (limit 8 KiB)", "closed, no response", 10,
-            expect_cut_off(endpoint, request_line + "X-Big: " + std::string(100'000, 'a') + "\r\n\r\n",
-                           0ms, 0ms, 2s));
+            expect_cut_off(endpoint,
+                           request_line + "X-Big: " + std::string(100'000, 'a') + "\r\n\r\n", 0ms,
+                           0ms, 2s));
         add("slowloris: one header byte per 100 ms (http_timeout_ms = 1000)",
             "closed after ~1 s, no response", 5,
-            expect_cut_off(endpoint, request_line + "User-Agent: " + std::string(60, 'a') + "\r\n\r\n",
-                           100ms, 900ms, 2500ms));
+            expect_cut_off(endpoint,
+                           request_line + "User-Agent: " + std::string(60, 'a') + "\r\n\r\n", 100ms,
+                           900ms, 2500ms));
         add("TCP connection that sends nothing (http_timeout_ms = 1000)",
-            "closed after ~1 s, no response", 5,
-            expect_cut_off(endpoint, "", 0ms, 900ms, 2500ms));
-        add("upgrade offering permessage-deflate", "101 without Sec-WebSocket-Extensions, "
-            "uncompressed frames", 5,
-            [endpoint](scenario& s) -> asio::awaitable<void> {
+            "closed after ~1 s, no response", 5, expect_cut_off(endpoint, "", 0ms, 900ms, 2500ms));
+        add("upgrade offering permessage-deflate",
+            "101 without Sec-WebSocket-Extensions, "
+            "uncompressed frames",
+            5, [endpoint](scenario& s) -> asio::awaitable<void> {
                 raw_client c(co_await asio::this_coro::executor);
                 std::string head;
                 frame first;
@@ -1066,15 +1135,16 @@ TEST_SUITE("integration") {
                     co_return;
                 }
                 std::string lower = head;
-                for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+                for (auto& ch : lower)
+                    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
                 const bool negotiated = lower.find("sec-websocket-extensions") != std::string::npos;
                 (void)co_await raw_send(c, client_frame(op::close, close_payload(1000)));
                 auto end = co_await raw_read_to_close(c);
-                s.record(!negotiated && !first.rsv1 && end.close_code == 1000,
-                         fmt::format("{}, snapshot {}, {}",
-                                     negotiated ? "extension negotiated" : "no extension",
-                                     first.rsv1 ? "compressed (RSV1)" : "uncompressed",
-                                     end.describe()));
+                s.record(
+                    !negotiated && !first.rsv1 && end.close_code == 1000,
+                    fmt::format("{}, snapshot {}, {}",
+                                negotiated ? "extension negotiated" : "no extension",
+                                first.rsv1 ? "compressed (RSV1)" : "uncompressed", end.describe()));
             });
 
         const auto hostile_start = clock_type::now();
@@ -1094,9 +1164,8 @@ TEST_SUITE("integration") {
         for (const auto& [market, price] : markers) REQUIRE(exchange.send_ticker(market, price));
         const bool markers_seen = drive(context, 5s, [&] {
             return healthy.finished ||
-                   std::all_of(markers.begin(), markers.end(), [&](const auto& m) {
-                       return healthy.prices[m.first] == m.second;
-                   });
+                   std::all_of(markers.begin(), markers.end(),
+                               [&](const auto& m) { return healthy.prices[m.first] == m.second; });
         });
         healthy.closing = true;
         error_code ignored;
@@ -1115,23 +1184,27 @@ TEST_SUITE("integration") {
         CHECK_MESSAGE(healthy.error.empty(), healthy.error);
         CHECK(markers_seen);
         CHECK(healthy.longest_gap < 500ms);
-        MESSAGE(fmt::format("healthy subscriber: {} messages over {} ms of hostile traffic, longest "
-                            "gap {} ms, {} seq gaps",
-                            healthy.updates, ms(hostile_took), ms(healthy.longest_gap),
-                            healthy.seq_gaps));
+        MESSAGE(fmt::format(
+            "healthy subscriber: {} messages over {} ms of hostile traffic, longest "
+            "gap {} ms, {} seq gaps",
+            healthy.updates, ms(hostile_took), ms(healthy.longest_gap), healthy.seq_gaps));
 
         CHECK(daemon.running());
         health_view after;
-        CHECK(eventually([&] {
-            after = read_health(daemon.port());
-            return after.open_connections == 1;
-        }, 5s));
+        CHECK(eventually(
+            [&] {
+                after = read_health(daemon.port());
+                return after.open_connections == 1;
+            },
+            5s));
         // 8 per 1008-closed connection (10 binary, 10 malformed); nothing counted for the others.
         CHECK(after.bad_client_messages - before.bad_client_messages == 160);
         CHECK(after.feed_state == "live");
     }
 
-    TEST_CASE("a 20 s soak at 20,000 frames/s with upstream drops keeps memory, fds and subscribers steady") {
+    TEST_CASE(
+        "a 20 s soak at 20000 frames/s with upstream drops keeps memory and fds flat and "
+        "subscribers connected") {
         constexpr std::size_t subscribers = 200;
         constexpr auto duration = 20s;
         constexpr auto warmup = 5s;
@@ -1150,15 +1223,17 @@ TEST_SUITE("integration") {
         std::vector<std::unique_ptr<soak_subscriber>> subs;
         for (std::size_t i = 0; i < subscribers; ++i) {
             subs.push_back(std::make_unique<soak_subscriber>(context));
-            asio::co_spawn(context, run_soak_subscriber(*subs.back(), endpoint_of(daemon), settings.rows),
+            asio::co_spawn(context,
+                           run_soak_subscriber(*subs.back(), endpoint_of(daemon), settings.rows),
                            asio::detached);
         }
         auto count = [&](auto predicate) {
-            return static_cast<std::size_t>(std::count_if(subs.begin(), subs.end(),
-                                                          [&](const auto& s) { return predicate(*s); }));
+            return static_cast<std::size_t>(std::count_if(
+                subs.begin(), subs.end(), [&](const auto& s) { return predicate(*s); }));
         };
         REQUIRE(drive(context, 30s, [&] {
-            return count([](const soak_subscriber& s) { return s.snapshot || s.finished; }) == subscribers;
+            return count([](const soak_subscriber& s) { return s.snapshot || s.finished; }) ==
+                   subscribers;
         }));
         REQUIRE(count([](const soak_subscriber& s) { return s.snapshot; }) == subscribers);
 
@@ -1175,7 +1250,8 @@ TEST_SUITE("integration") {
         drive(context, duration + 5s, [&] {
             const auto now = clock_type::now();
             if (now >= next_sample) {
-                samples.push_back({ms(now - start) / 1000, daemon.rss_kib(), fd_count(daemon.pid())});
+                samples.push_back(
+                    {ms(now - start) / 1000, daemon.rss_kib(), fd_count(daemon.pid())});
                 next_sample += 1s;
             }
             if (now >= next_fault && now < start + duration) {
@@ -1197,7 +1273,9 @@ TEST_SUITE("integration") {
             error_code ignored;
             beast::get_lowest_layer(s->ws).socket().close(ignored);
         }
-        drive(context, 10s, [&] { return count([](const soak_subscriber& s) { return s.finished; }) == subscribers; });
+        drive(context, 10s, [&] {
+            return count([](const soak_subscriber& s) { return s.finished; }) == subscribers;
+        });
 
         REQUIRE(samples.size() >= 15);
         const auto warm = static_cast<std::size_t>(std::chrono::seconds(warmup).count()) - 1;
@@ -1205,7 +1283,8 @@ TEST_SUITE("integration") {
         std::size_t fd_peak = 0;
         std::string series;
         for (std::size_t i = 0; i < samples.size(); ++i) {
-            series += fmt::format(" {}s:{}/{}", samples[i].at_s, samples[i].rss_kib, samples[i].fds);
+            series +=
+                fmt::format(" {}s:{}/{}", samples[i].at_s, samples[i].rss_kib, samples[i].fds);
             if (i >= warm) {
                 rss_peak = std::max(rss_peak, samples[i].rss_kib);
                 fd_peak = std::max(fd_peak, samples[i].fds);
@@ -1221,10 +1300,11 @@ TEST_SUITE("integration") {
         const auto saw_stale = count([](const soak_subscriber& s) { return s.stale_messages > 0; });
         std::uint64_t messages = 0;
         for (const auto& s : subs) messages += s->messages;
-        MESSAGE(fmt::format("soak: {} faults, feed connections {} -> {}; {} subscribers, {} "
-                            "messages, {} saw stale rows, {} disconnected; RSS KiB/fds per second:{}",
-                            faults, connections_before, health.feed_connections, subscribers,
-                            messages, saw_stale, disconnected, series));
+        MESSAGE(
+            fmt::format("soak: {} faults, feed connections {} -> {}; {} subscribers, {} "
+                        "messages, {} saw stale rows, {} disconnected; RSS KiB/fds per second:{}",
+                        faults, connections_before, health.feed_connections, subscribers, messages,
+                        saw_stale, disconnected, series));
 
         CHECK(faults == 3);
         CHECK(health.feed_connections >= connections_before + 3);  // the faults took effect

@@ -77,13 +77,13 @@ TEST_SUITE("publish") {
         publisher.publish(table, 1);
         publish::subscriber_queue queue;
         queue.subscribe(table, publish::subscription{});
-        auto first = queue.take(publisher, 5);
+        auto first = queue.take(publisher);
         REQUIRE(first);
         auto message = parse(*first);
         CHECK(message.type == "snapshot");
         CHECK(message.markets.size() == 3);
         CHECK(message.prices[0] == "null");
-        CHECK_FALSE(queue.take(publisher, 6));
+        CHECK_FALSE(queue.take(publisher));
     }
 
     TEST_CASE("an up-to-date subscriber shares the publication's message") {
@@ -92,11 +92,11 @@ TEST_SUITE("publish") {
         publisher.publish(table, 1);
         publish::subscriber_queue queue;
         queue.subscribe(table, publish::subscription{});
-        queue.take(publisher, 1);
+        queue.take(publisher);
         table.apply(exchange_id::upbit, tick("KRW-ETH", "5000000", 1), 1);
         auto publication = publisher.publish(table, 2);
         queue.add(*publication);
-        auto message = queue.take(publisher, 2);
+        auto message = queue.take(publisher);
         CHECK(message.get() == publication->message.get());
     }
 
@@ -106,14 +106,14 @@ TEST_SUITE("publish") {
         publisher.publish(table, 1);
         publish::subscriber_queue queue;
         queue.subscribe(table, publish::subscription{});
-        queue.take(publisher, 1);
+        queue.take(publisher);
         // Three publications while this subscriber's write was in flight.
         for (int i = 1; i <= 3; ++i) {
             table.apply(exchange_id::upbit, tick("KRW-BTC", std::to_string(100 + i), i), i);
             if (i == 2) table.apply(exchange_id::upbit, tick("KRW-XRP", "7", i), i);
             queue.add(*publisher.publish(table, i));
         }
-        auto coalesced = queue.take(publisher, 9);
+        auto coalesced = queue.take(publisher);
         REQUIRE(coalesced);
         auto message = parse(*coalesced);
         CHECK(message.type == "update");
@@ -131,17 +131,17 @@ TEST_SUITE("publish") {
         auto filter = publish::parse_selector_list("upbit:KRW-ETH");
         REQUIRE(filter);
         queue.subscribe(table, *filter);
-        auto snapshot = parse(*queue.take(publisher, 1));
+        auto snapshot = parse(*queue.take(publisher));
         CHECK(snapshot.markets == std::vector<std::string>{"KRW-ETH"});
 
         table.apply(exchange_id::upbit, tick("KRW-BTC", "1", 1), 1);
         queue.add(*publisher.publish(table, 2));
-        CHECK_FALSE(queue.take(publisher, 2));
+        CHECK_FALSE(queue.take(publisher));
 
         table.apply(exchange_id::upbit, tick("KRW-ETH", "2", 1), 1);
         table.apply(exchange_id::upbit, tick("KRW-XRP", "3", 1), 1);
         queue.add(*publisher.publish(table, 3));
-        auto update = parse(*queue.take(publisher, 3));
+        auto update = parse(*queue.take(publisher));
         CHECK(update.markets == std::vector<std::string>{"KRW-ETH"});
         CHECK(update.prices == std::vector<std::string>{"2"});
     }
@@ -152,9 +152,9 @@ TEST_SUITE("publish") {
         publisher.publish(table, 1);
         publish::subscriber_queue queue;
         queue.subscribe(table, publish::subscription{});
-        queue.take(publisher, 1);
+        queue.take(publisher);
         queue.subscribe(table, *publish::parse_selector_list("KRW-XRP,KRW-BTC"));
-        auto message = parse(*queue.take(publisher, 2));
+        auto message = parse(*queue.take(publisher));
         CHECK(message.type == "snapshot");
         CHECK(message.markets == std::vector<std::string>{"KRW-BTC", "KRW-XRP"});
     }

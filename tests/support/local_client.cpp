@@ -40,6 +40,9 @@ struct stream_client::impl {
     websocket::stream<tcp::socket> ws{context};
     beast::flat_buffer buffer;
     error_code connect_error;
+    bool reading = false;  // a read is pending
+    bool read_done = false;
+    error_code read_error;
 };
 
 stream_client::stream_client(std::uint16_t port, std::string origin, std::string target)
@@ -63,14 +66,25 @@ stream_client::~stream_client() = default;
 const error_code& stream_client::connect_error() const noexcept { return impl_->connect_error; }
 
 std::optional<std::string> stream_client::read(std::chrono::milliseconds timeout) {
-    bool done = false;
-    error_code ec;
-    impl_->buffer.clear();
-    impl_->ws.async_read(impl_->buffer, [&](error_code e, std::size_t) {
-        ec = e;
-        done = true;
-    });
-    if (!run_until(impl_->context, done, timeout, impl_->ws.next_layer()) || ec) return std::nullopt;
+    // A read that times out stays pending: the next call picks up the same message, so a
+    // short timeout can be used to poll.
+    if (!impl_->reading) {
+        impl_->reading = true;
+        impl_->read_done = false;
+        impl_->buffer.clear();
+        impl_->ws.async_read(impl_->buffer, [this](error_code e, std::size_t) {
+            impl_->read_error = e;
+            impl_->read_done = true;
+        });
+    }
+    auto& context = impl_->context;
+    context.restart();
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!impl_->read_done && std::chrono::steady_clock::now() < deadline)
+        context.run_one_for(deadline - std::chrono::steady_clock::now());
+    if (!impl_->read_done) return std::nullopt;
+    impl_->reading = false;
+    if (impl_->read_error) return std::nullopt;
     return beast::buffers_to_string(impl_->buffer.cdata());
 }
 
@@ -91,20 +105,12 @@ void stream_client::shrink_receive_buffer() {
 }
 
 bool stream_client::closed_by_server(std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-        bool done = false;
-        error_code ec;
-        impl_->buffer.clear();
-        impl_->ws.async_read(impl_->buffer, [&](error_code e, std::size_t) {
-            ec = e;
-            done = true;
-        });
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
-        if (!run_until(impl_->context, done, left, impl_->ws.next_layer()))
-            return false;
-        if (ec) return true;
+        if (read(left)) continue;  // a message: keep reading
+        if (!impl_->reading) return true;  // the read ended with an error: closed
     }
     return false;
 }

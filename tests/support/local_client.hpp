@@ -26,7 +26,8 @@ public:
     const boost::system::error_code& connect_error() const noexcept;
     bool connected() const noexcept { return !connect_error(); }
 
-    // The next message, or nullopt on timeout or error (the client is then unusable).
+    // The next message, or nullopt on timeout (the read stays pending for the next call) or
+    // on error (the connection is then unusable).
     std::optional<std::string> read(std::chrono::milliseconds timeout = 5s);
     bool send(const std::string& text, std::chrono::milliseconds timeout = 5s);
     // Sets the socket's receive buffer small (call before reading nothing, to make the

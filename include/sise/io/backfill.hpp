@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,12 @@ public:
     const backfill_stats& stats() const noexcept { return stats_; }
 
 private:
-    asio::awaitable<void> fill(market::row_id row, std::uint64_t generation, std::int64_t to_ms);
+    asio::awaitable<void> fill(market::row_id row, std::uint64_t generation,
+                               std::int64_t connect_minute);
+    // One request, retried with backoff; nullopt when abandoned (stopped, or refused).
+    asio::awaitable<std::optional<std::vector<feed::minute_candle>>> fetch(
+        const std::string& market, std::int64_t to_ms, std::size_t count, std::uint64_t generation,
+        asio::steady_timer& timer);
     asio::awaitable<bool> wait(asio::steady_timer& timer, std::chrono::milliseconds delay,
                                std::uint64_t generation);
     std::chrono::milliseconds next_slot();

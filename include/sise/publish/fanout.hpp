@@ -27,11 +27,12 @@ public:
     // Returns nullopt when nothing changed (no message, no sequence number used).
     std::optional<publication> publish(market::ticker_table& table, std::int64_t now_ms);
 
-    // Messages assembled from the current row fragments.
-    shared_text compose(message_kind kind, std::span<const market::row_id> rows,
-                        std::int64_t now_ms) const;
+    // Messages assembled from the current row fragments. They carry the sequence number and
+    // time of the last publication: the state they show is the state as of then.
+    shared_text compose(message_kind kind, std::span<const market::row_id> rows) const;
 
     std::uint64_t seq() const noexcept { return seq_; }
+    std::int64_t time_ms() const noexcept { return time_ms_; }
     const publication& last() const noexcept { return last_; }
 
 private:
@@ -39,6 +40,7 @@ private:
     std::vector<market::row_id> rows_;
     publication last_;
     std::uint64_t seq_ = 0;
+    std::int64_t time_ms_ = 0;
 };
 
 class subscriber_queue {
@@ -51,7 +53,7 @@ public:
 
     // The message to write next, or null if nothing is pending. Callers take only when no
     // write is in flight; taking clears the pending set.
-    shared_text take(const publisher& publisher, std::int64_t now_ms);
+    shared_text take(const publisher& publisher);
 
     bool pending() const noexcept { return pending_count_ > 0 || snapshot_pending_; }
     const subscription& filter() const noexcept { return filter_; }

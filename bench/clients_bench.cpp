@@ -1,0 +1,406 @@
+// Many local subscribers held at once, measured from outside as an operator would: the fake
+// Upbit streams, sised (release build, its own process) fans out to CLIENTS websocket
+// subscribers driven from one thread, and a probe subscriber on its own thread timestamps
+// updates ("time", stamped by sised, against our clock; both UTC epoch ms on this machine).
+// Reports clients held, update latency, sised RSS per 1,000 clients and its CPU.
+//
+//   sise_bench_clients [CLIENTS] [RATE] [HOLD_S]    defaults: 10000 clients, 200 frames/s, 20 s
+#include <fmt/format.h>
+#include <simdjson.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "fake/upbit_server.hpp"
+#include "support/daemon.hpp"
+#include "support/local_client.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+using ws_stream = websocket::stream<beast::tcp_stream>;
+
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+long long ms(clock_type::duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+std::int64_t epoch_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+long long percentile(std::vector<long long> values, double p) {
+    if (values.empty()) return 0;
+    std::sort(values.begin(), values.end());
+    auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
+    return values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
+}
+
+rlim_t raise_fd_limit(rlim_t wanted) {
+    rlimit limit{};
+    getrlimit(RLIMIT_NOFILE, &limit);
+    if (limit.rlim_cur < wanted) {
+        limit.rlim_cur =
+            limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+        setrlimit(RLIMIT_NOFILE, &limit);
+        getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    return limit.rlim_cur;
+}
+
+std::string open_files_limit(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/limits");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("Max open files", 0) == 0) {
+            std::istringstream fields(line.substr(14));
+            std::string soft;
+            fields >> soft;
+            return soft;
+        }
+    return "?";
+}
+
+std::size_t fd_count(pid_t pid) {
+    std::error_code ec;
+    std::size_t count = 0;
+    for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end;
+         !ec && it != end; it.increment(ec))
+        ++count;
+    return count;
+}
+
+double cpu_seconds(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), {});
+    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i)
+        if (i >= 14) ticks += std::stod(field);  // utime, stime
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+struct server_counts {
+    std::uint64_t open_connections = 0, subscribers = 0, rejected = 0, slow = 0, seq = 0;
+};
+
+server_counts read_counts(std::uint16_t port) {
+    server_counts out;
+    auto response = sise::test::http_get(port, "/healthz", "", 5s);
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    simdjson::dom::element server;
+    if (response.error || parser.parse(response.body).get(root) || root["server"].get(server))
+        return out;
+    auto number = [](simdjson::dom::element e, const char* key) {
+        std::uint64_t v = 0;
+        return e[key].get(v) ? std::uint64_t{0} : v;
+    };
+    out.open_connections = number(server, "open_connections");
+    out.subscribers = number(server, "subscribers");
+    out.rejected = number(server, "rejected_connections");
+    out.slow = number(server, "slow_client_disconnects");
+    out.seq = number(root, "seq");
+    return out;
+}
+
+template <typename Predicate>
+bool drive(asio::io_context& context, clock_type::duration timeout, Predicate done) {
+    auto deadline = clock_type::now() + timeout;
+    while (!done()) {
+        auto now = clock_type::now();
+        if (now >= deadline) return false;
+        context.restart();
+        context.run_for(std::min<clock_type::duration>(20ms, deadline - now));
+        if (context.stopped()) std::this_thread::sleep_for(1ms);
+    }
+    return true;
+}
+
+// A subscriber that checks its snapshot, then reads everything without parsing it.
+struct held_subscriber {
+    explicit held_subscriber(asio::io_context& context) : ws(context) {}
+    ws_stream ws;
+    beast::flat_buffer buffer;
+    bool snapshot = false;
+    bool closing = false;
+    std::string error;
+    std::uint64_t bytes = 0;
+};
+
+struct held_group {
+    std::vector<std::unique_ptr<held_subscriber>> clients;
+    std::size_t next = 0, snapshots = 0, failures = 0, running = 0, disconnects = 0;
+    std::array<char, 65536> scratch{};
+    std::string first_error;
+    void fail(held_subscriber& s, std::string why) {
+        s.error = std::move(why);
+        ++failures;
+        if (first_error.empty()) first_error = s.error;
+    }
+};
+
+asio::awaitable<void> drain(held_group& group, held_subscriber& s) {
+    for (;;) {
+        auto [ec, size] = co_await beast::get_lowest_layer(s.ws).socket().async_read_some(
+            asio::buffer(group.scratch), nothrow);
+        if (ec) {
+            if (!s.closing) {
+                ++group.disconnects;
+                if (group.first_error.empty()) group.first_error = "disconnected: " + ec.message();
+            }
+            break;
+        }
+        s.bytes += size;
+    }
+    --group.running;
+}
+
+asio::awaitable<void> open_held(held_group& group, tcp::endpoint endpoint, std::size_t rows) {
+    while (group.next < group.clients.size()) {
+        held_subscriber& s = *group.clients[group.next++];
+        auto& layer = beast::get_lowest_layer(s.ws);
+        layer.expires_after(30s);
+        auto [connect_ec] = co_await layer.async_connect(endpoint, nothrow);
+        if (connect_ec) {
+            group.fail(s, "connect: " + connect_ec.message());
+            continue;
+        }
+        layer.expires_after(30s);
+        auto [handshake_ec] = co_await s.ws.async_handshake(
+            fmt::format("127.0.0.1:{}", endpoint.port()), "/v1/stream", nothrow);
+        if (handshake_ec) {
+            group.fail(s, "handshake: " + handshake_ec.message());
+            continue;
+        }
+        layer.expires_after(30s);
+        auto [read_ec, size] = co_await s.ws.async_read(s.buffer, nothrow);
+        layer.expires_never();
+        if (read_ec) {
+            group.fail(s, "snapshot: " + read_ec.message());
+            continue;
+        }
+        const auto data = s.buffer.cdata();
+        const std::string_view text(static_cast<const char*>(data.data()), data.size());
+        std::size_t markets = 0;
+        for (auto at = text.find(R"("market":)"); at != std::string_view::npos;
+             at = text.find(R"("market":)", at + 1))
+            ++markets;
+        if (text.rfind(R"({"type":"snapshot")", 0) != 0 || markets != rows) {
+            group.fail(s, "first message is not a full snapshot");
+            continue;
+        }
+        s.buffer.consume(size);
+        s.snapshot = true;
+        ++group.snapshots;
+        ++group.running;
+        asio::co_spawn(co_await asio::this_coro::executor, drain(group, s), asio::detached);
+    }
+    --group.running;
+}
+
+// The healthy client: its own thread and io_context, so its timings do not wait on the
+// thousands of others being drained.
+class latency_probe {
+public:
+    explicit latency_probe(std::uint16_t port) : port_(port), thread_([this] { run(); }) {}
+    ~latency_probe() { stop(); }
+    void stop() {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+    bool ready() const { return ready_; }
+    const std::vector<long long>& latencies() const { return latencies_; }
+    const std::string& error() const { return error_; }
+
+private:
+    void run() {
+        sise::test::stream_client client(port_);
+        if (!client.connected() || !client.read(10s)) {
+            error_ = "probe: no connection or snapshot";
+            ready_ = true;
+            return;
+        }
+        ready_ = true;
+        simdjson::dom::parser parser;
+        while (!stop_) {
+            auto text = client.read(5s);
+            const auto received = epoch_ms();
+            if (!text) {
+                error_ = "probe: read failed or no update for 5 s";
+                return;
+            }
+            simdjson::dom::element root;
+            std::string_view type;
+            std::int64_t time = 0;
+            if (parser.parse(*text).get(root) || root["type"].get(type) || root["time"].get(time))
+                continue;
+            if (type == "update") latencies_.push_back(received - time);
+        }
+    }
+
+    std::uint16_t port_;
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> ready_{false};
+    std::vector<long long> latencies_;
+    std::string error_;
+    std::thread thread_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::size_t clients = argc > 1 ? std::stoul(argv[1]) : 10'000;
+    const double rate = argc > 2 ? std::stod(argv[2]) : 200;
+    const int hold_s = argc > 3 ? std::stoi(argv[3]) : 20;
+    constexpr std::size_t rows = 12;
+    constexpr int in_flight = 256;
+
+    const auto limit = raise_fd_limit(clients + 1024);
+    if (limit < clients + 1024) {
+        fmt::print(stderr, "RLIMIT_NOFILE is {}; {} clients need {}\n", limit, clients,
+                   clients + 1024);
+        return 1;
+    }
+
+    sise::fake::upbit_options options;
+    options.frames_per_second = rate;
+    sise::fake::upbit_server exchange(options);
+    exchange.start();
+    sise::test::daemon_process daemon(fmt::format(R"(
+[server]
+port = 0
+publish_interval_ms = 100
+max_clients = {}
+[log]
+level = "notice"
+[feeds.upbit]
+websocket_url = "{}"
+rest_url = "{}"
+)",
+                                                  clients + 100, exchange.websocket_url(),
+                                                  exchange.rest_url()));
+    const auto port = daemon.port();
+    const tcp::endpoint endpoint{asio::ip::make_address("127.0.0.1"), port};
+    std::this_thread::sleep_for(2s);  // feed connected, names loaded, first publications out
+    const auto rss_before = daemon.rss_kib();
+    const auto fds_before = fd_count(daemon.pid());
+
+    asio::io_context context;
+    held_group group;
+    for (std::size_t i = 0; i < clients; ++i)
+        group.clients.push_back(std::make_unique<held_subscriber>(context));
+    const auto connect_start = clock_type::now();
+    for (int worker = 0; worker < in_flight; ++worker) {
+        ++group.running;
+        asio::co_spawn(context, open_held(group, endpoint, rows), asio::detached);
+    }
+    drive(context, 300s, [&] { return group.snapshots + group.failures == clients; });
+    const auto connect_took = clock_type::now() - connect_start;
+    // Settle, still reading: let sised finish the snapshot writes before sampling its memory.
+    const auto settle_until = clock_type::now() + 2s;
+    drive(context, 5s, [&] { return clock_type::now() >= settle_until; });
+    const auto rss_after = daemon.rss_kib();
+    const auto fds_after = fd_count(daemon.pid());
+
+    // Hold: everyone connected and reading, the probe measuring, sised's CPU sampled.
+    std::vector<std::uint64_t> bytes_before;
+    for (const auto& c : group.clients) bytes_before.push_back(c->bytes);
+    latency_probe probe(port);
+    drive(context, 30s, [&] { return probe.ready(); });
+    const auto seq_before = read_counts(port).seq;
+    const double cpu_before = cpu_seconds(daemon.pid());
+    const auto hold_start = clock_type::now();
+    drive(context, std::chrono::seconds(hold_s + 10),
+          [&] { return clock_type::now() >= hold_start + std::chrono::seconds(hold_s); });
+    const double hold_wall = std::chrono::duration<double>(clock_type::now() - hold_start).count();
+    const double cpu = cpu_seconds(daemon.pid()) - cpu_before;
+    const auto counts = read_counts(port);
+    probe.stop();
+    std::size_t fed = 0;
+    std::uint64_t bytes = 0;
+    for (std::size_t i = 0; i < clients; ++i) {
+        const auto got = group.clients[i]->bytes - bytes_before[i];
+        if (got > 0) ++fed;
+        bytes += got;
+    }
+
+    const auto& latencies = probe.latencies();
+    const double rss_delta = static_cast<double>(rss_after) - static_cast<double>(rss_before);
+    fmt::print(
+        "clients: {} requested, {} got a full snapshot ({} failed; first error: {}), "
+        "connected in {:.1f} s ({:.0f}/s)\n",
+        clients, group.snapshots, group.failures,
+        group.first_error.empty() ? "none" : group.first_error,
+        static_cast<double>(ms(connect_took)) / 1000,
+        static_cast<double>(group.snapshots) / (static_cast<double>(ms(connect_took)) / 1000));
+    fmt::print(
+        "held for {:.1f} s: /healthz subscribers {}, open_connections {}, rejected {}, "
+        "slow-client disconnects {}; {} of {} held clients received data, {} dropped\n",
+        hold_wall, counts.subscribers, counts.open_connections, counts.rejected, counts.slow, fed,
+        group.snapshots, group.disconnects);
+    fmt::print(
+        "load: {:.0f} frames/s upstream, 12 markets, 100 ms conflation; {} publications "
+        "({:.1f}/s); {:.1f} MB/s delivered to the held clients\n",
+        rate, counts.seq - seq_before, static_cast<double>(counts.seq - seq_before) / hold_wall,
+        static_cast<double>(bytes) / hold_wall / 1e6);
+    fmt::print(
+        "probe latency (update \"time\" to receipt): {} updates, p50 {} ms, p90 {} ms, "
+        "p99 {} ms, max {} ms{}\n",
+        latencies.size(), percentile(latencies, 50), percentile(latencies, 90),
+        percentile(latencies, 99), percentile(latencies, 100),
+        probe.error().empty() ? "" : " (" + probe.error() + ")");
+    fmt::print(
+        "sised: fd limit {}, fds {} -> {}; RSS {} KiB before, {} KiB with clients = "
+        "{:.0f} KiB ({:.1f} MiB) per 1,000 clients; peak RSS {} KiB; CPU {:.0f}% of one "
+        "core while holding\n",
+        open_files_limit(daemon.pid()), fds_before, fds_after, rss_before, rss_after,
+        rss_delta / (static_cast<double>(clients) / 1000.0),
+        rss_delta / (static_cast<double>(clients) / 1000.0) / 1024, daemon.peak_rss_kib(),
+        100 * cpu / hold_wall);
+
+    for (auto& c : group.clients) {
+        c->closing = true;
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(c->ws).socket().close(ignored);
+    }
+    drive(context, 30s, [&] { return group.running == 0; });
+    const auto deadline = clock_type::now() + 10s;
+    while (read_counts(port).open_connections != 1 && clock_type::now() < deadline)
+        std::this_thread::sleep_for(50ms);
+    fmt::print("after closing all: open_connections {}, sised RSS {} KiB\n",
+               read_counts(port).open_connections, daemon.rss_kib());
+    daemon.terminate();
+    return group.snapshots == clients ? 0 : 1;
+}
