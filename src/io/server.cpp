@@ -105,7 +105,10 @@ public:
     ws_session(tcp::socket&& socket, connection_slot slot)
         : ws_(std::move(socket)), slot_(std::move(slot)) {}
 
-    ~ws_session() { hub().subscribers.erase(this); }
+    ~ws_session() {
+        hub().subscribers.erase(this);
+        hub().stats.subscribers = hub().subscribers.size();
+    }
 
     void run(http::request<http::empty_body> request) {
         auto& config = hub().config;
