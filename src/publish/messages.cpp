@@ -32,8 +32,13 @@ void append_rolling(std::string& out, const market::ticker_row& row, std::int64_
         return;
     }
     const int scale = row.price_scale;
-    append_fixed(out, "change_24h", figures->change, scale);
-    append_fixed(out, "change_pct_24h", figures->change_pct, 4);
+    // Measured from the row's own price, so "price" and "change_24h" in one row always agree
+    // (a backfilled candle may carry a later trade time than the last ticker frame).
+    const double price = row.has_ticker ? row.ticker.price.to_double() : figures->price;
+    const double change = price - figures->ref_price;
+    append_fixed(out, "change_24h", change, scale);
+    append_fixed(out, "change_pct_24h",
+                 figures->ref_price != 0 ? 100 * change / figures->ref_price : 0.0, 4);
     append_fixed(out, "ref_price_24h", figures->ref_price, scale);
     fmt::format_to(std::back_inserter(out), ",\"ref_time_24h\":{}", figures->ref_minute_start_ms);
     if (figures->high && figures->low) {

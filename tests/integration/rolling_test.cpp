@@ -142,9 +142,10 @@ std::uint64_t backfill_counter(std::uint16_t port, const char* field) {
 TEST_SUITE("integration") {
     TEST_CASE("published 24 h changes match the known price path, with and without REST faults") {
         // Two exchanges and two daemons side by side: one clean, one whose candle endpoint
-        // answers every third request with 500 and every answer late.
+        // answers every third request with 429, then every third with 500, then every answer
+        // late.
         fake::upbit_server clean(path_fake(fake::candle_fault::none));
-        fake::upbit_server faulty(path_fake(fake::candle_fault::every_nth_500));
+        fake::upbit_server faulty(path_fake(fake::candle_fault::every_nth_429));
         clean.pause_stream(true);
         faulty.pause_stream(true);
         clean.start();
@@ -154,15 +155,19 @@ TEST_SUITE("integration") {
 
         watcher clean_watch{std::make_unique<stream_client>(clean_daemon.port()), {}, 0};
         watcher faulty_watch{std::make_unique<stream_client>(faulty_daemon.port()), {}, 0};
-        bool slowed = false;
+        int phase = 0;  // 429s, then 500s, then slow answers
         // Completion waits for the end of the minute the feed connected in (rolling-24h.md).
-        const auto deadline = std::chrono::steady_clock::now() + 30s;
+        const auto deadline = std::chrono::steady_clock::now() + 45s;
         while (std::chrono::steady_clock::now() < deadline && !(clean_watch.done() && faulty_watch.done())) {
             clean_watch.poll();
             faulty_watch.poll();
-            if (!slowed && backfill_counter(faulty_daemon.port(), "failures") >= 1) {
-                faulty.set_candle_fault(fake::candle_fault::slow);  // now every answer is late
-                slowed = true;
+            const auto failures = backfill_counter(faulty_daemon.port(), "failures");
+            if (phase == 0 && failures >= 1) {
+                faulty.set_candle_fault(fake::candle_fault::every_nth_500);
+                phase = 1;
+            } else if (phase == 1 && failures >= 2) {
+                faulty.set_candle_fault(fake::candle_fault::slow);  // every answer 700 ms late
+                phase = 2;
             }
         }
         MESSAGE("rows checked as 24 h figures: clean " << clean_watch.checked << ", faulty "
@@ -186,8 +191,10 @@ TEST_SUITE("integration") {
         CHECK(clean.max_candle_requests_in_one_second() <= 10);
         CHECK(clean.candle_requests_rejected() == 0);
         CHECK(backfill_counter(clean_daemon.port(), "markets_complete") == 2);
-        CHECK(backfill_counter(faulty_daemon.port(), "failures") >= 1);
-        CHECK(faulty_daemon.log().find("backfill of") != std::string::npos);
+        CHECK(backfill_counter(faulty_daemon.port(), "rate_limited") >= 1);
+        CHECK(backfill_counter(faulty_daemon.port(), "failures") >= 2);
+        CHECK(faulty_daemon.log().find("failed (HTTP 429)") != std::string::npos);
+        CHECK(faulty_daemon.log().find("failed (HTTP 500)") != std::string::npos);
         CHECK(clean_daemon.log().find("24 h window of KRW-BTC complete") != std::string::npos);
     }
 }
