@@ -112,7 +112,7 @@ TEST_SUITE("fake") {
         CHECK_FALSE(parse_price(""));
     }
 
-    TEST_CASE("a walk with the same seed repeats its prices; another seed does not") {
+    TEST_CASE("a walk with the same seed repeats its prices and another seed does not") {
         price_walk a(describe_market("KRW-BTC"), 7, 1'700'000'000'000);
         price_walk b(describe_market("KRW-BTC"), 7, 1'700'000'000'000);
         price_walk c(describe_market("KRW-BTC"), 8, 1'700'000'000'000);

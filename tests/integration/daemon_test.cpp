@@ -429,7 +429,7 @@ TEST_SUITE("integration") {
         CHECK(run_program({SISE_SISED_PATH, "--help"}).exit_code == 0);
     }
 
-    TEST_CASE("browser origins are checked against the allow-list; clients without one pass") {
+    TEST_CASE("browser origins are checked against the allow-list and clients without one pass") {
         fake::upbit_server exchange(quiet_fake());
         exchange.start();
         daemon_settings settings;

@@ -57,7 +57,7 @@ TEST_SUITE("publish") {
         CHECK_FALSE(publish::parse_selector_list("KRW-ETH")->matches(row));
     }
 
-    TEST_CASE("the subscribe message selects markets; absent, empty or star means all") {
+    TEST_CASE("the subscribe message selects markets, and absent, empty or star means all") {
         client_request request;
         REQUIRE(parses(R"({"type":"subscribe","markets":["KRW-BTC","upbit:KRW-ETH"]})", request));
         CHECK(request.filter.selectors().size() == 2);
