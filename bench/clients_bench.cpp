@@ -113,6 +113,7 @@ double cpu_seconds(pid_t pid) {
 
 struct server_counts {
     std::uint64_t open_connections = 0, subscribers = 0, rejected = 0, slow = 0, seq = 0;
+    std::uint64_t frames = 0;  // upstream frames sised has read
 };
 
 server_counts read_counts(std::uint16_t port) {
@@ -132,6 +133,8 @@ server_counts read_counts(std::uint16_t port) {
     out.rejected = number(server, "rejected_connections");
     out.slow = number(server, "slow_client_disconnects");
     out.seq = number(root, "seq");
+    simdjson::dom::element feed;
+    if (!root["feeds"].at(0).get(feed)) out.frames = number(feed, "frames");
     return out;
 }
 
@@ -339,7 +342,7 @@ rest_url = "{}"
     for (const auto& c : group.clients) bytes_before.push_back(c->bytes);
     latency_probe probe(port);
     drive(context, 30s, [&] { return probe.ready(); });
-    const auto seq_before = read_counts(port).seq;
+    const auto counts_before = read_counts(port);
     const double cpu_before = cpu_seconds(daemon.pid());
     const auto hold_start = clock_type::now();
     drive(context, std::chrono::seconds(hold_s + 10),
@@ -371,9 +374,11 @@ rest_url = "{}"
         hold_wall, counts.subscribers, counts.open_connections, counts.rejected, counts.slow, fed,
         group.snapshots, group.disconnects);
     fmt::print(
-        "load: {:.0f} frames/s upstream, 12 markets, 100 ms conflation; {} publications "
-        "({:.1f}/s); {:.1f} MB/s delivered to the held clients\n",
-        rate, counts.seq - seq_before, static_cast<double>(counts.seq - seq_before) / hold_wall,
+        "load: {:.0f} frames/s offered upstream ({:.0f}/s read by sised), 12 markets, 100 ms "
+        "conflation; {} publications ({:.1f}/s); {:.1f} MB/s delivered to the held clients\n",
+        rate, static_cast<double>(counts.frames - counts_before.frames) / hold_wall,
+        counts.seq - counts_before.seq,
+        static_cast<double>(counts.seq - counts_before.seq) / hold_wall,
         static_cast<double>(bytes) / hold_wall / 1e6);
     fmt::print(
         "probe latency (update \"time\" to receipt): {} updates, p50 {} ms, p90 {} ms, "
