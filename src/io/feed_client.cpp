@@ -100,16 +100,16 @@ template <typename Stream>
 asio::awaitable<error_code> feed_client::run_session() {
     const url endpoint = parse_url(config_.websocket_url).value();
     using ws_stream = websocket::stream<Stream>;
-    std::unique_ptr<ws_stream> ws;
+    std::shared_ptr<ws_stream> ws;
     if constexpr (std::is_same_v<Stream, detail::tls_stream>)
-        ws = std::make_unique<ws_stream>(executor_, *tls_);
+        ws = std::make_shared<ws_stream>(executor_, *tls_);
     else
-        ws = std::make_unique<ws_stream>(executor_);
-    cancel_session_ = [&ws] { boost::beast::get_lowest_layer(*ws).cancel(); };
-    struct forget_cancel {
-        std::function<void()>& cancel;
-        ~forget_cancel() { cancel = nullptr; }
-    } forget{cancel_session_};
+        ws = std::make_shared<ws_stream>(executor_);
+    // A weak handle: nothing in this frame's destruction may touch `this`, since an
+    // io_context destroyed with the frame still pending outlives the feed_client.
+    cancel_session_ = [weak = std::weak_ptr<ws_stream>(ws)] {
+        if (auto stream = weak.lock()) boost::beast::get_lowest_layer(*stream).cancel();
+    };
 
     if (auto ec = co_await detail::open_stream(ws->next_layer(), endpoint, config_.connect_timeout))
         co_return ec;

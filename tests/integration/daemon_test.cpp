@@ -395,7 +395,12 @@ TEST_SUITE("integration") {
                                    << " KiB -> " << rss_after << " KiB");
         CHECK(updates > 1000);
         CHECK(longest_gap < 250ms);
+#if defined(__SANITIZE_ADDRESS__)
+        // ASan's quarantine keeps freed memory resident; the release run asserts the bound.
+        MESSAGE("RSS bound not asserted under AddressSanitizer");
+#else
         CHECK(rss_after < rss_after_warmup + 4096);
+#endif
         // The sleeper is cut off once its write has been stuck past the write timeout.
         CHECK(eventually([&] { return health(daemon.port()).find("\"slow_client_disconnects\":1") !=
                                       std::string::npos; },
