@@ -88,11 +88,25 @@ void app::stop() {
         if (backfill) backfill->stop();
     for (auto& feed : feeds_) feed->stop();
     server_->stop();
-    // Clients get a close frame and feeds a clean close; whoever has not finished within the
-    // grace period (a client that does not answer, an idle keep-alive) is cut off.
-    shutdown_timer_.expires_after(shutdown_grace);
+    // Clients get a close frame and feeds a clean close. The loop ends as soon as every feed
+    // has stopped and every connection is gone, or when the grace period is over (a client
+    // that does not answer, a REST call in flight): whatever is left is cut off.
+    shutdown_deadline_ = std::chrono::steady_clock::now() + shutdown_grace;
+    check_shutdown();
+}
+
+void app::check_shutdown() {
+    const bool feeds_done = std::all_of(feeds_.begin(), feeds_.end(), [](const auto& feed) {
+        return feed->stats().state == feed_state::stopped;
+    });
+    if ((feeds_done && server_->stats().open_connections == 0) ||
+        std::chrono::steady_clock::now() >= shutdown_deadline_) {
+        context_.stop();
+        return;
+    }
+    shutdown_timer_.expires_after(std::chrono::milliseconds{20});
     shutdown_timer_.async_wait([this](error_code ec) {
-        if (!ec) context_.stop();
+        if (!ec) check_shutdown();
     });
 }
 

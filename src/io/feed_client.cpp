@@ -164,6 +164,9 @@ asio::awaitable<error_code> feed_client::run_session() {
                                         reason.reason.empty() ? "" : ": ", reason.reason.c_str());
         }
         if (read_ec) co_return read_ec;
+        // A busy stream completes reads from Beast's buffer without touching the socket, so
+        // a cancelled socket alone would not end this loop.
+        if (stopping_) co_return asio::error::operation_aborted;
         buffer.commit(bytes);
         if (buffer.size() > config_.max_frame_bytes) {
             discarding = true;

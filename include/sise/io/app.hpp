@@ -45,6 +45,7 @@ public:
 private:
     void schedule_publish();
     void schedule_housekeeping();
+    void check_shutdown();
     void publish_now();
     asio::awaitable<void> load_market_names(feed_client& feed);
 
@@ -57,6 +58,7 @@ private:
     std::unique_ptr<server> server_;
     asio::steady_timer publish_timer_;
     asio::steady_timer shutdown_timer_;
+    std::chrono::steady_clock::time_point shutdown_deadline_{};
     asio::steady_timer housekeeping_timer_;
     std::int64_t last_minute_ = 0;
     std::vector<std::unique_ptr<asio::steady_timer>> retry_timers_;
