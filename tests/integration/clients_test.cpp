@@ -887,7 +887,7 @@ TEST_SUITE("integration") {
 
         const auto& latencies = probe.latencies();
         CHECK_MESSAGE(probe.error().empty(), probe.error());
-        CHECK(latencies.size() >= 8);  // ~10/s when idle; far fewer on a loaded Debug/ASan run
+        CHECK(latencies.size() >= 8);  // 6-7/s in Debug; ~2/s on a heavily loaded machine
         const auto p50 = percentile(latencies, 50);
         const auto p99 = percentile(latencies, 99);
         const double rss_per_1000 =
@@ -900,8 +900,8 @@ TEST_SUITE("integration") {
             clients, ms(connect_took), open_files_limit(daemon.pid()), fds_before, fds_after,
             latencies.size(), p50, p99, percentile(latencies, 100), rss_before, rss_after,
             rss_per_1000));
-        // Bounds with room for Debug and ASan builds on a busy 2-core machine (a quiet Debug run
-        // measures single-digit milliseconds; see docs/robustness.md for release figures).
+        // Bounds with room for Debug and ASan builds on a busy 2-core machine (quiet Debug runs
+        // measured p99 3-105 ms, a heavily loaded one 660 ms; see docs/robustness.md).
         CHECK(p50 < 500);
         CHECK(p99 < 2000);
         if (rss_is_meaningful) CHECK(rss_per_1000 < 32 * 1024);
