@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sise/market/row_figures.hpp"
 #include "sise/publish/json_writer.hpp"
 
 namespace sise::publish {
@@ -15,42 +16,21 @@ void append_decimal(std::string& out, std::string_view key, const decimal& value
         append_json_string(out, value.text());
 }
 
-// A figure derived from the window's doubles, printed with the exchange's precision for this
-// market, so 612.5 - 600.1 reads "12.4", never "12.399999999999977".
-void append_fixed(std::string& out, std::string_view key, double value, int scale) {
-    std::string text = fmt::format("{:.{}f}", value, scale);
-    if (text.find_first_not_of("-0.") == std::string::npos && text.front() == '-') text.erase(0, 1);
-    fmt::format_to(std::back_inserter(out), ",\"{}\":\"{}\"", key, text);
-}
-
+// Never a partial figure presented as a 24 h one: until the window reaches back to the
+// reference minute, the row says "partial" and how much of the 24 h it covers.
 void append_rolling(std::string& out, const market::ticker_row& row, std::int64_t now_ms) {
-    auto figures = row.window.figures(now_ms);
-    if (!figures) {
-        out += ",\"change_24h\":null,\"change_pct_24h\":null,\"ref_price_24h\":null,"
-               "\"ref_time_24h\":null,\"high_24h\":null,\"low_24h\":null,\"basis\":\"none\","
-               "\"covered_24h_ms\":0";
-        return;
-    }
-    const int scale = row.price_scale;
-    // Measured from the row's own price, so "price" and "change_24h" in one row always agree
-    // (a backfilled candle may carry a later trade time than the last ticker frame).
-    const double price = row.has_ticker ? row.ticker.price.to_double() : figures->price;
-    const double change = price - figures->ref_price;
-    append_fixed(out, "change_24h", change, scale);
-    append_fixed(out, "change_pct_24h",
-                 figures->ref_price != 0 ? 100 * change / figures->ref_price : 0.0, 4);
-    append_fixed(out, "ref_price_24h", figures->ref_price, scale);
-    fmt::format_to(std::back_inserter(out), ",\"ref_time_24h\":{}", figures->ref_minute_start_ms);
-    if (figures->high && figures->low) {
-        append_fixed(out, "high_24h", *figures->high, scale);
-        append_fixed(out, "low_24h", *figures->low, scale);
-    } else {
-        out += ",\"high_24h\":null,\"low_24h\":null";
-    }
-    // Never a partial figure presented as a 24 h one: until the window reaches back to the
-    // reference minute, the row says "partial" and how much of the 24 h it covers.
+    const market::row_figures figures = market::rolling_figures(row, now_ms);
+    append_decimal(out, "change_24h", figures.change);
+    append_decimal(out, "change_pct_24h", figures.change_pct);
+    append_decimal(out, "ref_price_24h", figures.ref_price);
+    if (figures.basis == market::window_basis::none)
+        out += ",\"ref_time_24h\":null";
+    else
+        fmt::format_to(std::back_inserter(out), ",\"ref_time_24h\":{}", figures.ref_minute_start_ms);
+    append_decimal(out, "high_24h", figures.high);
+    append_decimal(out, "low_24h", figures.low);
     fmt::format_to(std::back_inserter(out), ",\"basis\":\"{}\",\"covered_24h_ms\":{}",
-                   figures->complete ? "rolling_24h" : "partial", figures->covered_ms);
+                   to_string(figures.basis), figures.covered_ms);
 }
 
 }  // namespace
