@@ -7,18 +7,12 @@
 //   sise_bench_clients [CLIENTS] [RATE] [HOLD_S]    defaults: 10000 clients, 200 frames/s, 20 s
 #include <fmt/format.h>
 #include <simdjson.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
-#include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,9 +29,21 @@
 
 #include "fake/upbit_server.hpp"
 #include "support/daemon.hpp"
+#include "support/health.hpp"
 #include "support/local_client.hpp"
+#include "support/process_stats.hpp"
+#include "support/timing.hpp"
+#include "support/wait.hpp"
 
 using namespace std::chrono_literals;
+using sise::test::cpu_seconds;
+using sise::test::drive;
+using sise::test::epoch_ms;
+using sise::test::fd_count;
+using sise::test::ms;
+using sise::test::open_files_limit;
+using sise::test::percentile;
+using sise::test::raise_fd_limit;
 
 namespace {
 
@@ -50,67 +56,6 @@ using ws_stream = websocket::stream<beast::tcp_stream>;
 
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
-long long ms(clock_type::duration d) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-}
-
-std::int64_t epoch_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-long long percentile(std::vector<long long> values, double p) {
-    if (values.empty()) return 0;
-    std::sort(values.begin(), values.end());
-    auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
-    return values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
-}
-
-rlim_t raise_fd_limit(rlim_t wanted) {
-    rlimit limit{};
-    getrlimit(RLIMIT_NOFILE, &limit);
-    if (limit.rlim_cur < wanted) {
-        limit.rlim_cur =
-            limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
-        setrlimit(RLIMIT_NOFILE, &limit);
-        getrlimit(RLIMIT_NOFILE, &limit);
-    }
-    return limit.rlim_cur;
-}
-
-std::string open_files_limit(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/limits");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("Max open files", 0) == 0) {
-            std::istringstream fields(line.substr(14));
-            std::string soft;
-            fields >> soft;
-            return soft;
-        }
-    return "?";
-}
-
-std::size_t fd_count(pid_t pid) {
-    std::error_code ec;
-    std::size_t count = 0;
-    for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end;
-         !ec && it != end; it.increment(ec))
-        ++count;
-    return count;
-}
-
-double cpu_seconds(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), {});
-    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
-    std::string field;
-    double ticks = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i)
-        if (i >= 14) ticks += std::stod(field);  // utime, stime
-    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 struct server_counts {
     std::uint64_t open_connections = 0, subscribers = 0, rejected = 0, slow = 0, seq = 0;
     std::uint64_t frames = 0;  // upstream frames sised has read
@@ -118,37 +63,15 @@ struct server_counts {
 
 server_counts read_counts(std::uint16_t port) {
     server_counts out;
-    auto response = sise::test::http_get(port, "/healthz", "", 5s);
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    simdjson::dom::element server;
-    if (response.error || parser.parse(response.body).get(root) || root["server"].get(server))
-        return out;
-    auto number = [](simdjson::dom::element e, const char* key) {
-        std::uint64_t v = 0;
-        return e[key].get(v) ? std::uint64_t{0} : v;
-    };
-    out.open_connections = number(server, "open_connections");
-    out.subscribers = number(server, "subscribers");
-    out.rejected = number(server, "rejected_connections");
-    out.slow = number(server, "slow_client_disconnects");
-    out.seq = number(root, "seq");
-    simdjson::dom::element feed;
-    if (!root["feeds"].at(0).get(feed)) out.frames = number(feed, "frames");
+    const sise::test::healthz health(port);
+    if (!health.has("/server")) return out;
+    out.open_connections = health.number("/server/open_connections");
+    out.subscribers = health.number("/server/subscribers");
+    out.rejected = health.number("/server/rejected_connections");
+    out.slow = health.number("/server/slow_client_disconnects");
+    out.seq = health.number("/seq");
+    out.frames = health.number("/feeds/0/frames");
     return out;
-}
-
-template <typename Predicate>
-bool drive(asio::io_context& context, clock_type::duration timeout, Predicate done) {
-    auto deadline = clock_type::now() + timeout;
-    while (!done()) {
-        auto now = clock_type::now();
-        if (now >= deadline) return false;
-        context.restart();
-        context.run_for(std::min<clock_type::duration>(20ms, deadline - now));
-        if (context.stopped()) std::this_thread::sleep_for(1ms);
-    }
-    return true;
 }
 
 // A subscriber that checks its snapshot, then reads everything without parsing it.

@@ -5,41 +5,22 @@
 //
 //   sise_bench_daemon [RATE] [SUBSCRIBERS]     defaults: 20000 frames/s, 10 subscribers
 #include <fmt/format.h>
-#include <simdjson.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "fake/upbit_server.hpp"
 #include "support/daemon.hpp"
+#include "support/health.hpp"
 #include "support/local_client.hpp"
+#include "support/process_stats.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-double cpu_seconds(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), {});
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
-    std::string field;
-    double ticks = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i)
-        if (i >= 14) ticks += std::stod(field);
-    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 std::uint64_t frames_received(std::uint16_t port) {
-    auto response = sise::test::http_get(port, "/healthz");
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    std::uint64_t frames = 0;
-    if (parser.parse(response.body).get(root) || root["feeds"].at(0)["frames"].get(frames)) return 0;
-    return frames;
+    return sise::test::healthz(port).number("/feeds/0/frames");
 }
 
 struct sample {
@@ -49,7 +30,7 @@ struct sample {
 };
 
 sample take(const sise::test::daemon_process& daemon) {
-    return {cpu_seconds(daemon.pid()), frames_received(daemon.port()), std::chrono::steady_clock::now()};
+    return {sise::test::cpu_seconds(daemon.pid()), frames_received(daemon.port()), std::chrono::steady_clock::now()};
 }
 
 }  // namespace

@@ -6,13 +6,9 @@
 //
 //   sise_bench_soak MINUTES [SUBSCRIBERS] [RATE]    defaults: 1,000 subscribers, 20000 frames/s
 #include <fmt/format.h>
-#include <simdjson.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -29,9 +25,17 @@
 
 #include "fake/upbit_server.hpp"
 #include "support/daemon.hpp"
+#include "support/health.hpp"
 #include "support/local_client.hpp"
+#include "support/process_stats.hpp"
+#include "support/timing.hpp"
+#include "support/wait.hpp"
 
 using namespace std::chrono_literals;
+using sise::test::drive;
+using sise::test::fd_count;
+using sise::test::ms;
+using sise::test::raise_fd_limit;
 
 namespace {
 
@@ -46,19 +50,6 @@ constexpr auto sample_every = 10s;
 constexpr auto fault_every = 30s;
 constexpr auto warmup = 60s;  // growth is judged against the first sample after this
 
-long long ms_since(clock_type::time_point from, clock_type::time_point to) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
-}
-
-std::size_t fd_count(pid_t pid) {
-    std::error_code ec;
-    std::size_t count = 0;
-    for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end;
-         !ec && it != end; it.increment(ec))
-        ++count;
-    return count;
-}
-
 struct health_view {
     std::uint64_t open_connections = 0, subscribers = 0, slow = 0;
     std::uint64_t feed_connections = 0, frames = 0, bad_frames = 0;
@@ -67,24 +58,15 @@ struct health_view {
 
 health_view read_health(std::uint16_t port) {
     health_view out;
-    auto response = sise::test::http_get(port, "/healthz", "", 5s);
-    simdjson::dom::parser parser;
-    simdjson::dom::element root, server, feed;
-    if (response.error || parser.parse(response.body).get(root) || root["server"].get(server) ||
-        root["feeds"].at(0).get(feed))
-        return out;
-    auto number = [](simdjson::dom::element e, const char* key) {
-        std::uint64_t v = 0;
-        return e[key].get(v) ? std::uint64_t{0} : v;
-    };
-    out.open_connections = number(server, "open_connections");
-    out.subscribers = number(server, "subscribers");
-    out.slow = number(server, "slow_client_disconnects");
-    out.feed_connections = number(feed, "connections");
-    out.frames = number(feed, "frames");
-    out.bad_frames = number(feed, "bad_frames");
-    std::string_view state;
-    if (!feed["state"].get(state)) out.state = std::string(state);
+    const sise::test::healthz health(port);
+    if (!health.has("/server") || !health.has("/feeds/0")) return out;
+    out.open_connections = health.number("/server/open_connections");
+    out.subscribers = health.number("/server/subscribers");
+    out.slow = health.number("/server/slow_client_disconnects");
+    out.feed_connections = health.number("/feeds/0/connections");
+    out.frames = health.number("/feeds/0/frames");
+    out.bad_frames = health.number("/feeds/0/bad_frames");
+    out.state = health.text("/feeds/0/state");
     return out;
 }
 
@@ -133,19 +115,6 @@ asio::awaitable<void> run_subscriber(subscriber& s, tcp::endpoint endpoint) {
     s.finished = true;
 }
 
-template <typename Predicate>
-bool drive(asio::io_context& context, clock_type::duration timeout, Predicate done) {
-    auto deadline = clock_type::now() + timeout;
-    while (!done()) {
-        auto now = clock_type::now();
-        if (now >= deadline) return false;
-        context.restart();
-        context.run_for(std::min<clock_type::duration>(20ms, deadline - now));
-        if (context.stopped()) std::this_thread::sleep_for(1ms);
-    }
-    return true;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -157,12 +126,7 @@ int main(int argc, char** argv) {
     const std::size_t count = argc > 2 ? std::stoul(argv[2]) : 1000;
     const double rate = argc > 3 ? std::stod(argv[3]) : 20'000;
 
-    rlimit limit{};
-    getrlimit(RLIMIT_NOFILE, &limit);
-    if (limit.rlim_cur < count + 512) {
-        limit.rlim_cur = std::min<rlim_t>(count + 512, limit.rlim_max);
-        setrlimit(RLIMIT_NOFILE, &limit);
-    }
+    raise_fd_limit(count + 512);
 
     sise::fake::upbit_options options;
     options.frames_per_second = rate;
@@ -234,7 +198,7 @@ reconnect_max_ms = 5000
             std::uint64_t messages = 0;
             for (const auto& s : subs) messages += s->messages;
             const double dt = std::chrono::duration<double>(now - last_at).count();
-            const sample taken{ms_since(start, now), daemon.rss_kib(), fd_count(daemon.pid())};
+            const sample taken{ms(now - start), daemon.rss_kib(), fd_count(daemon.pid())};
             samples.push_back(taken);
             fmt::print(
                 "{:>6} {:>10} {:>10} {:>5} {:>6} {:>6} {:>6} {:>10.0f} {:>9.0f} {:>6} {:>6}\n",

@@ -1,5 +1,6 @@
 // sised: the daemon. Parses flags, loads the config, runs the app. Start-up failures are
 // one line on stderr: exit 2 for bad flags or config, 1 for anything else.
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <optional>
@@ -76,6 +77,9 @@ int main(int argc, char** argv) {
         fmt::print("sised: configuration OK\n");
         return 0;
     }
+    // A history file over a size limit (RLIMIT_FSIZE) must be a write error the writer
+    // reports and retries, not a signal that kills the daemon.
+    std::signal(SIGXFSZ, SIG_IGN);
     try {
         sise::io::app daemon(std::move(config));
         daemon.run();

@@ -8,6 +8,7 @@
 #include <array>
 #include <boost/system/errc.hpp>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -16,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sise/cli/command_line.hpp"
+#include "sise/cli/history_command.hpp"
 #include "sise/cli/http_get.hpp"
 #include "sise/cli/table_view.hpp"
 #include "sise/cli/text_width.hpp"
@@ -24,7 +27,6 @@
 namespace {
 
 using namespace sise::cli;
-using args_view = std::span<const std::string_view>;
 
 constexpr int exit_ok = 0;
 constexpr int exit_failure = 1;
@@ -33,18 +35,12 @@ constexpr int exit_usage = 2;
 constexpr std::string_view default_url = "http://127.0.0.1:8765";
 constexpr std::chrono::seconds request_timeout{5};
 
-// One line on stderr, prefixed with the program name. Anything that came from outside
-// (an argument, a server's reason) is sanitized first.
 template <typename... Args>
 void error_line(fmt::format_string<Args...> format, Args&&... args) {
-    const std::string text = fmt::format(format, std::forward<Args>(args)...);
-    fmt::print(stderr, "sise: {}\n", sanitize_for_terminal(text));
+    print_error(stderr, format, std::forward<Args>(args)...);
 }
 
-bool write_stdout(std::string_view text) {
-    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) return false;
-    return std::fflush(stdout) == 0;
-}
+bool write_stdout(std::string_view text) { return write_text(stdout, text); }
 
 // --- terminal ------------------------------------------------------------------------------
 
@@ -68,50 +64,6 @@ std::size_t terminal_width() {
         return size.ws_col;
     return 0;
 }
-
-// --- option parsing ------------------------------------------------------------------------
-
-// Walks "--name value", "--name=value" and bare flags. Reports the first problem as one line
-// naming the option; the caller exits 2.
-class option_reader {
-public:
-    explicit option_reader(args_view args) : args_(args) {}
-
-    bool done() const { return index_ >= args_.size(); }
-
-    // The next argument's option name ("--url" from "--url=x"), advancing past it.
-    std::string_view next() {
-        std::string_view arg = args_[index_++];
-        inline_value_.reset();
-        if (arg.starts_with("--"))
-            if (const auto eq = arg.find('='); eq != std::string_view::npos) {
-                inline_value_ = arg.substr(eq + 1);
-                arg = arg.substr(0, eq);
-            }
-        current_ = arg;
-        return arg;
-    }
-
-    std::optional<std::string_view> value() {
-        if (inline_value_) return inline_value_;
-        if (index_ < args_.size()) return args_[index_++];
-        error_line("option '{}' needs a value", current_);
-        return std::nullopt;
-    }
-
-    // A flag given as "--json=yes" is a mistake, not a flag.
-    bool no_value() {
-        if (!inline_value_) return true;
-        error_line("option '{}' takes no value", current_);
-        return false;
-    }
-
-private:
-    args_view args_;
-    std::size_t index_ = 0;
-    std::string_view current_;
-    std::optional<std::string_view> inline_value_;
-};
 
 // --- sise snapshot -------------------------------------------------------------------------
 
@@ -290,9 +242,21 @@ struct command {
     int (*run)(args_view args);
 };
 
-// `watch` (live view over /v1/stream) and `history` join here.
+int run_history_files(args_view args) {
+    history_environment env;
+    env.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+    if (const char* dir = std::getenv("SISE_HISTORY_DIR"); dir != nullptr && *dir != '\0')
+        env.default_dir = dir;
+    return run_history(args, env);
+}
+
+// `watch` (live view over /v1/stream) joins here.
 constexpr std::array commands{
     command{"snapshot", "print the latest prices once", run_snapshot},
+    command{"history", "print recorded prices or OHLC bars from the history files",
+            run_history_files},
 };
 
 std::string main_help() {
@@ -309,6 +273,8 @@ std::string main_help() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A closed pipe (`sise history ... | head`) is a failed write (exit 1), not a signal.
+    std::signal(SIGPIPE, SIG_IGN);
     const std::vector<std::string_view> all(argv + 1, argv + argc);
     if (all.empty()) {
         fmt::print(stderr, "{}", main_help());

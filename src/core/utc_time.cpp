@@ -45,4 +45,22 @@ std::string format_utc_iso8601(std::int64_t epoch_ms) {
                        clock.hours().count(), clock.minutes().count(), clock.seconds().count());
 }
 
+void append_utc_iso8601_ms(std::string& out, std::int64_t epoch_ms) {
+    using namespace std::chrono;
+    const sys_time<milliseconds> time{milliseconds{epoch_ms}};
+    const auto day_start = floor<days>(time);
+    const year_month_day date{day_start};
+    const hh_mm_ss clock{time - day_start};
+    fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                   static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                   static_cast<unsigned>(date.day()), clock.hours().count(),
+                   clock.minutes().count(), clock.seconds().count(), clock.subseconds().count());
+}
+
+std::string format_utc_iso8601_ms(std::int64_t epoch_ms) {
+    std::string out;
+    append_utc_iso8601_ms(out, epoch_ms);
+    return out;
+}
+
 }  // namespace sise

@@ -2,32 +2,23 @@
 
 #include <array>
 #include <charconv>
-#include <chrono>
 
 #include <fmt/format.h>
+
+#include "sise/core/utc_time.hpp"
 
 namespace sise::history {
 namespace {
 
 constexpr std::size_t field_count = 12;
 
-// "2026-11-28T05:20:00.123Z": the ISO-8601 twin of time_ms, for people and spreadsheets.
-void append_iso_ms(std::string& out, std::int64_t epoch_ms) {
-    using namespace std::chrono;
-    const sys_time<milliseconds> time{milliseconds{epoch_ms}};
-    const auto day_start = floor<days>(time);
-    const year_month_day date{day_start};
-    const hh_mm_ss clock{time - day_start};
-    fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-                   static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                   static_cast<unsigned>(date.day()), clock.hours().count(),
-                   clock.minutes().count(), clock.seconds().count(),
-                   clock.subseconds().count());
-}
-
 std::optional<std::int64_t> parse_int(std::string_view text) noexcept {
     std::int64_t value = 0;
     if (text.empty()) return std::nullopt;
+    // One spelling per value, as append_csv writes it: no leading zeros, no "-0".
+    const std::string_view digits = text.front() == '-' ? text.substr(1) : text;
+    if (digits.size() > 1 && digits.front() == '0') return std::nullopt;
+    if (text == "-0") return std::nullopt;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
     return value;
@@ -62,9 +53,26 @@ bool valid_market(std::string_view text) noexcept {
 
 }  // namespace
 
+record record_of(const market::ticker_row& row) {
+    record r;
+    r.time_ms = record_time(row.ticker.exchange_time_ms, row.received_ms);
+    r.exchange = row.exchange;
+    r.market = row.ticker.market;
+    r.price = row.ticker.price;
+    const market::row_figures figures = market::rolling_figures(row, r.time_ms);
+    r.change_24h = figures.change;
+    r.change_pct_24h = figures.change_pct;
+    r.basis = figures.basis;
+    r.exchange_change_pct = row.ticker.change_pct;
+    r.volume_24h = row.ticker.volume_24h;
+    r.quote_volume_24h = row.ticker.quote_volume_24h;
+    r.received_ms = row.received_ms;
+    return r;
+}
+
 void append_csv(std::string& out, const record& r) {
     fmt::format_to(std::back_inserter(out), "{},", r.time_ms);
-    append_iso_ms(out, r.time_ms);
+    append_utc_iso8601_ms(out, r.time_ms);
     fmt::format_to(std::back_inserter(out), ",{},{},{},{},{},{},{},{},{},{}\n", to_string(r.exchange),
                    r.market.view(), r.price.text(), r.change_24h.text(), r.change_pct_24h.text(),
                    to_string(r.basis), r.exchange_change_pct.text(), r.volume_24h.text(),
@@ -89,7 +97,7 @@ std::optional<record> parse_csv_line(std::string_view line) noexcept {
     if (!time_ms || *time_ms < 0 || *time_ms > 253'402'300'799'999) return std::nullopt;  // < year 10000
     r.time_ms = *time_ms;
     std::string iso;
-    append_iso_ms(iso, r.time_ms);
+    append_utc_iso8601_ms(iso, r.time_ms);
     if (fields[1] != iso) return std::nullopt;
     const auto exchange = exchange_from_string(fields[2]);
     if (!exchange || !valid_market(fields[3])) return std::nullopt;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <limits>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -52,6 +53,8 @@ app::app(config configuration)
                                                  feed, table_, [this] { schedule_publish(); })
                                            : nullptr);
     }
+    if (config_.history.enabled)
+        history_ = std::make_unique<history_service>(config_.history, context_.get_executor(), table_);
     publisher_.publish(table_, now_ms());
     server_ = std::make_unique<server>(context_, config_.server, *this);
 }
@@ -67,6 +70,11 @@ void app::run() {
         log(log_level::notice, "received signal {}, shutting down", signal);
         stop();
     });
+    if (history_ && config_.history.warm_start)
+        history_->warm_start(started_ms_, [this] {
+            table_.mark_all_changed();
+            schedule_publish();
+        });
     for (auto& feed : feeds_) {
         feed->start();
         asio::co_spawn(context_, load_market_names(*feed), asio::detached);
@@ -87,6 +95,8 @@ void app::stop() {
     for (auto& backfill : backfills_)
         if (backfill) backfill->stop();
     for (auto& feed : feeds_) feed->stop();
+    // Each market's latest update is its last record: a restart resumes from it.
+    if (history_) history_->tick(std::numeric_limits<std::int64_t>::max());
     server_->stop();
     // Clients get a close frame and feeds a clean close. The loop ends as soon as every feed
     // has stopped and every connection is gone, or when the grace period is over (a client
@@ -112,8 +122,16 @@ void app::check_shutdown() {
 
 void app::on_tickers(exchange_id exchange, std::span<const ticker_update> tickers,
                      std::int64_t received_ms) {
-    for (const ticker_update& update : tickers)
-        if (!table_.apply(exchange, update, received_ms)) ++rejected_updates_;
+    for (const ticker_update& update : tickers) {
+        const auto id = table_.find(exchange, update.market.view());
+        if (!id) {
+            ++rejected_updates_;
+            continue;
+        }
+        const bool record = history_ && history_->before_apply(*id, update, received_ms);
+        if (!table_.apply(*id, update, received_ms)) ++rejected_updates_;
+        if (record) history_->record_after(*id);
+    }
     schedule_publish();
 }
 
@@ -135,6 +153,7 @@ void app::schedule_housekeeping() {
         for (const auto& feed : feeds_)
             if (feed->stats().state == feed_state::live)
                 table_.mark_covered(feed->exchange(), feed->stats().connected_since_ms, now);
+        if (history_) history_->tick(now);
         // The 24 h reference moves every minute, trades or not.
         if (const auto minute = now / 60'000; minute != last_minute_) {
             last_minute_ = minute;
@@ -243,7 +262,20 @@ std::string app::health_json(bool& healthy) const {
         server.open_connections, server.subscribers, server.http_requests,
         server.rejected_connections, server.rejected_origins, server.bad_client_messages,
         server.slow_client_disconnects, rejected_updates_, publisher_.seq());
+    out.pop_back();
+    out += ",\"history\":";
+    out += history_ ? history_->health_json() : "null";
+    out += '}';
     return out;
+}
+
+void app::history_query(const publish::request_target& target,
+                        std::function<void(unsigned status, std::string body)> answer) {
+    if (!history_)
+        return answer(404, publish::error_json("history_disabled", "history is disabled in the config"));
+    history_->query(target, now_ms(), [answer = std::move(answer)](history_answer result) {
+        answer(result.status, std::move(result.body));
+    });
 }
 
 }  // namespace sise::io

@@ -133,6 +133,19 @@ void read_server(table_reader& reader, server_config& server) {
     reader.read("allowed_origins", server.allowed_origins);
 }
 
+void read_history(table_reader& reader, history_config& history) {
+    reader.read("enabled", history.enabled);
+    reader.read("dir", history.dir);
+    if (history.enabled && history.dir.empty()) throw config_error("history.dir", "must not be empty");
+    reader.read("sample_interval_ms", history.sample_interval, 0, 3'600'000);
+    reader.read("fsync_interval_ms", history.fsync_interval, 0, 3'600'000);
+    reader.read_integer("keep_days", history.keep_days, 0, 100'000);
+    reader.read("compress", history.compress);
+    reader.read_integer("queue_records", history.queue_records, 64, 1 << 20);
+    reader.read("warm_start", history.warm_start);
+    reader.read_integer("max_response_records", history.max_response_records, 1, 10'000'000);
+}
+
 void read_feed(table_reader& reader, feed_config& feed) {
     const std::string& prefix = reader.prefix();
     reader.read("enabled", feed.enabled);
@@ -202,6 +215,11 @@ config parse_config(std::string_view toml_text, std::string_view source_name) {
         table_reader server_reader(*server, "server");
         read_server(server_reader, result.server);
         server_reader.reject_unknown_keys();
+    }
+    if (auto* history = reader.subtable("history")) {
+        table_reader history_reader(*history, "history");
+        read_history(history_reader, result.history);
+        history_reader.reject_unknown_keys();
     }
     if (auto* log = reader.subtable("log")) {
         table_reader log_reader(*log, "log");

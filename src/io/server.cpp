@@ -20,6 +20,8 @@
 namespace sise::io {
 namespace {
 
+using publish::error_json;
+
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
@@ -35,15 +37,6 @@ bool origin_allowed(const server_config& config, std::string_view origin) {
     if (origin.empty()) return true;
     return std::any_of(config.allowed_origins.begin(), config.allowed_origins.end(),
                        [&](const std::string& allowed) { return allowed == "*" || allowed == origin; });
-}
-
-std::string error_json(std::string_view code, std::string_view message) {
-    std::string out = "{\"type\":\"error\",\"error\":";
-    publish::append_json_string(out, code);
-    out += ",\"message\":";
-    publish::append_json_string(out, message);
-    out += "}";
-    return out;
 }
 
 }  // namespace
@@ -288,6 +281,15 @@ private:
                 if (selection->matches(rows[i])) ids.push_back(static_cast<market::row_id>(i));
             auto body = hub().backend.publisher().compose(publish::message_kind::snapshot, ids);
             return respond(http::status::ok, *body, origin);
+        }
+        if (target->path == "/v1/history") {
+            // Answered when the worker thread has read the files; nothing is read from this
+            // connection meanwhile (one request at a time, as HTTP/1.1 without pipelining).
+            return hub().backend.history_query(
+                *target, [self = shared_from_this(), origin = std::string(origin)](
+                             unsigned status, std::string body) {
+                    self->respond(static_cast<http::status>(status), std::move(body), origin);
+                });
         }
         if (target->path == "/healthz") {
             bool healthy = false;

@@ -39,17 +39,25 @@ int fraction_digits(std::string_view text) {
 bool ticker_table::apply(exchange_id exchange, const ticker_update& update,
                          std::int64_t received_ms) {
     auto id = find(exchange, update.market.view());
-    if (!id) return false;
-    ticker_row& row = rows_[*id];
+    return id && apply(*id, update, received_ms);
+}
+
+bool ticker_table::is_current(row_id id, const ticker_update& update) const noexcept {
+    const ticker_row& row = rows_[id];
+    return !row.has_ticker || update.exchange_time_ms >= row.ticker.exchange_time_ms;
+}
+
+bool ticker_table::apply(row_id id, const ticker_update& update, std::int64_t received_ms) {
+    ticker_row& row = rows_[id];
     // Every trade goes into the window, late ones included: it orders them itself.
     row.window.add_trade(update.price.to_double(), update.exchange_time_ms);
     row.price_scale = std::max(row.price_scale, fraction_digits(update.price.text()));
-    if (row.has_ticker && update.exchange_time_ms < row.ticker.exchange_time_ms) return false;
+    if (!is_current(id, update)) return false;
     row.ticker = update;
     row.has_ticker = true;
     row.received_ms = received_ms;
     row.status = row_status::live;
-    mark_changed(*id);
+    mark_changed(id);
     return true;
 }
 

@@ -26,4 +26,23 @@ void append_json_string(std::string& out, std::string_view text) {
     out.push_back('"');
 }
 
+void append_json_decimal(std::string& out, std::string_view key, const decimal& value) {
+    out += ",\"";
+    out += key;
+    out += "\":";
+    if (value.empty())
+        out += "null";
+    else
+        append_json_string(out, value.text());
+}
+
+std::string error_json(std::string_view code, std::string_view message) {
+    std::string out = "{\"type\":\"error\",\"error\":";
+    append_json_string(out, code);
+    out += ",\"message\":";
+    append_json_string(out, message);
+    out += "}";
+    return out;
+}
+
 }  // namespace sise::publish

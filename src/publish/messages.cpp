@@ -8,27 +8,19 @@
 namespace sise::publish {
 namespace {
 
-void append_decimal(std::string& out, std::string_view key, const decimal& value) {
-    fmt::format_to(std::back_inserter(out), ",\"{}\":", key);
-    if (value.empty())
-        out += "null";
-    else
-        append_json_string(out, value.text());
-}
-
 // Never a partial figure presented as a 24 h one: until the window reaches back to the
 // reference minute, the row says "partial" and how much of the 24 h it covers.
 void append_rolling(std::string& out, const market::ticker_row& row, std::int64_t now_ms) {
     const market::row_figures figures = market::rolling_figures(row, now_ms);
-    append_decimal(out, "change_24h", figures.change);
-    append_decimal(out, "change_pct_24h", figures.change_pct);
-    append_decimal(out, "ref_price_24h", figures.ref_price);
+    append_json_decimal(out, "change_24h", figures.change);
+    append_json_decimal(out, "change_pct_24h", figures.change_pct);
+    append_json_decimal(out, "ref_price_24h", figures.ref_price);
     if (figures.basis == market::window_basis::none)
         out += ",\"ref_time_24h\":null";
     else
         fmt::format_to(std::back_inserter(out), ",\"ref_time_24h\":{}", figures.ref_minute_start_ms);
-    append_decimal(out, "high_24h", figures.high);
-    append_decimal(out, "low_24h", figures.low);
+    append_json_decimal(out, "high_24h", figures.high);
+    append_json_decimal(out, "low_24h", figures.low);
     fmt::format_to(std::back_inserter(out), ",\"basis\":\"{}\",\"covered_24h_ms\":{}",
                    to_string(figures.basis), figures.covered_ms);
 }
@@ -55,15 +47,15 @@ std::string encode_row(const market::ticker_row& row, std::int64_t now_ms) {
 
     static const ticker_update no_ticker{};
     const ticker_update& t = row.has_ticker ? row.ticker : no_ticker;
-    append_decimal(out, "price", t.price);
-    append_decimal(out, "exchange_change", t.change);
-    append_decimal(out, "exchange_change_pct", t.change_pct);
+    append_json_decimal(out, "price", t.price);
+    append_json_decimal(out, "exchange_change", t.change);
+    append_json_decimal(out, "exchange_change_pct", t.change_pct);
     fmt::format_to(std::back_inserter(out), ",\"exchange_change_basis\":\"{}\"",
                    to_string(row.exchange_basis));
-    append_decimal(out, "day_high", t.day_high);
-    append_decimal(out, "day_low", t.day_low);
-    append_decimal(out, "volume_24h", t.volume_24h);
-    append_decimal(out, "quote_volume_24h", t.quote_volume_24h);
+    append_json_decimal(out, "day_high", t.day_high);
+    append_json_decimal(out, "day_low", t.day_low);
+    append_json_decimal(out, "volume_24h", t.volume_24h);
+    append_json_decimal(out, "quote_volume_24h", t.quote_volume_24h);
     append_rolling(out, row, now_ms);
     if (row.has_ticker)
         fmt::format_to(std::back_inserter(out), ",\"exchange_time\":{},\"received_time\":{}}}",

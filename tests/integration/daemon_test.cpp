@@ -9,7 +9,9 @@
 
 #include "fake/upbit_server.hpp"
 #include "support/daemon.hpp"
+#include "support/health.hpp"
 #include "support/local_client.hpp"
+#include "support/wait.hpp"
 
 using namespace sise;
 using namespace sise::test;
@@ -53,22 +55,7 @@ std::string health(std::uint16_t port) { return http_get(port, "/healthz").body;
 
 // A number field of the (single) feed in /healthz.
 std::uint64_t feed_counter(std::uint16_t port, const char* field) {
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    std::uint64_t value = 0;
-    const std::string body = health(port);
-    if (parser.parse(body).get(root) || root["feeds"].at(0)[field].get(value)) return 0;
-    return value;
-}
-
-template <typename Predicate>
-bool eventually(Predicate predicate, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    do {
-        if (predicate()) return true;
-        std::this_thread::sleep_for(5ms);
-    } while (std::chrono::steady_clock::now() < deadline);
-    return false;
+    return healthz(port).number(std::string("/feeds/0/") + field);
 }
 
 struct daemon_settings {

@@ -20,8 +20,11 @@
 #include "fake/tls_cert.hpp"
 #include "fake/upbit_server.hpp"
 #include "support/daemon.hpp"
+#include "support/health.hpp"
 #include "support/local_client.hpp"
 #include "support/raw_server.hpp"
+#include "support/timing.hpp"
+#include "support/wait.hpp"
 
 using namespace sise;
 using namespace sise::test;
@@ -30,20 +33,6 @@ using namespace std::chrono_literals;
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-
-long long ms(clock_type::duration d) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-}
-
-template <typename Predicate>
-bool eventually(Predicate predicate, std::chrono::milliseconds timeout) {
-    auto deadline = clock_type::now() + timeout;
-    do {
-        if (predicate()) return true;
-        std::this_thread::sleep_for(5ms);
-    } while (clock_type::now() < deadline);
-    return false;
-}
 
 // --- what the daemon says -------------------------------------------------------------------
 
@@ -62,27 +51,18 @@ struct feed_health {
 
 feed_health read_health(std::uint16_t port) {
     feed_health out;
-    auto response = http_get(port, "/healthz", "", 2s);
-    if (response.error) return out;
-    out.status = response.status;
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    simdjson::dom::element feed;
-    if (parser.parse(response.body).get(root) || root["feeds"].at(0).get(feed)) return out;
-    std::string_view text;
-    if (!feed["state"].get(text)) out.state = std::string(text);
-    if (!feed["last_error"].get(text)) out.last_error = std::string(text);
-    auto number = [&feed](const char* key) {
-        std::uint64_t value = 0;
-        if (feed[key].get(value)) return std::uint64_t{0};
-        return value;
-    };
-    out.connect_attempts = number("connect_attempts");
-    out.connections = number("connections");
-    out.frames = number("frames");
-    out.tickers = number("tickers");
-    out.bad_frames = number("bad_frames");
-    out.oversized_frames = number("oversized_frames");
+    const healthz health(port, 2s);
+    if (health.response().error) return out;
+    out.status = health.response().status;
+    if (!health.has("/feeds/0")) return out;
+    out.state = health.text("/feeds/0/state");
+    out.last_error = health.text("/feeds/0/last_error");
+    out.connect_attempts = health.number("/feeds/0/connect_attempts");
+    out.connections = health.number("/feeds/0/connections");
+    out.frames = health.number("/feeds/0/frames");
+    out.tickers = health.number("/feeds/0/tickers");
+    out.bad_frames = health.number("/feeds/0/bad_frames");
+    out.oversized_frames = health.number("/feeds/0/oversized_frames");
     out.answered = true;
     return out;
 }

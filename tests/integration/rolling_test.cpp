@@ -12,6 +12,7 @@
 
 #include "fake/upbit_server.hpp"
 #include "support/daemon.hpp"
+#include "support/health.hpp"
 #include "support/local_client.hpp"
 
 using namespace sise;
@@ -129,12 +130,7 @@ struct watcher {
 };
 
 std::uint64_t backfill_counter(std::uint16_t port, const char* field) {
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    std::uint64_t value = 0;
-    const std::string body = http_get(port, "/healthz").body;
-    if (parser.parse(body).get(root) || root["feeds"].at(0)["backfill"][field].get(value)) return 0;
-    return value;
+    return healthz(port).number(std::string("/feeds/0/backfill/") + field);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "fake/upbit_server.hpp"
 #include "support/daemon.hpp"
 #include "support/local_client.hpp"
+#include "support/wait.hpp"
 
 using namespace sise;
 using namespace sise::test;
@@ -33,16 +34,6 @@ reconnect_max_ms = 400
 rest_timeout_ms = 1000
 )",
                        websocket_url, rest_url, ca_file);
-}
-
-template <typename Predicate>
-bool eventually(Predicate predicate, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    do {
-        if (predicate()) return true;
-        std::this_thread::sleep_for(10ms);
-    } while (std::chrono::steady_clock::now() < deadline);
-    return false;
 }
 
 struct tls_exchange {

@@ -86,5 +86,40 @@ reconnect_max_ms = 1000
               "feeds.upbit.reconnect_max_ms");
         CHECK(rejected_key("[server\nport = 1").starts_with("test.toml:1:"));
         CHECK(rejected_key("[server]\nport = 8765") == "");
+        CHECK(rejected_key("[history]\nsample_interval_ms = -1") == "history.sample_interval_ms");
+        CHECK(rejected_key("[history]\nkeep_days = \"30\"") == "history.keep_days");
+        CHECK(rejected_key("[history]\ndir = \"\"") == "history.dir");
+        CHECK(rejected_key("[history]\nqueue_records = 1") == "history.queue_records");
+        CHECK(rejected_key("[history]\nfsync = true") == "history.fsync");
+        CHECK(rejected_key("[history]\nenabled = false\ndir = \"\"") == "");
+    }
+
+    TEST_CASE("history settings: defaults and every key") {
+        const auto defaults = default_config().history;
+        CHECK(defaults.enabled);
+        CHECK(defaults.dir == "/var/lib/sise/history");
+        CHECK(defaults.sample_interval == std::chrono::milliseconds{1'000});
+        CHECK(defaults.fsync_interval == std::chrono::milliseconds{1'000});
+        CHECK(defaults.keep_days == 30);
+        auto config = parse_config(R"(
+[history]
+enabled = true
+dir = "/tmp/h"
+sample_interval_ms = 0
+fsync_interval_ms = 250
+keep_days = 7
+compress = false
+queue_records = 1024
+warm_start = false
+max_response_records = 50
+)", "test.toml").history;
+        CHECK(config.dir == "/tmp/h");
+        CHECK(config.sample_interval.count() == 0);
+        CHECK(config.fsync_interval.count() == 250);
+        CHECK(config.keep_days == 7);
+        CHECK_FALSE(config.compress);
+        CHECK(config.queue_records == 1024);
+        CHECK_FALSE(config.warm_start);
+        CHECK(config.max_response_records == 50);
     }
 }

@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/process_stats.hpp"
+
 namespace sise::test {
 namespace {
 
@@ -61,14 +63,6 @@ int wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
     return -1;
 }
 
-std::size_t proc_status_kib(pid_t pid, const std::string& field) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(field + ":", 0) == 0) return std::stoul(line.substr(field.size() + 1));
-    return 0;
-}
-
 }  // namespace
 
 temp_dir::temp_dir() {
@@ -101,7 +95,13 @@ run_result run_program(const std::vector<std::string>& argv, std::chrono::millis
 
 daemon_process::daemon_process(const std::string& config_toml,
                                std::chrono::milliseconds start_timeout) {
-    auto config = dir_.write("sised.toml", config_toml);
+    // History goes to this run's own directory unless the test configures it: never to the
+    // machine's /var/lib/sise.
+    const bool has_history = config_toml.find("[history]") != std::string::npos;
+    auto config = dir_.write(
+        "sised.toml", has_history ? config_toml
+                                  : config_toml + "\n[history]\ndir = \"" +
+                                        (dir_.path() / "history").string() + "\"\n");
     log_path_ = dir_.path() / "sised.log";
     pid_ = spawn({SISE_SISED_PATH, "--config", config.string()}, log_path_);
     static const std::regex listening(R"(listening on [^ ]+:(\d+))");
@@ -146,14 +146,22 @@ bool daemon_process::wait_for_log(const std::string& text, std::chrono::millisec
     return false;
 }
 
-std::size_t daemon_process::rss_kib() const { return proc_status_kib(pid_, "VmRSS"); }
+std::size_t daemon_process::rss_kib() const { return sise::test::rss_kib(pid_); }
 
-std::size_t daemon_process::peak_rss_kib() const { return proc_status_kib(pid_, "VmHWM"); }
+std::size_t daemon_process::peak_rss_kib() const { return sise::test::peak_rss_kib(pid_); }
 
 int daemon_process::terminate(std::chrono::milliseconds timeout) {
     if (pid_ <= 0) return -1;
-    kill(pid_, SIGTERM);
+    ::kill(pid_, SIGTERM);
     int code = wait_exit(pid_, timeout);
+    pid_ = -1;
+    return code;
+}
+
+int daemon_process::kill() {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGKILL);
+    int code = wait_exit(pid_, std::chrono::seconds{10});
     pid_ = -1;
     return code;
 }

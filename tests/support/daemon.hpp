@@ -39,6 +39,7 @@ run_result run_program(const std::vector<std::string>& argv,
 class daemon_process {
 public:
     // Starts sised with this config text and waits until it listens (throws if it does not).
+    // Without a [history] table, history is written under the process's own temp directory.
     explicit daemon_process(const std::string& config_toml,
                             std::chrono::milliseconds start_timeout = std::chrono::seconds{10});
     ~daemon_process();
@@ -54,6 +55,7 @@ public:
     std::size_t rss_kib() const;  // VmRSS from /proc
     std::size_t peak_rss_kib() const;  // VmHWM
     int terminate(std::chrono::milliseconds timeout = std::chrono::seconds{10});  // SIGTERM; exit code
+    int kill();  // SIGKILL, like a crash or power cut; waits for it; 128 + 9
 
 private:
     temp_dir dir_;

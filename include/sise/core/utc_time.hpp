@@ -21,4 +21,8 @@ std::optional<std::int64_t> parse_utc_iso8601(std::string_view text) noexcept;
 // "yyyy-MM-ddTHH:mm:ssZ" (seconds resolution, milliseconds dropped).
 std::string format_utc_iso8601(std::int64_t epoch_ms);
 
+// "yyyy-MM-ddTHH:mm:ss.mmmZ": history's "time" column and JSON.
+void append_utc_iso8601_ms(std::string& out, std::int64_t epoch_ms);
+std::string format_utc_iso8601_ms(std::int64_t epoch_ms);
+
 }  // namespace sise

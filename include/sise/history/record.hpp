@@ -12,6 +12,7 @@
 #include "sise/core/exchange.hpp"
 #include "sise/core/ticker.hpp"
 #include "sise/market/row_figures.hpp"
+#include "sise/market/table.hpp"
 
 namespace sise::history {
 
@@ -35,6 +36,14 @@ struct record {
 
     friend bool operator==(const record&, const record&) = default;
 };
+
+// A record's time: the exchange's trade time, or the receive time when it sent none.
+constexpr std::int64_t record_time(std::int64_t exchange_time_ms, std::int64_t received_ms) noexcept {
+    return exchange_time_ms > 0 ? exchange_time_ms : received_ms;
+}
+
+// The row's current ticker as a record, its rolling figures as of the record's time.
+record record_of(const market::ticker_row& row);
 
 // The first line of every file, without the newline.
 inline constexpr std::string_view csv_header =

@@ -14,6 +14,7 @@
 #include "sise/io/backfill.hpp"
 #include "sise/io/config.hpp"
 #include "sise/io/feed_client.hpp"
+#include "sise/io/history_service.hpp"
 #include "sise/io/server.hpp"
 #include "sise/market/table.hpp"
 #include "sise/publish/fanout.hpp"
@@ -41,6 +42,8 @@ public:
     const market::ticker_table& table() const override { return table_; }
     const publish::publisher& publisher() const override { return publisher_; }
     std::string health_json(bool& healthy) const override;
+    void history_query(const publish::request_target& target,
+                       std::function<void(unsigned status, std::string body)> answer) override;
 
 private:
     void schedule_publish();
@@ -56,6 +59,7 @@ private:
     std::vector<std::unique_ptr<feed_client>> feeds_;
     std::vector<std::unique_ptr<backfiller>> backfills_;  // one per feed, same order; may be null
     std::unique_ptr<server> server_;
+    std::unique_ptr<history_service> history_;  // null when history is disabled
     asio::steady_timer publish_timer_;
     asio::steady_timer shutdown_timer_;
     std::chrono::steady_clock::time_point shutdown_deadline_{};

@@ -55,8 +55,22 @@ struct server_config {
     std::vector<std::string> allowed_origins;
 };
 
+// Price history files (docs/history.md).
+struct history_config {
+    bool enabled = true;
+    std::string dir = "/var/lib/sise/history";
+    milliseconds sample_interval{1'000};  // 0: every update; the close of each minute always
+    milliseconds fsync_interval{1'000};   // 0: after every write
+    int keep_days = 30;                   // 0: keep every day
+    bool compress = true;                 // gzip days older than yesterday
+    std::size_t queue_records = 8'192;
+    bool warm_start = true;               // rebuild the 24 h windows from the files at start
+    std::size_t max_response_records = 100'000;  // /v1/history: records read per request
+};
+
 struct config {
     server_config server;
+    history_config history;
     std::vector<feed_config> feeds;
     log_level log = log_level::info;
 };

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "sise/io/config.hpp"
 #include "sise/market/table.hpp"
 #include "sise/publish/fanout.hpp"
+#include "sise/publish/http_target.hpp"
 
 namespace sise::io {
 
@@ -23,6 +25,9 @@ public:
     virtual const publish::publisher& publisher() const = 0;
     // Body of /healthz; `healthy` selects 200 or 503.
     virtual std::string health_json(bool& healthy) const = 0;
+    // GET /v1/history: answered later, on the loop (the files are read on another thread).
+    virtual void history_query(const publish::request_target& target,
+                               std::function<void(unsigned status, std::string body)> answer) = 0;
 };
 
 struct server_stats {

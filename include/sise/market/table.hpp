@@ -61,6 +61,9 @@ public:
     // configured, or for an update older than the row's (exchanges replay a snapshot on
     // reconnect; a late frame must not move the price backwards).
     bool apply(exchange_id exchange, const ticker_update& update, std::int64_t received_ms);
+    bool apply(row_id id, const ticker_update& update, std::int64_t received_ms);
+    // Whether apply() would make `update` the row's ticker (it is not older than the row's).
+    bool is_current(row_id id, const ticker_update& update) const noexcept;
 
     // Names arrive from the REST market list after streaming may have started.
     void set_names(exchange_id exchange, std::string_view market, std::string_view name_ko,
