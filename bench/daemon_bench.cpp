@@ -3,10 +3,15 @@
 // and fans out to local subscribers, and we read sised's CPU time from /proc, its frame
 // counter from /healthz, and its peak RSS.
 //
-//   sise_bench_daemon [RATE] [SUBSCRIBERS]     defaults: 20000 frames/s, 10 subscribers
+//   sise_bench_daemon [RATE] [SUBSCRIBERS] [SISED_CPU]
+// defaults: 20000 frames/s, 10 subscribers, no pinning. With SISED_CPU, sised is pinned to
+// that CPU and this process (the fake, the subscribers) to the others, so the saturation
+// figure is sised's on one core of its own.
 #include <fmt/format.h>
+#include <sched.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "fake/upbit_server.hpp"
@@ -38,6 +43,18 @@ sample take(const sise::test::daemon_process& daemon) {
 int main(int argc, char** argv) {
     const double rate = argc > 1 ? std::stod(argv[1]) : 20'000;
     const int subscriber_count = argc > 2 ? std::stoi(argv[2]) : 10;
+    const int sised_cpu = argc > 3 ? std::stoi(argv[3]) : -1;
+    cpu_set_t others;
+    if (sised_cpu >= 0) {
+        // Before any thread starts: they all inherit it.
+        CPU_ZERO(&others);
+        sched_getaffinity(0, sizeof others, &others);
+        CPU_CLR(sised_cpu, &others);
+        if (CPU_COUNT(&others) == 0 || sched_setaffinity(0, sizeof others, &others) != 0) {
+            fmt::print(stderr, "cannot keep CPU {} for sised alone\n", sised_cpu);
+            return 2;
+        }
+    }
 
     sise::fake::upbit_options options;
     options.frames_per_second = rate;
@@ -56,6 +73,20 @@ websocket_url = "{}"
 rest_url = "{}"
 )",
                                                   exchange.websocket_url(), exchange.rest_url()));
+
+    if (sised_cpu >= 0) {
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(sised_cpu, &one);
+        // Every thread of sised: the loop and the history writer and reader.
+        for (const auto& task : std::filesystem::directory_iterator(
+                 fmt::format("/proc/{}/task", daemon.pid())))
+            if (sched_setaffinity(std::stoi(task.path().filename().string()), sizeof one, &one) != 0) {
+                fmt::print(stderr, "cannot pin sised to CPU {}\n", sised_cpu);
+                return 2;
+            }
+        fmt::print("sised pinned to CPU {}, the fake and the subscribers to the others\n", sised_cpu);
+    }
 
     std::atomic<bool> running{true};
     std::atomic<std::uint64_t> messages{0};

@@ -343,6 +343,9 @@ TEST_CASE("history writer: a full disk (file size limit) keeps files whole and r
     REQUIRE(wait_written(w, written_before + 1));
     const auto lines = lines_of(read_all(day_file(btc_dir(dir), day0)));
     CHECK(lines.size() == w.stats().records_written + 1);
+    MESSAGE("file size limit 16 KiB: " << during.write_errors << " failed writes, "
+            << during.dropped_write_failed << " records dropped over the 16 KiB held, "
+            << w.stats().records_written << " of " << pushed << " written in all once it was lifted");
     for (std::size_t i = 1; i < lines.size(); ++i) CHECK(parse_csv_line(lines[i]).has_value());
     CHECK(parse_csv_line(lines.back()) == after);
 }

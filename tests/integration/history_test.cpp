@@ -185,6 +185,7 @@ TEST_CASE("history: SIGKILL mid-write leaves every file whole and keeps everythi
     settings.markets = R"("KRW-BTC", "KRW-ETH", "KRW-XRP", "KRW-SOL")";
 
     std::size_t on_disk_before = 0;
+    std::string figures;
     for (int round = 0; round < 4; ++round) {
         CAPTURE(round);
         daemon_process daemon(config_for(exchange, settings));
@@ -201,8 +202,11 @@ TEST_CASE("history: SIGKILL mid-write leaves every file whole and keeps everythi
         // Everything this run synced before the kill is there (SIGKILL loses no written data;
         // the fsyncs make that hold for a power cut as well).
         CHECK(files.records >= on_disk_before + synced);
+        figures += fmt::format(" [kill {}: {} synced, {} on disk]", round + 1, synced,
+                               files.records - on_disk_before);
         on_disk_before = files.records;
     }
+    MESSAGE("SIGKILL x4 at ~4,000 records/s:" << figures);
     // A normal run after the kills: starts cleanly, appends, shuts down.
     daemon_process daemon(config_for(exchange, settings));
     REQUIRE(eventually([&] { return healthz(daemon.port()).number("/history/records_written") >= 100; }, 10s));
