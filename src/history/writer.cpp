@@ -224,7 +224,9 @@ bool writer::worker::open_day(open_file& f) {
         notice(fmt::format("history: cut a torn last line ({} bytes) from {}",
                            info.st_size - whole, path.string()));
     }
-    if (whole == 0) {
+    // A new (or emptied) file starts with the header; held lines that failed before keep
+    // the one they already have.
+    if (whole == 0 && !f.held.starts_with(csv_header)) {
         f.held.insert(0, std::string(csv_header) + '\n');
         sync_directory(f.market_dir);
     }
@@ -319,15 +321,19 @@ void writer::worker::sync_if_due(bool force) {
     if (!force && options_.fsync_interval_ms > 0 &&
         steady::now() - last_sync_ < std::chrono::milliseconds{options_.fsync_interval_ms})
         return;
+    bool synced = true;
     for (auto& entry : files_) {
         open_file& f = entry.second;
         if (f.fd < 0 || !f.dirty) continue;
-        if (::fdatasync(f.fd) != 0)
+        if (::fdatasync(f.fd) != 0) {
+            synced = false;
             problem(fmt::format("history: sync of {} failed: {}",
                                 day_file(f.market_dir, f.day).string(), errno_text(errno)));
+        }
         f.dirty = false;
     }
-    count(owner_.counters_.records_synced, written_unsynced_);
+    // Only what is known to be on stable storage is reported as synced.
+    if (synced) count(owner_.counters_.records_synced, written_unsynced_);
     written_unsynced_ = 0;
     last_sync_ = steady::now();
 }

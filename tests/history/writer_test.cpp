@@ -349,3 +349,22 @@ TEST_CASE("history writer: a full disk (file size limit) keeps files whole and r
     for (std::size_t i = 1; i < lines.size(); ++i) CHECK(parse_csv_line(lines[i]).has_value());
     CHECK(parse_csv_line(lines.back()) == after);
 }
+
+TEST_CASE("history writer: a new file whose first write fails gets one header when it succeeds") {
+    temp_dir dir;
+    const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit saved{};
+    REQUIRE(getrlimit(RLIMIT_FSIZE, &saved) == 0);
+    rlimit tight = saved;
+    tight.rlim_cur = 100;  // less than the header: the very first write fails part-way
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &tight) == 0);
+    writer w(options_for(dir));
+    const record first = make_record(t0 + 1'000);
+    w.push(first);
+    const bool failed = test::eventually([&] { return w.stats().write_errors >= 2; }, 5s);  // retried
+    setrlimit(RLIMIT_FSIZE, &saved);
+    std::signal(SIGXFSZ, previous_handler);
+    REQUIRE(failed);
+    REQUIRE(wait_written(w, 1));
+    CHECK(read_all(day_file(btc_dir(dir), day0)) == csv_of({first}));
+}
