@@ -446,7 +446,7 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE(
-        "every_nth_429 and every_nth_500 fail every third candle request; the cue restarts "
+        "every_nth_429 and every_nth_500 fail every third candle request, and the cue restarts "
         "the count") {
         candle_fake fake;
         fake.options.candle_rate_limit = 0;

@@ -142,7 +142,7 @@ TEST_SUITE("history") {
         CHECK(got.stats.bad_lines == 0);
     }
 
-    TEST_CASE("the range is [from, to) across day files, read in date order") {
+    TEST_CASE("the range from (inclusive) to (exclusive) spans day files, read in date order") {
         temp_dir dir;
         const auto market = dir.market();
         // Four days, records at 00:00, 12:00 and 23:59:59.999 of each; written out of order.
@@ -205,7 +205,7 @@ TEST_SUITE("history") {
         CHECK(stats.read_errors == 0);
     }
 
-    TEST_CASE("a gzip stream cut short is a read error; the lines before the cut are read") {
+    TEST_CASE("a gzip stream cut short is a read error, and the lines before the cut are read") {
         temp_dir dir;
         const auto market = dir.market();
         const auto records = series(t0, 1000, 2000);
