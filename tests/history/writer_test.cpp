@@ -101,6 +101,30 @@ bool wait_written(const writer& w, std::uint64_t n, std::chrono::milliseconds ti
     return test::eventually([&] { return w.stats().records_written >= n; }, timeout);
 }
 
+// A soft RLIMIT_FSIZE for this process while it lives (or until lift()): writes past it fail
+// with EFBIG, as on a full disk, instead of raising SIGXFSZ. The hard limit is untouched.
+class file_size_limit {
+public:
+    explicit file_size_limit(rlim_t bytes) : previous_handler_(std::signal(SIGXFSZ, SIG_IGN)) {
+        REQUIRE(getrlimit(RLIMIT_FSIZE, &saved_) == 0);
+        rlimit tight = saved_;
+        tight.rlim_cur = bytes;
+        REQUIRE(setrlimit(RLIMIT_FSIZE, &tight) == 0);
+    }
+    ~file_size_limit() { lift(); }
+    void lift() {
+        if (lifted_) return;
+        lifted_ = true;
+        setrlimit(RLIMIT_FSIZE, &saved_);
+        std::signal(SIGXFSZ, previous_handler_);
+    }
+
+private:
+    rlimit saved_{};
+    void (*previous_handler_)(int);
+    bool lifted_ = false;
+};
+
 }  // namespace
 
 TEST_CASE("history writer: records land whole in the market's day file, header first") {
@@ -294,13 +318,7 @@ TEST_CASE("history writer: an unusable directory is reported and retried until i
 
 TEST_CASE("history writer: a full disk (file size limit) keeps files whole and recovers") {
     temp_dir dir;
-    // EFBIG instead of SIGXFSZ; the soft limit is restored below (the hard one is untouched).
-    const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
-    rlimit saved{};
-    REQUIRE(getrlimit(RLIMIT_FSIZE, &saved) == 0);
-    rlimit tight = saved;
-    tight.rlim_cur = 16 * 1024;
-    REQUIRE(setrlimit(RLIMIT_FSIZE, &tight) == 0);
+    file_size_limit limit(16 * 1024);
 
     auto options = options_for(dir);
     options.max_held_bytes = 16 * 1024;
@@ -315,8 +333,7 @@ TEST_CASE("history writer: a full disk (file size limit) keeps files whole and r
     const bool failed = test::eventually(
         [&] { return w.stats().write_errors >= 1 && w.stats().queue_depth == 0; }, 5s);
     const auto during = w.stats();
-    setrlimit(RLIMIT_FSIZE, &saved);
-    std::signal(SIGXFSZ, previous_handler);
+    limit.lift();
     REQUIRE(fitted);
     REQUIRE(failed);
     CHECK(during.failing);
@@ -352,18 +369,12 @@ TEST_CASE("history writer: a full disk (file size limit) keeps files whole and r
 
 TEST_CASE("history writer: a new file whose first write fails gets one header when it succeeds") {
     temp_dir dir;
-    const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
-    rlimit saved{};
-    REQUIRE(getrlimit(RLIMIT_FSIZE, &saved) == 0);
-    rlimit tight = saved;
-    tight.rlim_cur = 100;  // less than the header: the very first write fails part-way
-    REQUIRE(setrlimit(RLIMIT_FSIZE, &tight) == 0);
+    file_size_limit limit(100);  // less than the header: the very first write fails part-way
     writer w(options_for(dir));
     const record first = make_record(t0 + 1'000);
     w.push(first);
     const bool failed = test::eventually([&] { return w.stats().write_errors >= 2; }, 5s);  // retried
-    setrlimit(RLIMIT_FSIZE, &saved);
-    std::signal(SIGXFSZ, previous_handler);
+    limit.lift();
     REQUIRE(failed);
     REQUIRE(wait_written(w, 1));
     CHECK(read_all(day_file(btc_dir(dir), day0)) == csv_of({first}));

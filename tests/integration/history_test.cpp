@@ -69,6 +69,21 @@ fake::upbit_options quiet_fake() {
     return options;
 }
 
+// A fake that sends only the snapshot on subscribe and what the test sends, and a history
+// directory of the test's own.
+struct quiet_setup {
+    fake::upbit_server exchange{quiet_fake()};
+    temp_dir dir;
+    history_settings settings;
+
+    quiet_setup() {
+        exchange.start();
+        exchange.pause_stream(true);
+        settings.dir = (dir.path() / "history").string();
+    }
+    std::string config() const { return config_for(exchange, settings); }
+};
+
 struct file_scan {
     std::size_t files = 0;
     std::size_t records = 0;
@@ -125,13 +140,9 @@ std::vector<std::string> history_prices(std::uint16_t port, const std::string& q
 TEST_SUITE("integration") {
 
 TEST_CASE("history: every received price is written with its digits and served on /v1/history") {
-    fake::upbit_server exchange(quiet_fake());
-    exchange.start();
-    exchange.pause_stream(true);  // only the snapshot on subscribe and what the test sends
-    temp_dir dir;
-    history_settings settings;
-    settings.dir = (dir.path() / "history").string();
-    daemon_process daemon(config_for(exchange, settings));
+    quiet_setup setup;
+    auto& exchange = setup.exchange;
+    daemon_process daemon(setup.config());
     REQUIRE(eventually([&] { return healthz(daemon.port()).text("/feeds/0/state") == "live"; }, 5s));
 
     const std::vector<std::string> sent{"150139000", "150139000.5", "0.000015", "150140000",
@@ -167,7 +178,7 @@ TEST_CASE("history: every received price is written with its digits and served o
     CHECK(daemon.terminate() == 0);
 
     // On disk: the same, and nothing else.
-    const auto files = scan(settings.dir);
+    const auto files = scan(setup.settings.dir);
     CHECK(files.bad_lines == 0);
     CHECK(files.unterminated == 0);
     CHECK(files.prices == served);
@@ -219,15 +230,11 @@ TEST_CASE("history: SIGKILL mid-write leaves every file whole and keeps everythi
 }
 
 TEST_CASE("history: a restart rebuilds the 24 h window from the files") {
-    fake::upbit_server exchange(quiet_fake());
-    exchange.start();
-    exchange.pause_stream(true);  // only the snapshot on subscribe and what the test sends
-    temp_dir dir;
-    history_settings settings;
-    settings.dir = (dir.path() / "history").string();
-    settings.markets = R"("KRW-BTC")";
+    quiet_setup setup;
+    auto& exchange = setup.exchange;
+    setup.settings.markets = R"("KRW-BTC")";
     {
-        daemon_process first(config_for(exchange, settings));
+        daemon_process first(setup.config());
         REQUIRE(eventually([&] { return healthz(first.port()).text("/feeds/0/state") == "live"; }, 5s));
         REQUIRE(exchange.send_ticker("KRW-BTC", "170000000"));  // a spike only `first` sees
         std::this_thread::sleep_for(5ms);
@@ -238,7 +245,7 @@ TEST_CASE("history: a restart rebuilds the 24 h window from the files") {
         CHECK(first.terminate() == 0);
     }
     // No backfill: whatever the window knows before new trades comes from the files.
-    daemon_process second(config_for(exchange, settings));
+    daemon_process second(setup.config());
     REQUIRE(eventually([&] { return healthz(second.port()).number("/history/warm_start_records") >= 4; }, 5s));
     REQUIRE(exchange.send_ticker("KRW-BTC", "151000000"));
     std::string body;
@@ -252,16 +259,13 @@ TEST_CASE("history: a restart rebuilds the 24 h window from the files") {
 }
 
 TEST_CASE("history: an unusable directory is reported in /healthz while serving goes on, then recovers") {
-    fake::upbit_server exchange(quiet_fake());
-    exchange.start();
-    exchange.pause_stream(true);  // only the snapshot on subscribe and what the test sends
-    temp_dir dir;
+    quiet_setup setup;
+    auto& exchange = setup.exchange;
     // A regular file where the history directory's parent should be: ENOTDIR, even for root.
-    const fs::path blocker = dir.path() / "blocked";
+    const fs::path blocker = setup.dir.path() / "blocked";
     std::ofstream(blocker) << "not a directory";
-    history_settings settings;
-    settings.dir = (blocker / "history").string();
-    daemon_process daemon(config_for(exchange, settings));
+    setup.settings.dir = (blocker / "history").string();
+    daemon_process daemon(setup.config());
     REQUIRE(eventually([&] { return healthz(daemon.port()).text("/feeds/0/state") == "live"; }, 5s));
     REQUIRE(exchange.send_ticker("KRW-BTC", "150139000"));
     REQUIRE(eventually([&] { return healthz(daemon.port()).number("/history/write_errors") >= 1; }, 5s));
@@ -285,7 +289,7 @@ TEST_CASE("history: an unusable directory is reported in /healthz while serving 
         return healthz(daemon.port()).response().body.find("\"failing\":false") != std::string::npos;
     }, 5s));
     CHECK(daemon.terminate() == 0);
-    const auto files = scan(settings.dir);
+    const auto files = scan(setup.settings.dir);
     CHECK(files.bad_lines == 0);
     // Held while the directory was unusable, written once it was not: nothing lost.
     CHECK(std::find(files.prices.begin(), files.prices.end(), "150139000") != files.prices.end());
