@@ -82,6 +82,10 @@ struct quiet_setup {
         settings.dir = (dir.path() / "history").string();
     }
     std::string config() const { return config_for(exchange, settings); }
+    // Frames sent before the fake has the daemon's subscription would go nowhere.
+    void wait_subscribed(std::uint64_t count = 1) const {
+        REQUIRE(eventually([&] { return exchange.subscriptions() >= count; }, 5s));
+    }
 };
 
 struct file_scan {
@@ -143,7 +147,7 @@ TEST_CASE("history: every received price is written with its digits and served o
     quiet_setup setup;
     auto& exchange = setup.exchange;
     daemon_process daemon(setup.config());
-    REQUIRE(eventually([&] { return healthz(daemon.port()).text("/feeds/0/state") == "live"; }, 5s));
+    setup.wait_subscribed();
 
     const std::vector<std::string> sent{"150139000", "150139000.5", "0.000015", "150140000",
                                         "99999999999"};
@@ -235,7 +239,7 @@ TEST_CASE("history: a restart rebuilds the 24 h window from the files") {
     setup.settings.markets = R"("KRW-BTC")";
     {
         daemon_process first(setup.config());
-        REQUIRE(eventually([&] { return healthz(first.port()).text("/feeds/0/state") == "live"; }, 5s));
+        setup.wait_subscribed();
         REQUIRE(exchange.send_ticker("KRW-BTC", "170000000"));  // a spike only `first` sees
         std::this_thread::sleep_for(5ms);
         REQUIRE(exchange.send_ticker("KRW-BTC", "90000000"));   // and a dip
@@ -246,6 +250,7 @@ TEST_CASE("history: a restart rebuilds the 24 h window from the files") {
     }
     // No backfill: whatever the window knows before new trades comes from the files.
     daemon_process second(setup.config());
+    setup.wait_subscribed(2);
     REQUIRE(eventually([&] { return healthz(second.port()).number("/history/warm_start_records") >= 4; }, 5s));
     REQUIRE(exchange.send_ticker("KRW-BTC", "151000000"));
     std::string body;
@@ -266,7 +271,7 @@ TEST_CASE("history: an unusable directory is reported in /healthz while serving 
     std::ofstream(blocker) << "not a directory";
     setup.settings.dir = (blocker / "history").string();
     daemon_process daemon(setup.config());
-    REQUIRE(eventually([&] { return healthz(daemon.port()).text("/feeds/0/state") == "live"; }, 5s));
+    setup.wait_subscribed();
     REQUIRE(exchange.send_ticker("KRW-BTC", "150139000"));
     REQUIRE(eventually([&] { return healthz(daemon.port()).number("/history/write_errors") >= 1; }, 5s));
     {
