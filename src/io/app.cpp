@@ -258,12 +258,10 @@ std::string app::health_json(bool& healthy) const {
     out += fmt::format(
         "],\"server\":{{\"open_connections\":{},\"subscribers\":{},\"http_requests\":{},"
         "\"rejected_connections\":{},\"rejected_origins\":{},\"bad_client_messages\":{},"
-        "\"slow_client_disconnects\":{}}},\"rejected_updates\":{},\"seq\":{}}}",
+        "\"slow_client_disconnects\":{}}},\"rejected_updates\":{},\"seq\":{},\"history\":",
         server.open_connections, server.subscribers, server.http_requests,
         server.rejected_connections, server.rejected_origins, server.bad_client_messages,
         server.slow_client_disconnects, rejected_updates_, publisher_.seq());
-    out.pop_back();
-    out += ",\"history\":";
     out += history_ ? history_->health_json() : "null";
     out += '}';
     return out;
