@@ -14,7 +14,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "fake/upbit_server.hpp"
+#include "reference_setup.hpp"
 #include "support/daemon.hpp"
 #include "support/health.hpp"
 #include "support/local_client.hpp"
@@ -56,23 +56,9 @@ int main(int argc, char** argv) {
         }
     }
 
-    sise::fake::upbit_options options;
-    options.frames_per_second = rate;
-    sise::fake::upbit_server exchange(options);
-    exchange.start();
-
-    sise::test::daemon_process daemon(fmt::format(R"(
-[server]
-port = 0
-publish_interval_ms = 100
-max_clients = 20000
-[log]
-level = "notice"
-[feeds.upbit]
-websocket_url = "{}"
-rest_url = "{}"
-)",
-                                                  exchange.websocket_url(), exchange.rest_url()));
+    sise::bench::reference_setup setup(rate, 20'000);
+    auto& exchange = setup.exchange;
+    auto& daemon = setup.daemon;
 
     if (sised_cpu >= 0) {
         cpu_set_t one;

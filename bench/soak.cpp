@@ -23,7 +23,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include "fake/upbit_server.hpp"
+#include "reference_setup.hpp"
 #include "support/daemon.hpp"
 #include "support/health.hpp"
 #include "support/local_client.hpp"
@@ -128,25 +128,10 @@ int main(int argc, char** argv) {
 
     raise_fd_limit(count + 512);
 
-    sise::fake::upbit_options options;
-    options.frames_per_second = rate;
-    sise::fake::upbit_server exchange(options);
-    exchange.start();
-    sise::test::daemon_process daemon(fmt::format(R"(
-[server]
-port = 0
-publish_interval_ms = 100
-max_clients = {}
-[log]
-level = "notice"
-[feeds.upbit]
-websocket_url = "{}"
-rest_url = "{}"
-reconnect_initial_ms = 500
-reconnect_max_ms = 5000
-)",
-                                                  count + 100, exchange.websocket_url(),
-                                                  exchange.rest_url()));
+    sise::bench::reference_setup setup(rate, count + 100,
+                                       "reconnect_initial_ms = 500\nreconnect_max_ms = 5000");
+    auto& exchange = setup.exchange;
+    auto& daemon = setup.daemon;
     const auto port = daemon.port();
     const tcp::endpoint endpoint{asio::ip::make_address("127.0.0.1"), port};
 
