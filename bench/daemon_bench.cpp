@@ -35,7 +35,8 @@ struct sample {
 };
 
 sample take(const sise::test::daemon_process& daemon) {
-    return {sise::test::cpu_seconds(daemon.pid()), frames_received(daemon.port()), std::chrono::steady_clock::now()};
+    return {sise::test::cpu_seconds(daemon.pid()), frames_received(daemon.port()),
+            std::chrono::steady_clock::now()};
 }
 
 }  // namespace
@@ -67,11 +68,13 @@ int main(int argc, char** argv) {
         // Every thread of sised: the loop and the history writer and reader.
         for (const auto& task : std::filesystem::directory_iterator(
                  fmt::format("/proc/{}/task", daemon.pid())))
-            if (sched_setaffinity(std::stoi(task.path().filename().string()), sizeof one, &one) != 0) {
+            if (sched_setaffinity(std::stoi(task.path().filename().string()), sizeof one, &one) !=
+                0) {
                 fmt::print(stderr, "cannot pin sised to CPU {}\n", sised_cpu);
                 return 2;
             }
-        fmt::print("sised pinned to CPU {}, the fake and the subscribers to the others\n", sised_cpu);
+        fmt::print("sised pinned to CPU {}, the fake and the subscribers to the others\n",
+                   sised_cpu);
     }
 
     std::atomic<bool> running{true};
@@ -96,11 +99,13 @@ int main(int argc, char** argv) {
     const double cpu = after.cpu - before.cpu;
     fmt::print("load: {:.0f} frames/s offered, 12 markets, {} subscribers, 100 ms conflation\n",
                rate, subscriber_count);
-    fmt::print("  processed {:.0f} frames in {:.2f} s ({:.0f} frames/s)\n", frames, wall, frames / wall);
+    fmt::print("  processed {:.0f} frames in {:.2f} s ({:.0f} frames/s)\n", frames, wall,
+               frames / wall);
     fmt::print("  sised CPU: {:.3f} s per 100k frames ({:.1f}% of one core)\n",
                cpu / frames * 100'000, 100 * cpu / wall);
     fmt::print("  subscriber messages received: {}\n", messages.load());
-    fmt::print("  sised peak RSS: {:.1f} MiB (VmHWM)\n", static_cast<double>(daemon.peak_rss_kib()) / 1024);
+    fmt::print("  sised peak RSS: {:.1f} MiB (VmHWM)\n",
+               static_cast<double>(daemon.peak_rss_kib()) / 1024);
 
     // Saturation: the fake sends as fast as sised reads; sised runs on one thread.
     exchange.set_rate(0);
@@ -110,10 +115,12 @@ int main(int argc, char** argv) {
     const sample sat_after = take(daemon);
     const double sat_wall = std::chrono::duration<double>(sat_after.at - sat_before.at).count();
     const double sat_frames = static_cast<double>(sat_after.frames - sat_before.frames);
-    fmt::print("saturation: {:.0f} frames/s, sised CPU {:.1f}% of one core, fake sent {} frames total\n",
-               sat_frames / sat_wall, 100 * (sat_after.cpu - sat_before.cpu) / sat_wall,
-               exchange.frames_sent());
-    fmt::print("  sised peak RSS: {:.1f} MiB (VmHWM)\n", static_cast<double>(daemon.peak_rss_kib()) / 1024);
+    fmt::print(
+        "saturation: {:.0f} frames/s, sised CPU {:.1f}% of one core, fake sent {} frames total\n",
+        sat_frames / sat_wall, 100 * (sat_after.cpu - sat_before.cpu) / sat_wall,
+        exchange.frames_sent());
+    fmt::print("  sised peak RSS: {:.1f} MiB (VmHWM)\n",
+               static_cast<double>(daemon.peak_rss_kib()) / 1024);
 
     running = false;
     exchange.set_rate(rate);

@@ -76,7 +76,8 @@ double writer_rate(const fs::path& dir, std::int64_t fsync_interval_ms, std::siz
         else
             std::this_thread::yield();  // queue full: let the writer drain (not a drop here)
     }
-    while (writer.stats().records_written < count) std::this_thread::sleep_for(std::chrono::microseconds{200});
+    while (writer.stats().records_written < count)
+        std::this_thread::sleep_for(std::chrono::microseconds{200});
     const double seconds = std::chrono::duration<double>(bench_clock::now() - start).count();
     return static_cast<double>(count) / seconds;
 }
@@ -85,8 +86,9 @@ double writer_rate(const fs::path& dir, std::int64_t fsync_interval_ms, std::siz
 
 int main(int argc, char** argv) {
     const bool own_dir = argc < 2;
-    const fs::path dir = own_dir ? fs::temp_directory_path() / fmt::format("sise-bench-history-{}", ::getpid())
-                                 : fs::path(argv[1]);
+    const fs::path dir =
+        own_dir ? fs::temp_directory_path() / fmt::format("sise-bench-history-{}", ::getpid())
+                : fs::path(argv[1]);
 
     // Loop side.
     auto table = make_table();
@@ -115,7 +117,8 @@ int main(int argc, char** argv) {
     records.reserve(record_count);
     start = bench_clock::now();
     for (std::size_t i = 0; i < record_count; ++i)
-        records.push_back(history::record_of(table.row(static_cast<market::row_id>(i % market_count))));
+        records.push_back(
+            history::record_of(table.row(static_cast<market::row_id>(i % market_count))));
     const double record_ns = ns_per(bench_clock::now() - start, record_count);
 
     spsc_ring<history::record> queue(1 << 18);
@@ -132,14 +135,17 @@ int main(int argc, char** argv) {
 
     std::string line;
     history::append_csv(line, records.front());
-    fmt::print("history, {} markets, {} updates at 20,000/s of trade time\n", market_count, update_count);
-    fmt::print("  loop: sampler decision        {:8.1f} ns per update ({} records kept of {} updates at 1 s sampling)\n",
-               sampler_ns, sampled, update_count);
+    fmt::print("history, {} markets, {} updates at 20,000/s of trade time\n", market_count,
+               update_count);
+    fmt::print(
+        "  loop: sampler decision        {:8.1f} ns per update ({} records kept of {} updates at 1 "
+        "s sampling)\n",
+        sampler_ns, sampled, update_count);
     fmt::print("  loop: record_of(row)          {:8.1f} ns per record\n", record_ns);
     fmt::print("  loop: queue push              {:8.1f} ns per record ({} bytes per record)\n",
                push_ns, sizeof(history::record));
-    fmt::print("  writer: fsync every 1 s       {:10.0f} records/s ({} bytes per line)\n", rate_default,
-               line.size());
+    fmt::print("  writer: fsync every 1 s       {:10.0f} records/s ({} bytes per line)\n",
+               rate_default, line.size());
     fmt::print("  writer: fsync after each write{:10.0f} records/s\n", rate_sync_each);
     return 0;
 }

@@ -20,7 +20,8 @@ struct reference_setup {
 
     // `extra_feed`: more `[feeds.upbit]` keys, one per line.
     reference_setup(double rate, std::size_t max_clients, std::string_view extra_feed = {})
-        : exchange(streaming_at(rate)), daemon(config(started(exchange), max_clients, extra_feed)) {}
+        : exchange(streaming_at(rate)),
+          daemon(config(started(exchange), max_clients, extra_feed)) {}
 
 private:
     static fake::upbit_options streaming_at(double rate) {

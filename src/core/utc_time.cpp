@@ -28,7 +28,8 @@ std::optional<std::int64_t> parse_utc_iso8601(std::string_view text) noexcept {
         !read_int(text, 11, 2, h) || !read_int(text, 14, 2, mi) || !read_int(text, 17, 2, s))
         return std::nullopt;
     if (text.size() > 19 && text.substr(19) != "Z") return std::nullopt;
-    const year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+    const year_month_day date{year{y}, month{static_cast<unsigned>(mo)},
+                              day{static_cast<unsigned>(d)}};
     if (!date.ok() || h > 23 || mi > 59 || s > 59) return std::nullopt;
     const auto time = sys_days{date} + hours{h} + minutes{mi} + seconds{s};
     return duration_cast<milliseconds>(time.time_since_epoch()).count();

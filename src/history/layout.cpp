@@ -24,7 +24,8 @@ std::optional<std::int64_t> parse_day_name(std::string_view name) noexcept {
     };
     int y = 0, m = 0, d = 0;
     if (!number(0, 4, y) || !number(5, 2, m) || !number(8, 2, d)) return std::nullopt;
-    const year_month_day date{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
+    const year_month_day date{year{y}, month{static_cast<unsigned>(m)},
+                              day{static_cast<unsigned>(d)}};
     if (!date.ok()) return std::nullopt;
     return sys_days{date}.time_since_epoch().count();
 }

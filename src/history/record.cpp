@@ -73,10 +73,10 @@ record record_of(const market::ticker_row& row) {
 void append_csv(std::string& out, const record& r) {
     fmt::format_to(std::back_inserter(out), "{},", r.time_ms);
     append_utc_iso8601_ms(out, r.time_ms);
-    fmt::format_to(std::back_inserter(out), ",{},{},{},{},{},{},{},{},{},{}\n", to_string(r.exchange),
-                   r.market.view(), r.price.text(), r.change_24h.text(), r.change_pct_24h.text(),
-                   to_string(r.basis), r.exchange_change_pct.text(), r.volume_24h.text(),
-                   r.quote_volume_24h.text(), r.received_ms);
+    fmt::format_to(std::back_inserter(out), ",{},{},{},{},{},{},{},{},{},{}\n",
+                   to_string(r.exchange), r.market.view(), r.price.text(), r.change_24h.text(),
+                   r.change_pct_24h.text(), to_string(r.basis), r.exchange_change_pct.text(),
+                   r.volume_24h.text(), r.quote_volume_24h.text(), r.received_ms);
 }
 
 std::optional<record> parse_csv_line(std::string_view line) noexcept {
@@ -86,7 +86,8 @@ std::optional<record> parse_csv_line(std::string_view line) noexcept {
     for (std::size_t start = 0;;) {
         const std::size_t comma = line.find(',', start);
         if (count == field_count) return std::nullopt;
-        fields[count++] = line.substr(start, comma == std::string_view::npos ? comma : comma - start);
+        fields[count++] =
+            line.substr(start, comma == std::string_view::npos ? comma : comma - start);
         if (comma == std::string_view::npos) break;
         start = comma + 1;
     }
@@ -94,7 +95,8 @@ std::optional<record> parse_csv_line(std::string_view line) noexcept {
 
     record r;
     const auto time_ms = parse_int(fields[0]);
-    if (!time_ms || *time_ms < 0 || *time_ms > 253'402'300'799'999) return std::nullopt;  // < year 10000
+    if (!time_ms || *time_ms < 0 || *time_ms > 253'402'300'799'999)
+        return std::nullopt;  // < year 10000
     r.time_ms = *time_ms;
     std::string iso;
     append_utc_iso8601_ms(iso, r.time_ms);
@@ -109,8 +111,8 @@ std::optional<record> parse_csv_line(std::string_view line) noexcept {
     const auto basis = parse_basis(fields[7]);
     if (!basis) return std::nullopt;
     r.basis = *basis;
-    if (!parse_decimal(fields[8], r.exchange_change_pct) || !parse_decimal(fields[9], r.volume_24h) ||
-        !parse_decimal(fields[10], r.quote_volume_24h))
+    if (!parse_decimal(fields[8], r.exchange_change_pct) ||
+        !parse_decimal(fields[9], r.volume_24h) || !parse_decimal(fields[10], r.quote_volume_24h))
         return std::nullopt;
     const auto received_ms = parse_int(fields[11]);
     if (!received_ms) return std::nullopt;

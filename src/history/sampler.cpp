@@ -43,7 +43,8 @@ void sampler::due(std::int64_t now_ms, std::vector<std::size_t>& out) {
     if (held_count_ == 0) return;
     for (std::size_t i = 0; i < markets_.size(); ++i) {
         market_state& s = markets_[i];
-        if (!s.held || floor_to_minute(s.held_ms) + ms_per_minute + close_grace_ms_ > now_ms) continue;
+        if (!s.held || floor_to_minute(s.held_ms) + ms_per_minute + close_grace_ms_ > now_ms)
+            continue;
         out.push_back(i);
         s.held = false;
         --held_count_;

@@ -238,8 +238,8 @@ bool writer::worker::open_day(open_file& f) {
 void writer::worker::close_file(open_file& f) {
     if (f.fd < 0) return;
     if (f.dirty && ::fdatasync(f.fd) != 0)
-        problem(fmt::format("history: sync of {} failed: {}", day_file(f.market_dir, f.day).string(),
-                            errno_text(errno)));
+        problem(fmt::format("history: sync of {} failed: {}",
+                            day_file(f.market_dir, f.day).string(), errno_text(errno)));
     ::close(f.fd);
     f.fd = -1;
     f.dirty = false;
@@ -504,7 +504,8 @@ void writer::run() {
         if (stopping && queue_.size() == 0) break;
         if (taken == 0) {
             std::unique_lock lock(wake_mutex_);
-            wake_.wait_for(lock, idle_poll, [this] { return stop_.load(std::memory_order_acquire); });
+            wake_.wait_for(lock, idle_poll,
+                           [this] { return stop_.load(std::memory_order_acquire); });
         }
     }
     work.finish();

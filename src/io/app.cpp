@@ -46,15 +46,16 @@ app::app(config configuration)
                 }
             table_.add(feed.exchange, std::move(instrument), adapter->basis());
         }
-        feeds_.push_back(
-            std::make_unique<feed_client>(context_.get_executor(), std::move(adapter), feed, *this));
+        feeds_.push_back(std::make_unique<feed_client>(context_.get_executor(), std::move(adapter),
+                                                       feed, *this));
         backfills_.push_back(feed.backfill ? std::make_unique<backfiller>(
                                                  context_.get_executor(), feeds_.back()->adapter(),
                                                  feed, table_, [this] { schedule_publish(); })
                                            : nullptr);
     }
     if (config_.history.enabled)
-        history_ = std::make_unique<history_service>(config_.history, context_.get_executor(), table_);
+        history_ =
+            std::make_unique<history_service>(config_.history, context_.get_executor(), table_);
     publisher_.publish(table_, now_ms());
     server_ = std::make_unique<server>(context_, config_.server, *this);
 }
@@ -191,7 +192,8 @@ asio::awaitable<void> app::load_market_names(feed_client& feed) {
     if (!base) co_return;
     const url endpoint = base->with_path(adapter.market_list_path());
     std::unique_ptr<ssl::context> tls;
-    if (endpoint.tls()) tls = std::make_unique<ssl::context>(make_client_tls_context(settings->ca_file));
+    if (endpoint.tls())
+        tls = std::make_unique<ssl::context>(make_client_tls_context(settings->ca_file));
 
     auto& pause = *retry_timers_.emplace_back(std::make_unique<asio::steady_timer>(context_));
     for (int attempt = 1; attempt <= market_list_attempts && !stopping_; ++attempt) {
@@ -199,7 +201,8 @@ asio::awaitable<void> app::load_market_names(feed_client& feed) {
         error_code ec = co_await http_get(endpoint, tls.get(), settings->rest_timeout,
                                           market_list_body_limit, response);
         std::vector<feed::instrument> instruments;
-        if (!ec && response.status == 200) adapter.parse_market_list(response.body, instruments, ec);
+        if (!ec && response.status == 200)
+            adapter.parse_market_list(response.body, instruments, ec);
         if (!ec && response.status == 200) {
             for (const auto& instrument : instruments)
                 table_.set_names(feed.exchange(), instrument.market, instrument.name_ko,
@@ -209,8 +212,8 @@ asio::awaitable<void> app::load_market_names(feed_client& feed) {
             schedule_publish();
             co_return;
         }
-        log(log_level::warning, "{}: market list attempt {}/{} failed: {}", to_string(feed.exchange()),
-            attempt, market_list_attempts,
+        log(log_level::warning, "{}: market list attempt {}/{} failed: {}",
+            to_string(feed.exchange()), attempt, market_list_attempts,
             ec ? ec.message() : "HTTP " + std::to_string(response.status));
         pause.expires_after(std::chrono::seconds{1 << attempt});
         co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -270,7 +273,8 @@ std::string app::health_json(bool& healthy) const {
 void app::history_query(const publish::request_target& target,
                         std::function<void(unsigned status, std::string body)> answer) {
     if (!history_)
-        return answer(404, publish::error_json("history_disabled", "history is disabled in the config"));
+        return answer(404,
+                      publish::error_json("history_disabled", "history is disabled in the config"));
     history_->query(target, now_ms(), [answer = std::move(answer)](history_answer result) {
         answer(result.status, std::move(result.body));
     });

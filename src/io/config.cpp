@@ -126,8 +126,9 @@ void read_server(table_reader& reader, server_config& server) {
     reader.read_integer("port", server.port, 0, 65535);
     reader.read("publish_interval_ms", server.publish_interval, 0, 60'000);
     reader.read_integer("max_clients", server.max_clients, 1, 1'000'000);
-    reader.read_integer("max_client_message_bytes", server.max_client_message_bytes, 64,
-                        static_cast<std::int64_t>(publish::client_message_parser::max_message_bytes));
+    reader.read_integer(
+        "max_client_message_bytes", server.max_client_message_bytes, 64,
+        static_cast<std::int64_t>(publish::client_message_parser::max_message_bytes));
     reader.read("client_write_timeout_ms", server.client_write_timeout, 100, 600'000);
     reader.read("http_timeout_ms", server.http_timeout, 100, 600'000);
     reader.read("allowed_origins", server.allowed_origins);
@@ -136,7 +137,8 @@ void read_server(table_reader& reader, server_config& server) {
 void read_history(table_reader& reader, history_config& history) {
     reader.read("enabled", history.enabled);
     reader.read("dir", history.dir);
-    if (history.enabled && history.dir.empty()) throw config_error("history.dir", "must not be empty");
+    if (history.enabled && history.dir.empty())
+        throw config_error("history.dir", "must not be empty");
     reader.read("sample_interval_ms", history.sample_interval, 0, 3'600'000);
     reader.read("fsync_interval_ms", history.fsync_interval, 0, 3'600'000);
     reader.read_integer("keep_days", history.keep_days, 0, 100'000);

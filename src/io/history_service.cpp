@@ -82,15 +82,16 @@ void history_service::warm_start(std::int64_t now_ms, std::function<void()> done
         query.to_ms = now_ms + 60'000;
         work->push_back({static_cast<market::row_id>(i), std::move(query), {}});
     }
-    const bool queued = worker_->submit([this, work, dir = config_.dir,
-                                         done = std::move(done)](const std::atomic<bool>& stopping) {
+    const bool queued = worker_->submit([this, work, dir = config_.dir, done = std::move(done)](
+                                            const std::atomic<bool>& stopping) {
         std::size_t records = 0;
         for (auto& market : *work) {
             history::bar_builder minutes(60'000);
-            const auto stats = history::read_records(dir, market.query, [&](const history::record& r) {
-                if (auto bar = minutes.add(r)) market.minutes.push_back(*bar);
-                return !stopping.load();
-            });
+            const auto stats =
+                history::read_records(dir, market.query, [&](const history::record& r) {
+                    if (auto bar = minutes.add(r)) market.minutes.push_back(*bar);
+                    return !stopping.load();
+                });
             if (auto bar = minutes.finish()) market.minutes.push_back(*bar);
             records += stats.records;
         }
@@ -118,17 +119,22 @@ void history_service::query(const publish::request_target& target, std::int64_t 
     const auto market_text = target.parameter("market");
     const auto selector = market_text ? publish::parse_selector(*market_text) : std::nullopt;
     if (!selector)
-        return answer(bad_request("bad_market", "market= takes a code like KRW-BTC or upbit:KRW-BTC"));
+        return answer(
+            bad_request("bad_market", "market= takes a code like KRW-BTC or upbit:KRW-BTC"));
     history::read_query query;
     query.exchange = selector->exchange.value_or(exchange_id::upbit);
     query.market = selector->market;
 
     const auto to = history::parse_time_arg(target.parameter("to").value_or("now"), now_ms);
-    if (!to) return answer(bad_request("bad_to", "to= takes an ISO-8601 UTC time, epoch ms, now or -2h"));
+    if (!to)
+        return answer(
+            bad_request("bad_to", "to= takes an ISO-8601 UTC time, epoch ms, now or -2h"));
     const auto from_text = target.parameter("from");
     const auto from = from_text ? history::parse_time_arg(*from_text, now_ms)
                                 : std::optional<std::int64_t>(*to - 86'400'000);
-    if (!from) return answer(bad_request("bad_from", "from= takes an ISO-8601 UTC time, epoch ms, now or -2h"));
+    if (!from)
+        return answer(
+            bad_request("bad_from", "from= takes an ISO-8601 UTC time, epoch ms, now or -2h"));
     if (*from > *to) return answer(bad_request("bad_range", "from= is after to="));
     query.from_ms = *from;
     query.to_ms = *to;
@@ -141,14 +147,16 @@ void history_service::query(const publish::request_target& target, std::int64_t 
     std::size_t limit = config_.max_response_records;
     if (const auto limit_text = target.parameter("limit")) {
         std::size_t value = 0;
-        const auto [end, ec] = std::from_chars(limit_text->data(), limit_text->data() + limit_text->size(), value);
+        const auto [end, ec] =
+            std::from_chars(limit_text->data(), limit_text->data() + limit_text->size(), value);
         if (ec != std::errc{} || end != limit_text->data() + limit_text->size() || value == 0)
             return answer(bad_request("bad_limit", "limit= takes a positive integer"));
         limit = std::min(limit, value);
     }
 
     const bool queued = worker_->submit([this, query, interval, interval_text, limit,
-                                         dir = config_.dir, answer](const std::atomic<bool>& stopping) mutable {
+                                         dir = config_.dir,
+                                         answer](const std::atomic<bool>& stopping) mutable {
         history::json_document doc;
         history::begin_history_json(doc, query, interval_text);
         history::read_stats stats;

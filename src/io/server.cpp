@@ -35,8 +35,9 @@ constexpr int max_bad_messages = 8;
 bool origin_allowed(const server_config& config, std::string_view origin) {
     // Non-browser clients send no Origin; browsers always do, so only they are restricted.
     if (origin.empty()) return true;
-    return std::any_of(config.allowed_origins.begin(), config.allowed_origins.end(),
-                       [&](const std::string& allowed) { return allowed == "*" || allowed == origin; });
+    return std::any_of(
+        config.allowed_origins.begin(), config.allowed_origins.end(),
+        [&](const std::string& allowed) { return allowed == "*" || allowed == origin; });
 }
 
 }  // namespace
@@ -269,7 +270,8 @@ private:
                            error_json("method_not_allowed", "only GET is supported"), origin);
 
         if (target->path == "/v1/snapshot") {
-            auto selection = publish::parse_selector_list(target->parameter("markets").value_or(""));
+            auto selection =
+                publish::parse_selector_list(target->parameter("markets").value_or(""));
             if (!selection)
                 return respond(http::status::bad_request,
                                error_json("bad_markets", "markets= takes codes like KRW-BTC or "
@@ -370,7 +372,8 @@ void server::impl::on_accept(error_code ec, tcp::socket socket) {
         ++stats.rejected_connections;
         socket.close(ec);
     } else {
-        std::make_shared<http_session>(std::move(socket), connection_slot(shared_from_this()))->run();
+        std::make_shared<http_session>(std::move(socket), connection_slot(shared_from_this()))
+            ->run();
     }
     do_accept();
 }

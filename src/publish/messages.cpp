@@ -18,7 +18,8 @@ void append_rolling(std::string& out, const market::ticker_row& row, std::int64_
     if (figures.basis == market::window_basis::none)
         out += ",\"ref_time_24h\":null";
     else
-        fmt::format_to(std::back_inserter(out), ",\"ref_time_24h\":{}", figures.ref_minute_start_ms);
+        fmt::format_to(std::back_inserter(out), ",\"ref_time_24h\":{}",
+                       figures.ref_minute_start_ms);
     append_json_decimal(out, "high_24h", figures.high);
     append_json_decimal(out, "low_24h", figures.low);
     fmt::format_to(std::back_inserter(out), ",\"basis\":\"{}\",\"covered_24h_ms\":{}",
@@ -71,7 +72,8 @@ std::string encode_message(message_kind kind, std::uint64_t seq, std::int64_t ti
     for (const auto& fragment : fragments) size += fragment->size() + 1;
     std::string out;
     out.reserve(size);
-    fmt::format_to(std::back_inserter(out), "{{\"type\":\"{}\",\"seq\":{},\"time\":{},\"tickers\":[",
+    fmt::format_to(std::back_inserter(out),
+                   "{{\"type\":\"{}\",\"seq\":{},\"time\":{},\"tickers\":[",
                    kind == message_kind::snapshot ? "snapshot" : "update", seq, time_ms);
     bool first = true;
     for (const auto& fragment : fragments) {

@@ -135,12 +135,13 @@ TEST_SUITE("cli") {
                  "json", "--interval", "1h"},
                 &dir);
         CHECK(bars.status == 0);
-        CHECK(bars.out ==
-              "{\"type\":\"history\",\"exchange\":\"upbit\",\"market\":\"KRW-BTC\","
-              "\"from\":1764288000000,\"to\":1764288060000,\"interval\":\"1h\",\"bars\":["
-              "{\"start_ms\":1764288000000,\"start\":\"2025-11-28T00:00:00.000Z\",\"open\":\"100.5\","
-              "\"high\":\"101\",\"low\":\"100.5\",\"close\":\"101\",\"close_time_ms\":1764288030000,"
-              "\"records\":2}],\"truncated\":false,\"bad_lines\":1}\n");
+        CHECK(
+            bars.out ==
+            "{\"type\":\"history\",\"exchange\":\"upbit\",\"market\":\"KRW-BTC\","
+            "\"from\":1764288000000,\"to\":1764288060000,\"interval\":\"1h\",\"bars\":["
+            "{\"start_ms\":1764288000000,\"start\":\"2025-11-28T00:00:00.000Z\",\"open\":\"100.5\","
+            "\"high\":\"101\",\"low\":\"100.5\",\"close\":\"101\",\"close_time_ms\":1764288030000,"
+            "\"records\":2}],\"truncated\":false,\"bad_lines\":1}\n");
         simdjson::dom::parser parser;
         simdjson::dom::element doc;
         CHECK_FALSE(parser.parse(bars.out).get(doc));
@@ -181,8 +182,9 @@ TEST_SUITE("cli") {
         write_known_files(dir);
         const auto got = run({"KRW-BTC", "--from", "2025-11-28", "--limit", "2"}, &dir);
         CHECK(got.status == 0);
-        CHECK(got.out == std::string(csv_header) + "\n" +
-                             std::string(record_lines.substr(0, record_lines.rfind("1764288061000"))));
+        CHECK(got.out ==
+              std::string(csv_header) + "\n" +
+                  std::string(record_lines.substr(0, record_lines.rfind("1764288061000"))));
         CHECK(got.err == "sise: stopped after 2 records (--limit); later records not shown\n");
         const auto exact = run({"KRW-BTC", "--from", "2025-11-28", "--limit", "4"}, &dir);
         CHECK(exact.err == torn_note);

@@ -158,7 +158,8 @@ TEST_SUITE("history") {
     }
 
     TEST_CASE("bars as CSV") {
-        const auto bars = build(minute, {make_record(t0 + 1500, "100.5"), make_record(t0 + 2500, "99")});
+        const auto bars =
+            build(minute, {make_record(t0 + 1500, "100.5"), make_record(t0 + 2500, "99")});
         REQUIRE(bars.size() == 1);
         std::string csv;
         append_bar_csv(csv, bars[0]);

@@ -114,7 +114,8 @@ TEST_SUITE("history") {
         text += crlf;
         write_file(day_file(dir.market(), day_of(t0)), text);
         const result got = read_all(dir, t0, t0 + day_ms);
-        CHECK(times_of(got.records) == std::vector<std::int64_t>{t0, t0 + 1000, t0 + 2000, t0 + 5000});
+        CHECK(times_of(got.records) ==
+              std::vector<std::int64_t>{t0, t0 + 1000, t0 + 2000, t0 + 5000});
         CHECK(got.stats.bad_lines == 2);
     }
 

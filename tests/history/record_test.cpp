@@ -122,7 +122,8 @@ TEST_SUITE("history") {
         // Found by fuzz/history_line_fuzz: integers with leading zeros or "-0" parsed but did
         // not write back the same, breaking the one-spelling round trip.
         CHECK_FALSE(parse_csv_line("01000,1970-01-01T00:00:01.000Z,upbit,KRW-BTC,1,,,none,,,,0"));
-        CHECK_FALSE(parse_csv_line("1000,1970-01-01T00:00:01.000Z,upbit,KRW-BTC,1,,,none,,,,0030007"));
+        CHECK_FALSE(
+            parse_csv_line("1000,1970-01-01T00:00:01.000Z,upbit,KRW-BTC,1,,,none,,,,0030007"));
         CHECK_FALSE(parse_csv_line("1000,1970-01-01T00:00:01.000Z,upbit,KRW-BTC,1,,,none,,,,-0"));
         CHECK(parse_csv_line("1000,1970-01-01T00:00:01.000Z,upbit,KRW-BTC,1,,,none,,,,0"));
     }

@@ -69,7 +69,8 @@ std::string read_gz(const fs::path& path) {
     std::string out;
     char buffer[4096];
     int n = 0;
-    while ((n = gzread(in, buffer, sizeof buffer)) > 0) out.append(buffer, static_cast<std::size_t>(n));
+    while ((n = gzread(in, buffer, sizeof buffer)) > 0)
+        out.append(buffer, static_cast<std::size_t>(n));
     gzclose(in);
     return out;
 }
@@ -87,7 +88,9 @@ std::string csv_of(const std::vector<record>& records, bool header = true) {
     return out;
 }
 
-fs::path btc_dir(const temp_dir& dir) { return market_directory(dir.path, exchange_id::upbit, "KRW-BTC"); }
+fs::path btc_dir(const temp_dir& dir) {
+    return market_directory(dir.path, exchange_id::upbit, "KRW-BTC");
+}
 
 writer_options options_for(const temp_dir& dir, std::int64_t today = t0) {
     writer_options o;
@@ -129,7 +132,8 @@ private:
 
 TEST_CASE("history writer: records land whole in the market's day file, header first") {
     temp_dir dir;
-    std::vector<record> btc{make_record(t0 + 1'000), make_record(t0 + 2'000, "KRW-BTC", "150140000")};
+    std::vector<record> btc{make_record(t0 + 1'000),
+                            make_record(t0 + 2'000, "KRW-BTC", "150140000")};
     const record eth = make_record(t0 + 1'500, "KRW-ETH", "4512000");
     {
         writer w(options_for(dir));
@@ -254,7 +258,8 @@ TEST_CASE("history writer: a compression cut short by a crash is finished or red
     gz_text(csv_of({a}), fs::path(compressed_day_file(market, day0 - 10)) += ".tmp");
     // Day -9: the plain file still exists, so the temporary may be partial: redone.
     std::ofstream(day_file(market, day0 - 9), std::ios::binary) << csv_of({b});
-    std::ofstream(fs::path(compressed_day_file(market, day0 - 9)) += ".tmp", std::ios::binary) << "partial";
+    std::ofstream(fs::path(compressed_day_file(market, day0 - 9)) += ".tmp", std::ios::binary)
+        << "partial";
     {
         writer w(options_for(dir));
         REQUIRE(test::eventually([&] { return w.stats().files_compressed >= 1; }, 5s));
@@ -360,9 +365,10 @@ TEST_CASE("history writer: a full disk (file size limit) keeps files whole and r
     REQUIRE(wait_written(w, written_before + 1));
     const auto lines = lines_of(read_all(day_file(btc_dir(dir), day0)));
     CHECK(lines.size() == w.stats().records_written + 1);
-    MESSAGE("file size limit 16 KiB: " << during.write_errors << " failed writes, "
-            << during.dropped_write_failed << " records dropped over the 16 KiB held, "
-            << w.stats().records_written << " of " << pushed << " written in all once it was lifted");
+    MESSAGE("file size limit 16 KiB: "
+            << during.write_errors << " failed writes, " << during.dropped_write_failed
+            << " records dropped over the 16 KiB held, " << w.stats().records_written << " of "
+            << pushed << " written in all once it was lifted");
     for (std::size_t i = 1; i < lines.size(); ++i) CHECK(parse_csv_line(lines[i]).has_value());
     CHECK(parse_csv_line(lines.back()) == after);
 }
@@ -373,7 +379,8 @@ TEST_CASE("history writer: a new file whose first write fails gets one header wh
     writer w(options_for(dir));
     const record first = make_record(t0 + 1'000);
     w.push(first);
-    const bool failed = test::eventually([&] { return w.stats().write_errors >= 2; }, 5s);  // retried
+    const bool failed =
+        test::eventually([&] { return w.stats().write_errors >= 2; }, 5s);  // retried
     limit.lift();
     REQUIRE(failed);
     REQUIRE(wait_written(w, 1));

@@ -115,8 +115,8 @@ std::optional<message> read_until(stream_client& client, Predicate predicate,
 }
 
 bool all_live(const message& m) {
-    return !m.rows.empty() &&
-           std::all_of(m.rows.begin(), m.rows.end(), [](const row& r) { return r.status == "live"; });
+    return !m.rows.empty() && std::all_of(m.rows.begin(), m.rows.end(),
+                                          [](const row& r) { return r.status == "live"; });
 }
 
 std::map<std::string, std::string> prices_of(const message& m) {
@@ -262,7 +262,8 @@ TEST_SUITE("integration") {
             REQUIRE(eventually([&] { return exchange.subscriptions() == round; }, 2s));
             auto took = std::chrono::steady_clock::now() - dropped;
             MESSAGE("resubscribed after "
-                    << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+                    << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                    << " ms");
             CHECK(exchange.last_subscribed_codes().size() == 3);
         }
         // Prices flow again on the new connection.
@@ -376,8 +377,8 @@ TEST_SUITE("integration") {
             auto text = healthy.read(1s);
             REQUIRE(text);
             auto now = std::chrono::steady_clock::now();
-            longest_gap = std::max(longest_gap,
-                                   std::chrono::duration_cast<std::chrono::milliseconds>(now - last));
+            longest_gap = std::max(
+                longest_gap, std::chrono::duration_cast<std::chrono::milliseconds>(now - last));
             last = now;
             ++updates;
         }

@@ -155,7 +155,9 @@ TEST_CASE("history: every received price is written with its digits and served o
         REQUIRE(exchange.send_ticker("KRW-BTC", price));
         std::this_thread::sleep_for(5ms);  // distinct trade times
     }
-    REQUIRE(eventually([&] { return history_prices(daemon.port(), "market=KRW-BTC").size() >= sent.size() + 1; }, 5s));
+    REQUIRE(eventually(
+        [&] { return history_prices(daemon.port(), "market=KRW-BTC").size() >= sent.size() + 1; },
+        5s));
     // The snapshot on connect comes first, then exactly what was sent, in order.
     auto served = history_prices(daemon.port(), "market=upbit:KRW-BTC&from=-1h");
     REQUIRE(served.size() == sent.size() + 1);
@@ -168,12 +170,12 @@ TEST_CASE("history: every received price is written with its digits and served o
     CHECK(bars.status == 200);
     CHECK(bars.body.find("\"high\":\"99999999999\"") != std::string::npos);
 
-    for (const auto& [query, code] :
-         std::vector<std::pair<std::string, std::string>>{{"", "bad_market"},
-                                                          {"market=KRW-BTC&interval=7m", "bad_interval"},
-                                                          {"market=KRW-BTC&from=yesterday", "bad_from"},
-                                                          {"market=KRW-BTC&from=-1h&to=-2h", "bad_range"},
-                                                          {"market=KRW-BTC&limit=0", "bad_limit"}}) {
+    for (const auto& [query, code] : std::vector<std::pair<std::string, std::string>>{
+             {"", "bad_market"},
+             {"market=KRW-BTC&interval=7m", "bad_interval"},
+             {"market=KRW-BTC&from=yesterday", "bad_from"},
+             {"market=KRW-BTC&from=-1h&to=-2h", "bad_range"},
+             {"market=KRW-BTC&limit=0", "bad_limit"}}) {
         CAPTURE(query);
         const auto response = http_get(daemon.port(), "/v1/history?" + query);
         CHECK(response.status == 400);
@@ -224,7 +226,8 @@ TEST_CASE("history: SIGKILL mid-write leaves every file whole and keeps everythi
     MESSAGE("SIGKILL x4 at ~4,000 records/s:" << figures);
     // A normal run after the kills: starts cleanly, appends, shuts down.
     daemon_process daemon(config_for(exchange, settings));
-    REQUIRE(eventually([&] { return healthz(daemon.port()).number("/history/records_written") >= 100; }, 10s));
+    REQUIRE(eventually(
+        [&] { return healthz(daemon.port()).number("/history/records_written") >= 100; }, 10s));
     CHECK(healthz(daemon.port()).number("/history/write_errors") == 0);
     CHECK(daemon.terminate() == 0);
     const auto files = scan(settings.dir);
@@ -245,13 +248,15 @@ TEST_CASE("history: a restart rebuilds the 24 h window from the files") {
         REQUIRE(exchange.send_ticker("KRW-BTC", "90000000"));   // and a dip
         std::this_thread::sleep_for(5ms);
         REQUIRE(exchange.send_ticker("KRW-BTC", "150000000"));
-        REQUIRE(eventually([&] { return healthz(first.port()).number("/history/records_written") >= 4; }, 5s));
+        REQUIRE(eventually(
+            [&] { return healthz(first.port()).number("/history/records_written") >= 4; }, 5s));
         CHECK(first.terminate() == 0);
     }
     // No backfill: whatever the window knows before new trades comes from the files.
     daemon_process second(setup.config());
     setup.wait_subscribed(2);
-    REQUIRE(eventually([&] { return healthz(second.port()).number("/history/warm_start_records") >= 4; }, 5s));
+    REQUIRE(eventually(
+        [&] { return healthz(second.port()).number("/history/warm_start_records") >= 4; }, 5s));
     REQUIRE(exchange.send_ticker("KRW-BTC", "151000000"));
     std::string body;
     REQUIRE(eventually([&] {
@@ -263,7 +268,8 @@ TEST_CASE("history: a restart rebuilds the 24 h window from the files") {
     CHECK(second.terminate() == 0);
 }
 
-TEST_CASE("history: an unusable directory is reported in /healthz while serving goes on, then recovers") {
+TEST_CASE(
+    "history: an unusable directory is reported in /healthz while serving goes on, then recovers") {
     quiet_setup setup;
     auto& exchange = setup.exchange;
     // A regular file where the history directory's parent should be: ENOTDIR, even for root.
@@ -273,7 +279,8 @@ TEST_CASE("history: an unusable directory is reported in /healthz while serving 
     daemon_process daemon(setup.config());
     setup.wait_subscribed();
     REQUIRE(exchange.send_ticker("KRW-BTC", "150139000"));
-    REQUIRE(eventually([&] { return healthz(daemon.port()).number("/history/write_errors") >= 1; }, 5s));
+    REQUIRE(eventually([&] { return healthz(daemon.port()).number("/history/write_errors") >= 1; },
+                       5s));
     {
         healthz health(daemon.port());
         CHECK(health.text("/history/failing").empty());  // a boolean, read below
@@ -290,9 +297,12 @@ TEST_CASE("history: an unusable directory is reported in /healthz while serving 
 
     fs::remove(blocker);
     REQUIRE(exchange.send_ticker("KRW-BTC", "150140000"));
-    REQUIRE(eventually([&] {
-        return healthz(daemon.port()).response().body.find("\"failing\":false") != std::string::npos;
-    }, 5s));
+    REQUIRE(eventually(
+        [&] {
+            return healthz(daemon.port()).response().body.find("\"failing\":false") !=
+                   std::string::npos;
+        },
+        5s));
     CHECK(daemon.terminate() == 0);
     const auto files = scan(setup.settings.dir);
     CHECK(files.bad_lines == 0);

@@ -76,7 +76,8 @@ bool check_row(const published_row& row, std::int64_t time) {
     // Figures are as of the publication; a row re-encoded up to a second before a minute
     // boundary may still name the previous reference minute.
     auto [ref_time, ref_text] = expected_reference(row.market, time);
-    if (row.ref_time != ref_time) std::tie(ref_time, ref_text) = expected_reference(row.market, time - 1'500);
+    if (row.ref_time != ref_time)
+        std::tie(ref_time, ref_text) = expected_reference(row.market, time - 1'500);
     CHECK(row.ref_time == ref_time);
     CHECK(row.ref_price == ref_text);
     const double price = std::stod(row.price), ref = std::stod(ref_text);
@@ -154,7 +155,8 @@ TEST_SUITE("integration") {
         int phase = 0;  // 429s, then 500s, then slow answers
         // Completion waits for the end of the minute the feed connected in (rolling-24h.md).
         const auto deadline = std::chrono::steady_clock::now() + 45s;
-        while (std::chrono::steady_clock::now() < deadline && !(clean_watch.done() && faulty_watch.done())) {
+        while (std::chrono::steady_clock::now() < deadline &&
+               !(clean_watch.done() && faulty_watch.done())) {
             clean_watch.poll();
             faulty_watch.poll();
             const auto failures = backfill_counter(faulty_daemon.port(), "failures");
@@ -168,7 +170,8 @@ TEST_SUITE("integration") {
         }
         MESSAGE("rows checked as 24 h figures: clean " << clean_watch.checked << ", faulty "
                                                        << faulty_watch.checked);
-        CHECK_MESSAGE(clean_watch.done(), clean_daemon.log(), http_get(clean_daemon.port(), "/v1/snapshot").body);
+        CHECK_MESSAGE(clean_watch.done(), clean_daemon.log(),
+                      http_get(clean_daemon.port(), "/v1/snapshot").body);
         CHECK_MESSAGE(faulty_watch.done(), faulty_daemon.log());
 
         // A new trade moves the change; it is checked against the path again.
@@ -179,7 +182,8 @@ TEST_SUITE("integration") {
             if (auto message = clean_watch.client->read(1s)) {
                 std::int64_t time = 0;
                 for (const auto& row : rows_of(*message, time))
-                    if (row.market == "KRW-BTC" && row.price == "123456000") seen = check_row(row, time);
+                    if (row.market == "KRW-BTC" && row.price == "123456000")
+                        seen = check_row(row, time);
             }
         CHECK(seen);
 

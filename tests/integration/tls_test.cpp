@@ -55,7 +55,8 @@ TEST_SUITE("integration") {
     TEST_CASE("a wss:// exchange with an unknown certificate authority is refused") {
         tls_exchange exchange;
         REQUIRE(exchange.server.tls());
-        daemon_process daemon(tls_config(exchange.server.websocket_url(), exchange.server.rest_url(), ""));
+        daemon_process daemon(
+            tls_config(exchange.server.websocket_url(), exchange.server.rest_url(), ""));
         // The market-list request fails its handshake too, so accepted connections alone do
         // not say the feed has reported yet: wait for the reason.
         http_result health;
@@ -70,8 +71,8 @@ TEST_SUITE("integration") {
 
     TEST_CASE("the same exchange is trusted once its CA file is configured") {
         tls_exchange exchange;
-        daemon_process daemon(tls_config(exchange.server.websocket_url(), exchange.server.rest_url(),
-                                         exchange.files.cert_file));
+        daemon_process daemon(tls_config(exchange.server.websocket_url(),
+                                         exchange.server.rest_url(), exchange.files.cert_file));
         REQUIRE(eventually([&] { return exchange.server.subscriptions() == 1; }, 5s));
         CHECK(eventually([&] { return http_get(daemon.port(), "/healthz").status == 200; }, 5s));
         // The market list came over https:// too.
@@ -87,7 +88,8 @@ TEST_SUITE("integration") {
         auto at = url.find("127.0.0.1");
         REQUIRE(at != std::string::npos);
         url.replace(at, 9, "127.1");  // same address, not the name in the certificate
-        daemon_process daemon(tls_config(url, exchange.server.rest_url(), exchange.files.cert_file));
+        daemon_process daemon(
+            tls_config(url, exchange.server.rest_url(), exchange.files.cert_file));
         // The market-list request fails its handshake too, so accepted connections alone do
         // not say the feed has reported yet: wait for the reason.
         http_result health;

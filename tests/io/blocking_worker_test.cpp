@@ -40,7 +40,8 @@ TEST_SUITE("io") {
         CHECK(off_thread);
     }
 
-    TEST_CASE("blocking_worker: destruction tells the running job to stop and drops the queued ones") {
+    TEST_CASE(
+        "blocking_worker: destruction tells the running job to stop and drops the queued ones") {
         std::atomic<bool> saw_stop{false};
         std::atomic<bool> started{false};
         std::atomic<bool> queued_ran{false};

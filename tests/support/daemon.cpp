@@ -137,7 +137,8 @@ bool daemon_process::running() {
 
 std::string daemon_process::log() const { return read_file(log_path_); }
 
-bool daemon_process::wait_for_log(const std::string& text, std::chrono::milliseconds timeout) const {
+bool daemon_process::wait_for_log(const std::string& text,
+                                  std::chrono::milliseconds timeout) const {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     do {
         if (log().find(text) != std::string::npos) return true;

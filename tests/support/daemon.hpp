@@ -54,7 +54,8 @@ public:
     bool wait_for_log(const std::string& text, std::chrono::milliseconds timeout) const;
     std::size_t rss_kib() const;  // VmRSS from /proc
     std::size_t peak_rss_kib() const;  // VmHWM
-    int terminate(std::chrono::milliseconds timeout = std::chrono::seconds{10});  // SIGTERM; exit code
+    int terminate(std::chrono::milliseconds timeout = std::chrono::seconds{
+                      10});  // SIGTERM; exit code
     int kill();  // SIGKILL, like a crash or power cut; waits for it; 128 + 9
 
 private:

@@ -38,7 +38,8 @@ struct record {
 };
 
 // A record's time: the exchange's trade time, or the receive time when it sent none.
-constexpr std::int64_t record_time(std::int64_t exchange_time_ms, std::int64_t received_ms) noexcept {
+constexpr std::int64_t record_time(std::int64_t exchange_time_ms,
+                                   std::int64_t received_ms) noexcept {
     return exchange_time_ms > 0 ? exchange_time_ms : received_ms;
 }
 
