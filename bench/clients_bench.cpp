@@ -30,6 +30,7 @@
 #include "reference_setup.hpp"
 #include "support/daemon.hpp"
 #include "support/health.hpp"
+#include "support/latency_probe.hpp"
 #include "support/local_client.hpp"
 #include "support/process_stats.hpp"
 #include "support/timing.hpp"
@@ -156,54 +157,6 @@ asio::awaitable<void> open_held(held_group& group, tcp::endpoint endpoint, std::
     --group.running;
 }
 
-// The healthy client: its own thread and io_context, so its timings do not wait on the
-// thousands of others being drained.
-class latency_probe {
-public:
-    explicit latency_probe(std::uint16_t port) : port_(port), thread_([this] { run(); }) {}
-    ~latency_probe() { stop(); }
-    void stop() {
-        stop_ = true;
-        if (thread_.joinable()) thread_.join();
-    }
-    bool ready() const { return ready_; }
-    const std::vector<long long>& latencies() const { return latencies_; }
-    const std::string& error() const { return error_; }
-
-private:
-    void run() {
-        sise::test::stream_client client(port_);
-        if (!client.connected() || !client.read(10s)) {
-            error_ = "probe: no connection or snapshot";
-            ready_ = true;
-            return;
-        }
-        ready_ = true;
-        simdjson::dom::parser parser;
-        while (!stop_) {
-            auto text = client.read(5s);
-            const auto received = epoch_ms();
-            if (!text) {
-                error_ = "probe: read failed or no update for 5 s";
-                return;
-            }
-            simdjson::dom::element root;
-            std::string_view type;
-            std::int64_t time = 0;
-            if (parser.parse(*text).get(root) || root["type"].get(type) || root["time"].get(time))
-                continue;
-            if (type == "update") latencies_.push_back(received - time);
-        }
-    }
-
-    std::uint16_t port_;
-    std::atomic<bool> stop_{false};
-    std::atomic<bool> ready_{false};
-    std::vector<long long> latencies_;
-    std::string error_;
-    std::thread thread_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -248,8 +201,8 @@ int main(int argc, char** argv) {
     // Hold: everyone connected and reading, the probe measuring, sised's CPU sampled.
     std::vector<std::uint64_t> bytes_before;
     for (const auto& c : group.clients) bytes_before.push_back(c->bytes);
-    latency_probe probe(port);
-    drive(context, 30s, [&] { return probe.ready(); });
+    sise::test::latency_probe probe(port, 5s);
+    drive(context, 30s, [&] { return probe.ready() || probe.ended(); });
     const auto counts_before = read_counts(port);
     const double cpu_before = cpu_seconds(daemon.pid());
     const auto hold_start = clock_type::now();

@@ -36,6 +36,7 @@
 #include "fake/upbit_server.hpp"
 #include "support/daemon.hpp"
 #include "support/health.hpp"
+#include "support/latency_probe.hpp"
 #include "support/local_client.hpp"
 #include "support/process_stats.hpp"
 #include "support/timing.hpp"
@@ -288,67 +289,6 @@ void close_all(asio::io_context& context, held_group& group) {
     }
     drive(context, 10s, [&] { return group.running == 0; });
 }
-
-// A subscriber on its own thread that timestamps each update: "time" (assembled, sised's
-// clock) against our clock at receipt, both UTC epoch ms on this machine.
-class latency_probe {
-public:
-    explicit latency_probe(std::uint16_t port) : port_(port), thread_([this] { run(); }) {}
-    ~latency_probe() { stop(); }
-    void stop() {
-        stop_ = true;
-        if (thread_.joinable()) thread_.join();
-    }
-    bool ready() const { return ready_; }
-    bool ended() const { return ended_; }  // the probe gave up (see error() after stop())
-    // Valid after stop().
-    const std::vector<long long>& latencies() const { return latencies_; }
-    const std::string& error() const { return error_; }
-
-private:
-    void run() {
-        measure();
-        ended_ = true;
-    }
-
-    void measure() {
-        stream_client client(port_);
-        if (!client.connected()) {
-            error_ = "probe could not connect";
-            return;
-        }
-        simdjson::dom::parser parser;
-        if (!client.read()) {
-            error_ = "probe got no snapshot";
-            return;
-        }
-        ready_ = true;
-        while (!stop_) {
-            auto text = client.read(2s);
-            const auto received = epoch_ms();
-            if (!text) {
-                error_ = "probe: read failed or no update for 2 s";
-                return;
-            }
-            simdjson::dom::element root;
-            std::string_view type;
-            std::int64_t time = 0;
-            if (parser.parse(*text).get(root) || root["type"].get(type) || root["time"].get(time)) {
-                error_ = "probe: unparsable message";
-                return;
-            }
-            if (type == "update") latencies_.push_back(received - time);
-        }
-    }
-
-    std::uint16_t port_;
-    std::atomic<bool> stop_{false};
-    std::atomic<bool> ready_{false};
-    std::atomic<bool> ended_{false};
-    std::vector<long long> latencies_;
-    std::string error_;
-    std::thread thread_;
-};
 
 // --- hand-made websocket and HTTP clients, to send what a library would refuse to ------------
 
