@@ -1,0 +1,108 @@
+// One value that says how the daemon is doing: every feed's state and counters, its backfill,
+// the local server, history and the table, copied at one instant on the event loop. The
+// components own and bump these structs; encoders (/healthz JSON, Prometheus text) are pure
+// functions of a snapshot, so they agree by construction and are tested without a daemon.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sise/core/exchange.hpp"
+
+namespace sise::stats {
+
+enum class feed_state { connecting, live, backoff, stopped };
+
+constexpr std::string_view to_string(feed_state state) noexcept {
+    switch (state) {
+        case feed_state::connecting: return "connecting";
+        case feed_state::live: return "live";
+        case feed_state::backoff: return "reconnecting";
+        case feed_state::stopped: return "stopped";
+    }
+    return "stopped";
+}
+
+// One exchange connection; monotonic except `state` and the times (epoch ms, 0 = never).
+struct feed_stats {
+    feed_state state = feed_state::connecting;
+    std::int64_t connected_since_ms = 0;
+    std::int64_t last_message_ms = 0;
+    std::uint64_t connect_attempts = 0;
+    std::uint64_t connections = 0;  // successful handshakes + subscriptions
+    std::uint64_t frames = 0;
+    std::uint64_t tickers = 0;
+    std::uint64_t heartbeats = 0;
+    std::uint64_t bad_frames = 0;
+    std::uint64_t oversized_frames = 0;
+    std::uint64_t exchange_errors = 0;
+    std::uint64_t unknown_markets = 0;
+    std::string last_error;
+};
+
+// The REST candle backfill of one feed's 24 h windows.
+struct backfill_stats {
+    std::uint64_t requests = 0;
+    std::uint64_t failures = 0;      // errors, 429, 5xx, unreadable bodies
+    std::uint64_t rate_limited = 0;  // 429 or 418 answers
+    std::size_t markets = 0;
+    std::size_t markets_complete = 0;
+    std::string last_error;
+};
+
+// The local HTTP + websocket server.
+struct server_stats {
+    std::uint64_t http_requests = 0;
+    std::uint64_t websocket_sessions = 0;    // accepted over the lifetime
+    std::uint64_t rejected_connections = 0;  // over max_clients
+    std::uint64_t rejected_origins = 0;
+    std::uint64_t bad_client_messages = 0;
+    std::uint64_t slow_client_disconnects = 0;
+    std::size_t open_connections = 0;
+    std::size_t subscribers = 0;
+};
+
+// The history writer thread (copied out of its atomics) and the daemon's use of the files.
+struct history_stats {
+    std::string dir;
+    std::uint64_t records_written = 0;  // whole lines handed to the kernel
+    std::uint64_t records_synced = 0;   // ... and fdatasync'ed
+    std::uint64_t dropped_queue_full = 0;
+    std::uint64_t dropped_write_failed = 0;  // held bytes over the bound while the disk refused
+    std::uint64_t write_errors = 0;          // failed open/write/sync attempts
+    std::uint64_t torn_lines_cut = 0;
+    std::uint64_t files_compressed = 0;
+    std::uint64_t files_removed = 0;
+    std::size_t queue_depth = 0;
+    bool failing = false;  // the last attempt to write some file failed
+    std::string last_error;
+    std::uint64_t warm_start_records = 0;
+    std::uint64_t warm_start_minutes = 0;
+    std::uint64_t queries = 0;
+    std::uint64_t queries_refused = 0;
+};
+
+struct feed_entry {
+    exchange_id exchange = exchange_id::upbit;
+    feed_stats feed;
+    std::optional<backfill_stats> backfill;  // absent when backfill is off for this feed
+};
+
+struct snapshot {
+    std::string_view version;
+    std::int64_t now_ms = 0;
+    std::int64_t started_ms = 0;
+    std::vector<feed_entry> feeds;
+    server_stats server;
+    std::optional<history_stats> history;  // absent when history is disabled
+    std::uint64_t rejected_updates = 0;    // updates for markets not in the table
+    std::uint64_t seq = 0;                 // the publisher's last sequence number
+};
+
+// Healthy: at least one feed, and every feed live.
+bool healthy(const snapshot& s) noexcept;
+
+}  // namespace sise::stats

@@ -1,0 +1,78 @@
+#include "sise/stats/healthz.hpp"
+
+#include <fmt/format.h>
+
+#include "sise/publish/json_writer.hpp"
+
+namespace sise::stats {
+namespace {
+
+using publish::append_json_string;
+
+void append_feed(std::string& out, const feed_entry& entry, std::int64_t now_ms) {
+    const feed_stats& s = entry.feed;
+    out += fmt::format(
+        "{{\"exchange\":\"{}\",\"state\":\"{}\",\"last_message_age_ms\":{},"
+        "\"connected_since\":{},\"connect_attempts\":{},\"connections\":{},\"frames\":{},"
+        "\"tickers\":{},\"heartbeats\":{},\"bad_frames\":{},\"oversized_frames\":{},"
+        "\"exchange_errors\":{},\"last_error\":",
+        to_string(entry.exchange), to_string(s.state),
+        s.last_message_ms ? fmt::format("{}", now_ms - s.last_message_ms) : "null",
+        s.connected_since_ms ? fmt::format("{}", s.connected_since_ms) : "null",
+        s.connect_attempts, s.connections, s.frames, s.tickers, s.heartbeats, s.bad_frames,
+        s.oversized_frames, s.exchange_errors);
+    append_json_string(out, s.last_error);
+    if (const auto& b = entry.backfill) {
+        out += fmt::format(
+            ",\"backfill\":{{\"markets\":{},\"markets_complete\":{},\"requests\":{},"
+            "\"failures\":{},\"rate_limited\":{},\"last_error\":",
+            b->markets, b->markets_complete, b->requests, b->failures, b->rate_limited);
+        append_json_string(out, b->last_error);
+        out += '}';
+    }
+    out += '}';
+}
+
+void append_history(std::string& out, const history_stats& h) {
+    out += "{\"dir\":";
+    append_json_string(out, h.dir);
+    out += fmt::format(
+        ",\"failing\":{},\"records_written\":{},\"records_synced\":{},\"dropped_queue_full\":{},"
+        "\"dropped_write_failed\":{},\"write_errors\":{},\"torn_lines_cut\":{},"
+        "\"files_compressed\":{},\"files_removed\":{},\"queue_depth\":{},\"warm_start_records\":{},"
+        "\"warm_start_minutes\":{},\"queries\":{},\"queries_refused\":{},\"last_error\":",
+        h.failing, h.records_written, h.records_synced, h.dropped_queue_full,
+        h.dropped_write_failed, h.write_errors, h.torn_lines_cut, h.files_compressed,
+        h.files_removed, h.queue_depth, h.warm_start_records, h.warm_start_minutes, h.queries,
+        h.queries_refused);
+    append_json_string(out, h.last_error);
+    out += '}';
+}
+
+}  // namespace
+
+std::string healthz_json(const snapshot& s) {
+    std::string out =
+        fmt::format("{{\"status\":\"{}\",\"version\":\"{}\",\"uptime_ms\":{},\"feeds\":[",
+                    healthy(s) ? "ok" : "degraded", s.version, s.now_ms - s.started_ms);
+    for (std::size_t i = 0; i < s.feeds.size(); ++i) {
+        if (i) out += ',';
+        append_feed(out, s.feeds[i], s.now_ms);
+    }
+    const server_stats& server = s.server;
+    out += fmt::format(
+        "],\"server\":{{\"open_connections\":{},\"subscribers\":{},\"http_requests\":{},"
+        "\"rejected_connections\":{},\"rejected_origins\":{},\"bad_client_messages\":{},"
+        "\"slow_client_disconnects\":{}}},\"rejected_updates\":{},\"seq\":{},\"history\":",
+        server.open_connections, server.subscribers, server.http_requests,
+        server.rejected_connections, server.rejected_origins, server.bad_client_messages,
+        server.slow_client_disconnects, s.rejected_updates, s.seq);
+    if (s.history)
+        append_history(out, *s.history);
+    else
+        out += "null";
+    out += '}';
+    return out;
+}
+
+}  // namespace sise::stats
