@@ -77,8 +77,10 @@ std::optional<response> refuse_body(const request_headers& headers) {
         // §6.3: a transfer coding other than a final "chunked" cannot be framed: 400 + close.
         std::string_view codings = headers.transfer_encoding;
         auto comma = codings.rfind(',');
-        std::string_view last = comma == std::string_view::npos ? codings : codings.substr(comma + 1);
-        while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
+        std::string_view last =
+            comma == std::string_view::npos ? codings : codings.substr(comma + 1);
+        while (!last.empty() && (last.front() == ' ' || last.front() == '\t'))
+            last.remove_prefix(1);
         while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
         const bool chunked_final =
             last.size() == 7 && std::equal(last.begin(), last.end(), "chunked",
@@ -98,9 +100,9 @@ response route_allowed(std::string_view method, std::string_view target_text,
                        const request_headers& headers, const view& state) {
     if (auto refusal = refuse_body(headers)) return std::move(*refusal);
     if (target_text.size() > publish::request_target::max_length)
-        return answer(414, error_json("target_too_long",
-                                      fmt::format("request targets are at most {} bytes",
-                                                  publish::request_target::max_length)));
+        return answer(
+            414, error_json("target_too_long", fmt::format("request targets are at most {} bytes",
+                                                           publish::request_target::max_length)));
     auto target = publish::parse_target(target_text);
     if (!target) return answer(400, error_json("bad_target", "malformed request target"));
 
@@ -125,9 +127,8 @@ response route_allowed(std::string_view method, std::string_view target_text,
 
 bool origin_allowed(std::span<const std::string> allowed, std::string_view origin) {
     if (origin.empty()) return true;
-    return std::any_of(allowed.begin(), allowed.end(), [&](const std::string& entry) {
-        return entry == "*" || entry == origin;
-    });
+    return std::any_of(allowed.begin(), allowed.end(),
+                       [&](const std::string& entry) { return entry == "*" || entry == origin; });
 }
 
 response route(std::string_view method, std::string_view target, const request_headers& headers,
@@ -152,8 +153,8 @@ response refuse(framing_failure failure) {
         case framing_failure::request_line_too_long:
             return closing(414, error_json("target_too_long", "the request line is too long"));
         case framing_failure::header_too_large:
-            return closing(431, error_json("headers_too_large",
-                                           "the request header section is too large"));
+            return closing(
+                431, error_json("headers_too_large", "the request header section is too large"));
         case framing_failure::malformed:
             break;
     }

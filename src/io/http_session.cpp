@@ -79,9 +79,8 @@ void http_session::do_read() {
     // The whole header section must arrive within the timeout: a slowloris client is cut off.
     // Only the header is read: requests have no body (a request announcing one is refused).
     stream_.expires_after(owner().config().http_timeout);
-    http::async_read_header(
-        stream_, buffer_, *parser_,
-        beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&http_session::on_read, shared_from_this()));
 }
 
 void http_session::on_read(error_code ec, std::size_t) {

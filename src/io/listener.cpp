@@ -27,9 +27,9 @@ void listener::stop() {
 }
 
 void listener::do_accept() {
-    acceptor_.async_accept(asio::make_strand(acceptor_.get_executor()),
-                           boost::beast::bind_front_handler(&listener::on_accept,
-                                                            shared_from_this()));
+    acceptor_.async_accept(
+        asio::make_strand(acceptor_.get_executor()),
+        boost::beast::bind_front_handler(&listener::on_accept, shared_from_this()));
 }
 
 void listener::on_accept(error_code ec, tcp::socket socket) {

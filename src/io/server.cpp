@@ -16,11 +16,17 @@ server::~server() {
     if (!hub_->stopping()) stop();
 }
 
-std::uint16_t server::port() const noexcept { return listener_->port(); }
+std::uint16_t server::port() const noexcept {
+    return listener_->port();
+}
 
-const server_stats& server::stats() const noexcept { return hub_->stats(); }
+const server_stats& server::stats() const noexcept {
+    return hub_->stats();
+}
 
-void server::broadcast(const publish::publication& publication) { hub_->broadcast(publication); }
+void server::broadcast(const publish::publication& publication) {
+    hub_->broadcast(publication);
+}
 
 void server::stop() {
     hub_->stop();

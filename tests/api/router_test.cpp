@@ -118,8 +118,8 @@ TEST_SUITE("api") {
         fake_view view;
         api::request_headers headers;
         headers.origin = "https://evil.example";
-        for (auto target : {"/healthz", "/v1/snapshot", "/v1/history?market=KRW-BTC",
-                            "/v1/stream", "/nope", "http://127.0.0.1:8765/healthz"}) {
+        for (auto target : {"/healthz", "/v1/snapshot", "/v1/history?market=KRW-BTC", "/v1/stream",
+                            "/nope", "http://127.0.0.1:8765/healthz"}) {
             for (bool upgrade : {false, true}) {
                 headers.websocket_upgrade = upgrade;
                 auto response = get(view, target, headers);
@@ -178,7 +178,8 @@ TEST_SUITE("api") {
 
     TEST_CASE("a target over the length limit gets 414 and a malformed one 400") {
         fake_view view;
-        auto too_long = get(view, "/healthz?" + std::string(publish::request_target::max_length, 'a'));
+        auto too_long =
+            get(view, "/healthz?" + std::string(publish::request_target::max_length, 'a'));
         CHECK(too_long.status == 414);
         CHECK(too_long.body.find("4096") != std::string::npos);
         CHECK(get(view, "/healthz?a=%zz").status == 400);

@@ -57,8 +57,8 @@ websocket_url = "{}"
 rest_url = "{}"
 backfill = false
 )",
-                       publish_interval_ms, allowed_origin, extra_server,
-                       exchange.websocket_url(), exchange.rest_url());
+                       publish_interval_ms, allowed_origin, extra_server, exchange.websocket_url(),
+                       exchange.rest_url());
 }
 
 // Sends `request` on a fresh connection and returns everything sised wrote until it closed
@@ -115,8 +115,9 @@ std::optional<std::size_t> server_send_queue(std::uint16_t server_port, std::uin
 }  // namespace
 
 TEST_SUITE("integration") {
-    TEST_CASE("a request with a non-chunked Transfer-Encoding gets 400 and its body is never "
-              "served as a request") {
+    TEST_CASE(
+        "a request with a non-chunked Transfer-Encoding gets 400 and its body is never "
+        "served as a request") {
         fake::upbit_server exchange;
         exchange.start();
         daemon_process daemon(config_for(exchange));
@@ -136,8 +137,9 @@ TEST_SUITE("integration") {
         fake::upbit_server exchange;
         exchange.start();
         daemon_process daemon(config_for(exchange));
-        for (std::string framing : {"Transfer-Encoding: chunked\r\n\r\n11\r\nGET / HTTP/1.1\r\n\r\n",
-                                    "Content-Length: 18\r\n\r\nGET / HTTP/1.1\r\n\r\n"}) {
+        for (std::string framing :
+             {"Transfer-Encoding: chunked\r\n\r\n11\r\nGET / HTTP/1.1\r\n\r\n",
+              "Content-Length: 18\r\n\r\nGET / HTTP/1.1\r\n\r\n"}) {
             CAPTURE(framing);
             const auto result =
                 send_raw(daemon.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n" + framing);
@@ -146,9 +148,10 @@ TEST_SUITE("integration") {
             CHECK(result.closed);
         }
         // Content-Length: 0 is no body: answered, and the connection stays usable.
-        const auto result = send_raw(daemon.port(),
-                                     "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
-                                     "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        const auto result =
+            send_raw(daemon.port(),
+                     "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+                     "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         CHECK(count(result.received, "HTTP/1.1 200 ") + count(result.received, "HTTP/1.1 503 ") ==
               2);
     }
@@ -183,9 +186,9 @@ TEST_SUITE("integration") {
                                              std::string(10'000, 'b') + "\r\n\r\n");
         CHECK_MESSAGE(result.received.starts_with("HTTP/1.1 431 "), result.received);
         CHECK(result.closed);
-        result = send_raw(daemon.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Many: " +
-                                             std::string(100, 'c') + "\r\n" +
-                                             std::string(100 * 80, 'd') + "\r\n\r\n");
+        result = send_raw(daemon.port(),
+                          "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Many: " + std::string(100, 'c') +
+                              "\r\n" + std::string(100 * 80, 'd') + "\r\n\r\n");
         CHECK(result.received.starts_with("HTTP/1.1 4"));  // malformed or too large, not a hang
         CHECK(result.closed);
         CHECK(daemon.running());
@@ -195,8 +198,8 @@ TEST_SUITE("integration") {
         fake::upbit_server exchange;
         exchange.start();
         daemon_process daemon(config_for(exchange));
-        for (std::string target : {"/healthz", "/v1/snapshot", "/v1/history?market=KRW-BTC",
-                                   "/v1/stream", "/nope"}) {
+        for (std::string target :
+             {"/healthz", "/v1/snapshot", "/v1/history?market=KRW-BTC", "/v1/stream", "/nope"}) {
             CAPTURE(target);
             const auto refused = http_get(daemon.port(), target, "https://evil.example");
             CHECK(refused.status == 403);
@@ -208,7 +211,7 @@ TEST_SUITE("integration") {
         // The websocket handshake as a browser sends it.
         const auto upgrade =
             send_raw(daemon.port(),
-                     "GET /v1/stream HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n"
+                     "GET /v1/stream HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\n"
                      "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                      "Origin: https://evil.example\r\n\r\n");
@@ -218,8 +221,9 @@ TEST_SUITE("integration") {
         CHECK_FALSE(browser.connected());
     }
 
-    TEST_CASE("a websocket client that stops reading is disconnected within the write timeout "
-              "and sised queues at most twice its send buffer for it") {
+    TEST_CASE(
+        "a websocket client that stops reading is disconnected within the write timeout "
+        "and sised queues at most twice its send buffer for it") {
         fake::upbit_options options;
         options.frames_per_second = 2'000;  // a busy but normal stream
         fake::upbit_server exchange(options);
@@ -249,14 +253,16 @@ TEST_SUITE("integration") {
             std::this_thread::sleep_for(10ms);
         }
         const auto took = std::chrono::steady_clock::now() - stopped;
-        MESSAGE("cut off after "
-                << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
-                << " ms; most bytes queued by sised for it: " << most_queued);
+        MESSAGE(
+            "cut off after " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                             << " ms; most bytes queued by sised for it: " << most_queued);
         CHECK(cut_off);
         CHECK(took < 2s + 2s);
         CHECK(most_queued > 0);  // it did fall behind
         CHECK(most_queued <= 2 * 65536 + 64 * 1024);
-        CHECK(eventually([&] { return healthz(daemon.port()).number("/server/slow_client_disconnects") == 1; }, 3s));
+        CHECK(eventually(
+            [&] { return healthz(daemon.port()).number("/server/slow_client_disconnects") == 1; },
+            3s));
         CHECK(daemon.running());
     }
 

@@ -38,9 +38,9 @@ struct request_headers {
 };
 
 enum class action {
-    respond,       // send this response
-    upgrade,       // accept the websocket handshake (status and body unused)
-    history,       // /v1/history: answered later by the backend; `target` is set
+    respond,  // send this response
+    upgrade,  // accept the websocket handshake (status and body unused)
+    history,  // /v1/history: answered later by the backend; `target` is set
 };
 
 enum class cache_policy { no_store };

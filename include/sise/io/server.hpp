@@ -36,13 +36,13 @@ public:
 
 struct server_stats {
     std::uint64_t http_requests = 0;
-    std::uint64_t websocket_sessions = 0;  // accepted over the lifetime
+    std::uint64_t websocket_sessions = 0;    // accepted over the lifetime
     std::uint64_t rejected_connections = 0;  // over max_clients
     std::uint64_t rejected_origins = 0;
     std::uint64_t bad_client_messages = 0;
     std::uint64_t slow_client_disconnects = 0;  // stuck write or unanswered ping
-    std::uint64_t refused_requests = 0;  // 400/413/414/431 that close the connection
-    std::uint64_t client_errors = 0;     // unexpected I/O errors on client connections
+    std::uint64_t refused_requests = 0;         // 400/413/414/431 that close the connection
+    std::uint64_t client_errors = 0;            // unexpected I/O errors on client connections
     std::size_t open_connections = 0;
     std::size_t subscribers = 0;
 };
