@@ -130,6 +130,8 @@ void read_server(table_reader& reader, server_config& server) {
         "max_client_message_bytes", server.max_client_message_bytes, 64,
         static_cast<std::int64_t>(publish::client_message_parser::max_message_bytes));
     reader.read("client_write_timeout_ms", server.client_write_timeout, 100, 600'000);
+    reader.read_integer("client_send_buffer_bytes", server.client_send_buffer_bytes, 0,
+                        16 * 1024 * 1024);
     reader.read("http_timeout_ms", server.http_timeout, 100, 600'000);
     reader.read("allowed_origins", server.allowed_origins);
 }

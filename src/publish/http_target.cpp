@@ -32,6 +32,27 @@ std::optional<std::string> decode(std::string_view text, bool plus_is_space) {
     return out;
 }
 
+// Absolute form (RFC 9112 §3.2.2): "http://host[:port]/path?query" names the same resource as
+// its origin form; the authority is not checked (the Host header is not either). An empty
+// path is "/".
+std::optional<std::string_view> strip_absolute_form(std::string_view target) {
+    constexpr std::string_view schemes[] = {"http://", "https://"};
+    for (auto scheme : schemes) {
+        if (target.size() < scheme.size()) continue;
+        bool same = true;
+        for (std::size_t i = 0; i < scheme.size() && same; ++i)
+            same = (target[i] | 0x20) == scheme[i];  // the scheme is case-insensitive
+        if (!same) continue;
+        std::string_view rest = target.substr(scheme.size());
+        const auto end = rest.find_first_of("/?#");
+        if (end == 0) return std::nullopt;  // no authority
+        if (end == std::string_view::npos) return std::string_view{"/"};
+        if (rest[end] == '/') return rest.substr(end);
+        return std::nullopt;  // "http://host?query": use origin form instead
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string_view> request_target::parameter(std::string_view key) const noexcept {
@@ -41,8 +62,13 @@ std::optional<std::string_view> request_target::parameter(std::string_view key) 
 }
 
 std::optional<request_target> parse_target(std::string_view target) {
-    if (target.empty() || target.front() != '/' || target.size() > request_target::max_length)
-        return std::nullopt;
+    if (target.size() > request_target::max_length) return std::nullopt;
+    if (!target.empty() && target.front() != '/') {
+        auto origin_form = strip_absolute_form(target);
+        if (!origin_form) return std::nullopt;
+        target = *origin_form;
+    }
+    if (target.empty()) return std::nullopt;
     request_target result;
     auto question = target.find('?');
     auto path = decode(target.substr(0, question), false);

@@ -525,9 +525,11 @@ attempt_fn expect_close(tcp::endpoint endpoint, std::function<std::string(int)> 
 }
 
 // Plain TCP: connects, sends `request` (paced per byte if `pace` > 0) and watches for the
-// server to end the connection. Expects no response at all, and the end within [low, high].
+// server to end the connection. Expects the end within [low, high], and no response at all,
+// or, when `status` is set, a response with that status ("431"; "400?" for 400 or none).
 attempt_fn expect_cut_off(tcp::endpoint endpoint, std::string request, clock_type::duration pace,
-                          clock_type::duration low, clock_type::duration high) {
+                          clock_type::duration low, clock_type::duration high,
+                          std::string status = "") {
     return [=](scenario& s) -> asio::awaitable<void> {
         auto executor = co_await asio::this_coro::executor;
         tcp::socket socket(executor);
@@ -540,6 +542,7 @@ attempt_fn expect_cut_off(tcp::endpoint endpoint, std::string request, clock_typ
         const auto start = clock_type::now();
         std::size_t sent = 0;
         std::size_t received = 0;
+        std::string reply;
         bool closed = false;
         asio::steady_timer timer(executor);
         while (!closed && clock_type::now() - start < high + 1s) {
@@ -547,9 +550,10 @@ attempt_fn expect_cut_off(tcp::endpoint endpoint, std::string request, clock_typ
             std::array<char, 4096> chunk{};
             error_code ec;
             const std::size_t n = socket.read_some(asio::buffer(chunk), ec);
-            if (!ec)
+            if (!ec) {
                 received += n;
-            else if (ec != asio::error::would_block)
+                if (reply.size() < 64) reply.append(chunk.data(), std::min(n, 64 - reply.size()));
+            } else if (ec != asio::error::would_block)
                 closed = true;
             if (closed) break;
             if (sent < request.size()) {
@@ -571,14 +575,20 @@ attempt_fn expect_cut_off(tcp::endpoint endpoint, std::string request, clock_typ
         if (!closed)
             what = fmt::format("still open after {} ms", ms(took));
         else
-            what = fmt::format("closed, {}", received ? "after a response" : "no response");
+            what = fmt::format("closed, {}",
+                               received ? "after " + reply.substr(0, reply.find('\r')) : "no response");
         // Group the observed times coarsely so the summary stays readable.
         if (closed)
             what += fmt::format(" ({}-{} ms)", ms(took) / 250 * 250, ms(took) / 250 * 250 + 250);
         if (pace.count() > 0)
             what += fmt::format(", {} of {} bytes sent", sent >= request.size() ? "all" : "part",
                                 request.size());
-        s.record(closed && received == 0 && took >= low && took <= high, what);
+        const bool optional = status.ends_with('?');
+        const std::string code = optional ? status.substr(0, status.size() - 1) : status;
+        const bool answered_right = code.empty() ? received == 0
+                                                 : reply.starts_with("HTTP/1.1 " + code + " ") ||
+                                                       (optional && received == 0);
+        s.record(closed && answered_right && took >= low && took <= high, what);
     };
 }
 
@@ -991,12 +1001,12 @@ TEST_SUITE("integration") {
         add("64 bytes of 0xFF after the upgrade (reserved bits and opcode)", "close 1002", 10,
             expect_close(
                 endpoint, [](int) { return std::string(64, '\xff'); }, 1002));
-        add("4 KiB of random bytes instead of an HTTP request", "closed, no response", 10,
-            expect_cut_off(endpoint, garbage(4096), 0ms, 0ms, 2s));
-        add("HTTP request with a 100 KB header (limit 8 KiB)", "closed, no response", 10,
+        add("4 KiB of random bytes instead of an HTTP request", "closed, after a 400 or nothing",
+            10, expect_cut_off(endpoint, garbage(4096), 0ms, 0ms, 2s, "400?"));
+        add("HTTP request with a 100 KB header (limit 8 KiB)", "closed after a 431", 10,
             expect_cut_off(endpoint,
                            request_line + "X-Big: " + std::string(100'000, 'a') + "\r\n\r\n", 0ms,
-                           0ms, 2s));
+                           0ms, 2s, "431"));
         add("slowloris: one header byte per 100 ms (http_timeout_ms = 1000)",
             "closed after ~1 s, no response", 5,
             expect_cut_off(endpoint,

@@ -51,6 +51,9 @@ struct server_config {
     std::size_t max_clients = 1024;
     std::size_t max_client_message_bytes = 4096;
     milliseconds client_write_timeout{10'000};
+    // SO_SNDBUF of each websocket: what the kernel may hold unread for one subscriber (Linux
+    // doubles it for bookkeeping). 0 keeps the kernel's autotuned default (up to ~4 MiB).
+    std::size_t client_send_buffer_bytes = 64 * 1024;
     milliseconds http_timeout{10'000};
     std::vector<std::string> allowed_origins;
 };

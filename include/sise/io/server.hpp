@@ -1,7 +1,8 @@
-// The local server: HTTP (/v1/snapshot, /healthz) and the websocket stream (/v1/stream) on
-// one port, default 127.0.0.1:8765. One io_context, one thread: sessions and the hub share
-// state without locks. Every client is bounded: connection count, request and message sizes,
-// read and write time, and one message in flight per subscriber (publish/fanout.hpp).
+// The local server: HTTP (/v1/snapshot, /v1/history, /healthz) and the websocket stream
+// (/v1/stream) on one port, default 127.0.0.1:8765. It owns a listener and the hub; what each
+// request gets is decided by api::route (api/router.hpp), the sessions only move bytes. Every
+// client is bounded: connection count, request and message sizes, read and write time, its
+// socket send buffer, and one message in flight per subscriber (publish/fanout.hpp).
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,9 @@
 #include "sise/publish/http_target.hpp"
 
 namespace sise::io {
+
+class hub;
+class listener;
 
 // What the server needs from the daemon.
 class server_backend {
@@ -32,11 +36,13 @@ public:
 
 struct server_stats {
     std::uint64_t http_requests = 0;
-    std::uint64_t websocket_sessions = 0;  // accepted over the lifetime
+    std::uint64_t websocket_sessions = 0;    // accepted over the lifetime
     std::uint64_t rejected_connections = 0;  // over max_clients
     std::uint64_t rejected_origins = 0;
     std::uint64_t bad_client_messages = 0;
-    std::uint64_t slow_client_disconnects = 0;
+    std::uint64_t slow_client_disconnects = 0;  // stuck write or unanswered ping
+    std::uint64_t refused_requests = 0;         // 400/413/414/431 that close the connection
+    std::uint64_t client_errors = 0;            // unexpected I/O errors on client connections
     std::size_t open_connections = 0;
     std::size_t subscribers = 0;
 };
@@ -56,10 +62,9 @@ public:
     // Stops accepting and closes every session (websocket close 1001 "going away").
     void stop();
 
-    struct impl;  // opaque; shared with the sessions, which outlive calls into server
-
 private:
-    std::shared_ptr<impl> impl_;
+    std::shared_ptr<hub> hub_;  // shared with the sessions, which may outlive this
+    std::shared_ptr<listener> listener_;
 };
 
 }  // namespace sise::io

@@ -22,8 +22,9 @@ struct request_target {
     std::optional<std::string_view> parameter(std::string_view key) const noexcept;
 };
 
-// nullopt for a target that is not origin-form, too long, has too many parameters or
-// carries a broken percent escape.
+// Accepts origin form ("/path?query") and absolute form ("http://host:port/path?query", RFC
+// 9112 §3.2.2, the authority ignored). nullopt for any other form, a target too long, too many
+// parameters or a broken percent escape.
 std::optional<request_target> parse_target(std::string_view target);
 
 }  // namespace sise::publish

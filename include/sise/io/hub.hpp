@@ -1,0 +1,70 @@
+// The local server's shared state (CppCon2018's shared_state): config, backend, counters and
+// the set of websocket subscribers, plus the router's view of the daemon. One io_context, one
+// thread: the listener, the sessions and the hub share it without locks.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "sise/api/router.hpp"
+#include "sise/io/asio.hpp"
+#include "sise/io/config.hpp"
+#include "sise/io/log.hpp"
+#include "sise/io/server.hpp"
+#include "sise/publish/subscription.hpp"
+
+namespace sise::io {
+
+class ws_session;
+
+class hub final : public api::view, public std::enable_shared_from_this<hub> {
+public:
+    hub(asio::io_context& context, const server_config& config, server_backend& backend)
+        : config_(config), backend_(backend), housekeeping_(context) {}
+
+    const server_config& config() const noexcept { return config_; }
+    server_backend& backend() const noexcept { return backend_; }
+    server_stats& stats() noexcept { return stats_; }
+    const server_stats& stats() const noexcept { return stats_; }
+    publish::client_message_parser& client_parser() noexcept { return client_parser_; }
+    bool stopping() const noexcept { return stopping_; }
+
+    void join(ws_session& session);
+    void leave(ws_session& session);
+    void broadcast(const publish::publication& publication);
+    // Until stop(), every quarter of client_write_timeout (at most 1 s): pings silent
+    // subscribers and cuts off those that stopped reading.
+    void start_housekeeping();
+    // Closes every subscriber (1001 going away); nothing new is accepted afterwards.
+    void stop();
+
+    // A client's connection failed in a way worth knowing (not a normal close): counted in
+    // stats().client_errors and logged at most once per 10 s.
+    void client_error(std::string_view step, const error_code& ec);
+
+    // api::view
+    const market::ticker_table& table() const override { return backend_.table(); }
+    const publish::publisher& publisher() const override { return backend_.publisher(); }
+    std::string health_json(bool& healthy) const override { return backend_.health_json(healthy); }
+    std::span<const std::string> allowed_origins() const override {
+        return config_.allowed_origins;
+    }
+
+private:
+    server_config config_;
+    server_backend& backend_;
+    server_stats stats_;
+    std::unordered_set<ws_session*> subscribers_;
+    publish::client_message_parser client_parser_;
+    log_limiter client_log_;
+    asio::steady_timer housekeeping_;
+    bool stopping_ = false;
+};
+
+}  // namespace sise::io

@@ -1,0 +1,36 @@
+// Accepts connections on the server's address and hands each one, with its connection_slot,
+// to an http_session; over max_clients a connection is closed at once. Accept failures (out of
+// descriptors, typically) are logged with a rate limit and retried after a pause.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "sise/io/hub.hpp"
+
+namespace sise::io {
+
+class listener : public std::enable_shared_from_this<listener> {
+public:
+    // Binds and listens at once; throws boost::system::system_error if it cannot.
+    listener(asio::io_context& context, std::shared_ptr<hub> owner);
+
+    std::uint16_t port() const noexcept { return port_; }
+    void run() { do_accept(); }
+    void stop();
+
+private:
+    void do_accept();
+    void on_accept(error_code ec, asio::ip::tcp::socket socket);
+
+    std::shared_ptr<hub> hub_;
+    asio::ip::tcp::acceptor acceptor_;
+    asio::steady_timer retry_;
+    log_limiter log_;
+    std::uint16_t port_ = 0;
+};
+
+}  // namespace sise::io

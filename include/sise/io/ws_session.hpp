@@ -1,0 +1,63 @@
+// A websocket subscriber on /v1/stream: snapshot on connect, then coalesced updates. At most
+// one write in flight; everything else is pending rows in its subscriber_queue (latest wins),
+// and the socket's send buffer is bounded, so a client that stops reading costs O(1) memory and
+// is cut off within client_write_timeout (stuck write, or an unanswered keep-alive ping).
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "sise/io/connection_slot.hpp"
+#include "sise/publish/fanout.hpp"
+
+namespace sise::io {
+
+class ws_session : public std::enable_shared_from_this<ws_session> {
+public:
+    ws_session(asio::ip::tcp::socket&& socket, connection_slot slot);
+    ~ws_session();
+
+    // Accepts the handshake carried by `request` (already routed to action::upgrade).
+    void run(boost::beast::http::request<boost::beast::http::empty_body> request);
+
+    // A publication arrived: remember what this subscriber wants of it, send if idle.
+    void deliver(const publish::publication& publication);
+
+    // Called periodically: a write stuck for client_write_timeout, or nothing heard for that
+    // long (a ping goes out at half of it), means the client is not reading: close abortively.
+    void check_deadlines(std::chrono::steady_clock::time_point now);
+
+    // Close 1001 "going away" (or at once when a write is stuck in flight).
+    void go_away();
+
+private:
+    hub& owner() const noexcept { return slot_.owner(); }
+    void close_now();
+    void heard_from_client();
+    void on_accept(error_code ec);
+    void do_read();
+    void on_read(error_code ec, std::size_t);
+    void do_write();
+    void on_write(error_code ec, std::size_t);
+
+    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    connection_slot slot_;
+    boost::beast::flat_buffer read_buffer_;
+    publish::subscriber_queue queue_;
+    publish::shared_text in_flight_;
+    publish::shared_text notice_;
+    std::chrono::steady_clock::time_point write_started_{};
+    std::chrono::steady_clock::time_point last_heard_{};  // a message, ping or pong
+    bool ping_outstanding_ = false;
+    int bad_messages_ = 0;
+    bool joined_ = false;
+    bool writing_ = false;
+    bool closing_ = false;
+};
+
+}  // namespace sise::io

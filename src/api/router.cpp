@@ -1,0 +1,171 @@
+#include "sise/api/router.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+#include "sise/publish/json_writer.hpp"
+#include "sise/publish/subscription.hpp"
+
+namespace sise::api {
+namespace {
+
+using publish::error_json;
+
+response answer(unsigned status, std::string body) {
+    response out;
+    out.status = status;
+    out.body = std::move(body);
+    return out;
+}
+
+response closing(unsigned status, std::string body) {
+    response out = answer(status, std::move(body));
+    out.close = true;
+    return out;
+}
+
+std::string bad_markets_json() {
+    return error_json("bad_markets",
+                      fmt::format("markets= takes at most {} codes like KRW-BTC or upbit:KRW-BTC, "
+                                  "comma-separated",
+                                  publish::subscription::max_selectors));
+}
+
+response snapshot(const publish::request_target& target, const view& state) {
+    auto selection = publish::parse_selector_list(target.parameter("markets").value_or(""));
+    if (!selection) return answer(400, bad_markets_json());
+    const auto rows = state.table().rows();
+    std::vector<market::row_id> ids;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (selection->matches(rows[i])) ids.push_back(static_cast<market::row_id>(i));
+    return answer(200, *state.publisher().compose(publish::message_kind::snapshot, ids));
+}
+
+response history(const publish::request_target& target, const view&) {
+    // The backend reads the files on another thread and answers on the loop.
+    response out;
+    out.what = action::history;
+    out.target = target;
+    return out;
+}
+
+response health(const publish::request_target&, const view& state) {
+    bool healthy = false;
+    auto body = state.health_json(healthy);
+    return answer(healthy ? 200 : 503, std::move(body));
+}
+
+// GET (and HEAD) endpoints. Adding one is adding a row.
+struct route_entry {
+    std::string_view path;
+    response (*handler)(const publish::request_target&, const view&);
+};
+constexpr std::array<route_entry, 3> routes{{
+    {"/v1/snapshot", snapshot},
+    {"/v1/history", history},
+    {"/healthz", health},
+}};
+
+constexpr std::string_view stream_path = "/v1/stream";
+
+// RFC 9112 §6: requests here have no body. A request announcing one is refused and its
+// connection closed, since its body was not read and must never be taken for a request.
+std::optional<response> refuse_body(const request_headers& headers) {
+    if (!headers.transfer_encoding.empty()) {
+        // §6.3: a transfer coding other than a final "chunked" cannot be framed: 400 + close.
+        std::string_view codings = headers.transfer_encoding;
+        auto comma = codings.rfind(',');
+        std::string_view last =
+            comma == std::string_view::npos ? codings : codings.substr(comma + 1);
+        while (!last.empty() && (last.front() == ' ' || last.front() == '\t'))
+            last.remove_prefix(1);
+        while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
+        const bool chunked_final =
+            last.size() == 7 && std::equal(last.begin(), last.end(), "chunked",
+                                           [](char a, char b) { return (a | 0x20) == b; });
+        if (!chunked_final || !headers.content_length.empty())
+            return closing(400, error_json("bad_framing",
+                                           "Transfer-Encoding must end in chunked, without "
+                                           "Content-Length (RFC 9112 section 6.3)"));
+        return closing(413, error_json("body_not_allowed", "requests take no body"));
+    }
+    if (!headers.content_length.empty() && headers.content_length != "0")
+        return closing(413, error_json("body_not_allowed", "requests take no body"));
+    return std::nullopt;
+}
+
+response route_allowed(std::string_view method, std::string_view target_text,
+                       const request_headers& headers, const view& state) {
+    if (auto refusal = refuse_body(headers)) return std::move(*refusal);
+    if (target_text.size() > publish::request_target::max_length)
+        return answer(
+            414, error_json("target_too_long", fmt::format("request targets are at most {} bytes",
+                                                           publish::request_target::max_length)));
+    auto target = publish::parse_target(target_text);
+    if (!target) return answer(400, error_json("bad_target", "malformed request target"));
+
+    if (headers.websocket_upgrade) {
+        if (target->path != stream_path)
+            return answer(404, error_json("not_found", "websocket endpoint is /v1/stream"));
+        response out;
+        out.what = action::upgrade;
+        return out;
+    }
+    if (method != "GET" && method != "HEAD") {
+        response out = answer(405, error_json("method_not_allowed", "only GET is supported"));
+        out.headers.emplace_back("Allow", "GET, HEAD");
+        return out;
+    }
+    for (const auto& entry : routes)
+        if (entry.path == target->path) return entry.handler(*target, state);
+    return answer(404, error_json("not_found", "no such endpoint"));
+}
+
+}  // namespace
+
+bool origin_allowed(std::span<const std::string> allowed, std::string_view origin) {
+    if (origin.empty()) return true;
+    return std::any_of(allowed.begin(), allowed.end(),
+                       [&](const std::string& entry) { return entry == "*" || entry == origin; });
+}
+
+response route(std::string_view method, std::string_view target, const request_headers& headers,
+               const view& state) {
+    if (!origin_allowed(state.allowed_origins(), headers.origin)) {
+        // A refused page must not be able to read even this answer: no CORS headers.
+        response out = answer(403, error_json("origin_not_allowed", "this Origin is not allowed"));
+        out.close = refuse_body(headers).has_value();  // its body was not read
+        return out;
+    }
+    response out = route_allowed(method, target, headers, state);
+    // The only place CORS headers are added, and only for an allowed Origin.
+    if (!headers.origin.empty()) {
+        out.headers.emplace_back("Access-Control-Allow-Origin", std::string(headers.origin));
+        out.headers.emplace_back("Vary", "Origin");
+    }
+    return out;
+}
+
+response refuse(framing_failure failure) {
+    switch (failure) {
+        case framing_failure::request_line_too_long:
+            return closing(414, error_json("target_too_long", "the request line is too long"));
+        case framing_failure::header_too_large:
+            return closing(
+                431, error_json("headers_too_large", "the request header section is too large"));
+        case framing_failure::malformed:
+            break;
+    }
+    return closing(400, error_json("bad_request", "malformed HTTP request"));
+}
+
+std::string bad_subscribe_json() {
+    return error_json("bad_request",
+                      fmt::format("expected {{\"type\":\"subscribe\",\"markets\":[...]}} with at "
+                                  "most {} markets",
+                                  publish::subscription::max_selectors));
+}
+
+}  // namespace sise::api

@@ -1,0 +1,187 @@
+#include "sise/io/ws_session.hpp"
+
+#include <string>
+#include <utility>
+
+#include "sise/api/router.hpp"
+#include "sise/core/version.hpp"
+#include "sise/io/log.hpp"
+
+namespace sise::io {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+
+// A client sending this many bad messages in a row is closed (1008 policy violation).
+constexpr int max_bad_messages = 8;
+
+// The ends of a session that are no news: the peer left, we closed it, or shutdown.
+bool normal_end(const error_code& ec) {
+    return ec == websocket::error::closed || ec == asio::error::operation_aborted ||
+           ec == asio::error::eof || ec == asio::error::connection_reset ||
+           ec == asio::error::broken_pipe || ec == asio::error::bad_descriptor;
+}
+
+}  // namespace
+
+ws_session::ws_session(asio::ip::tcp::socket&& socket, connection_slot slot)
+    : ws_(std::move(socket)), slot_(std::move(slot)) {}
+
+ws_session::~ws_session() {
+    if (joined_) owner().leave(*this);
+}
+
+void ws_session::run(http::request<http::empty_body> request) {
+    const auto& config = owner().config();
+    if (config.client_send_buffer_bytes != 0) {
+        // Bounds what the kernel holds for a client that stops reading (docs/robustness.md).
+        error_code ec;
+        beast::get_lowest_layer(ws_).socket().set_option(
+            asio::socket_base::send_buffer_size(static_cast<int>(config.client_send_buffer_bytes)),
+            ec);
+        if (ec) owner().client_error("set SO_SNDBUF", ec);
+    }
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = config.http_timeout;
+    // Liveness is checked by check_deadlines (ping at half the write timeout, close at all of
+    // it), which can close abortively: Beast's own idle timeout would leave the unsent bytes
+    // of a dead client in the kernel after the close.
+    timeouts.idle_timeout = websocket::stream_base::none();
+    timeouts.keep_alive_pings = false;
+    ws_.set_option(timeouts);
+    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+        if (kind != websocket::frame_type::close) heard_from_client();
+    });
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+        response.set(http::field::server, std::string("sised/") + sise::version);
+    }));
+    ws_.read_message_max(config.max_client_message_bytes);
+    ws_.async_accept(request,
+                     beast::bind_front_handler(&ws_session::on_accept, shared_from_this()));
+}
+
+void ws_session::deliver(const publish::publication& publication) {
+    queue_.add(publication);
+    if (!writing_) do_write();
+}
+
+void ws_session::check_deadlines(std::chrono::steady_clock::time_point now) {
+    if (closing_) return;
+    const auto timeout = owner().config().client_write_timeout;
+    const bool stuck = writing_ && now - write_started_ >= timeout;
+    if (stuck || now - last_heard_ >= timeout) {
+        ++owner().stats().slow_client_disconnects;
+        log(log_level::notice, "closing a websocket client that stopped reading ({})",
+            stuck ? "write stuck" : "no pong");
+        return close_now();
+    }
+    if (!ping_outstanding_ && now - last_heard_ >= timeout / 2) {
+        // A client that reads answers with a pong (RFC 6455 §5.5.2); one that stopped cannot.
+        ping_outstanding_ = true;
+        ws_.async_ping({}, [self = shared_from_this()](error_code ec) {
+            if (ec && !normal_end(ec)) self->owner().client_error("websocket ping", ec);
+        });
+    }
+}
+
+void ws_session::heard_from_client() {
+    last_heard_ = std::chrono::steady_clock::now();
+    ping_outstanding_ = false;
+}
+
+void ws_session::go_away() {
+    if (writing_) return close_now();
+    closing_ = true;
+    ws_.async_close(websocket::close_code::going_away, [self = shared_from_this()](error_code ec) {
+        if (ec && !normal_end(ec)) self->owner().client_error("websocket close", ec);
+    });
+}
+
+void ws_session::close_now() {
+    closing_ = true;
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    error_code ec;
+    // Abortive close: a client that stopped reading would otherwise keep what is queued for it
+    // in the kernel (an orphaned socket) until TCP gives up on it, minutes later.
+    socket.set_option(asio::socket_base::linger(true, 0), ec);
+    if (ec) owner().client_error("set SO_LINGER", ec);
+    socket.close(ec);
+    if (ec) owner().client_error("close", ec);
+}
+
+void ws_session::on_accept(error_code ec) {
+    if (ec) return owner().client_error("websocket handshake", ec);
+    ++owner().stats().websocket_sessions;
+    owner().join(*this);
+    joined_ = true;
+    heard_from_client();
+    queue_.subscribe(owner().table(), publish::subscription{});
+    do_write();
+    do_read();
+}
+
+void ws_session::do_read() {
+    ws_.async_read(read_buffer_,
+                   beast::bind_front_handler(&ws_session::on_read, shared_from_this()));
+}
+
+void ws_session::on_read(error_code ec, std::size_t) {
+    if (ec) {
+        // Closed, too big or not UTF-8: the session ends.
+        closing_ = true;
+        if (!normal_end(ec)) owner().client_error("websocket read", ec);
+        return;
+    }
+    heard_from_client();
+    auto data = read_buffer_.cdata();
+    std::string_view message{static_cast<const char*>(data.data()), data.size()};
+    publish::client_request request;
+    error_code parse_ec;
+    owner().client_parser().parse(message, request, parse_ec);
+    read_buffer_.clear();
+    if (parse_ec) {
+        ++owner().stats().bad_client_messages;
+        if (++bad_messages_ >= max_bad_messages) {
+            closing_ = true;
+            ws_.async_close(websocket::close_code::policy_error,
+                            [self = shared_from_this()](error_code close_ec) {
+                                if (close_ec && !normal_end(close_ec))
+                                    self->owner().client_error("websocket close", close_ec);
+                            });
+            return;
+        }
+        notice_ = std::make_shared<const std::string>(api::bad_subscribe_json());
+    } else {
+        bad_messages_ = 0;
+        queue_.subscribe(owner().table(), std::move(request.filter));
+    }
+    if (!writing_) do_write();
+    do_read();
+}
+
+void ws_session::do_write() {
+    if (closing_) return;
+    publish::shared_text message = std::exchange(notice_, nullptr);
+    if (!message) message = queue_.take(owner().publisher());
+    if (!message) return;
+    writing_ = true;
+    write_started_ = std::chrono::steady_clock::now();
+    in_flight_ = std::move(message);
+    ws_.text(true);
+    ws_.async_write(asio::buffer(*in_flight_),
+                    beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
+}
+
+void ws_session::on_write(error_code ec, std::size_t) {
+    writing_ = false;
+    in_flight_.reset();
+    if (ec) {
+        if (!normal_end(ec) && !closing_) owner().client_error("websocket write", ec);
+        return close_now();
+    }
+    do_write();
+}
+
+}  // namespace sise::io

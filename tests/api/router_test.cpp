@@ -1,0 +1,212 @@
+#include "sise/api/router.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+using namespace sise;
+
+namespace {
+
+// The daemon as the router sees it: two markets, healthy or not, some allowed origins.
+class fake_view final : public api::view {
+public:
+    fake_view() {
+        for (auto code : {"KRW-BTC", "KRW-ETH"})
+            table_.add(exchange_id::upbit, {code, std::string(code).substr(4), "KRW", "", ""},
+                       change_basis::prev_close_utc0);
+        publisher_.publish(table_, 1);  // encodes every row once
+    }
+    const market::ticker_table& table() const override { return table_; }
+    const publish::publisher& publisher() const override { return publisher_; }
+    std::string health_json(bool& healthy) const override {
+        healthy = healthy_;
+        return healthy_ ? R"({"status":"ok"})" : R"({"status":"degraded"})";
+    }
+    std::span<const std::string> allowed_origins() const override { return origins_; }
+
+    bool healthy_ = true;
+    std::vector<std::string> origins_{"http://localhost:3000"};
+
+private:
+    market::ticker_table table_;
+    publish::publisher publisher_;
+};
+
+api::response get(const fake_view& view, std::string_view target, api::request_headers h = {}) {
+    return api::route("GET", target, h, view);
+}
+
+bool has_header(const api::response& response, std::string_view name) {
+    for (const auto& [field, value] : response.headers)
+        if (field == name) return true;
+    return false;
+}
+
+std::string header(const api::response& response, std::string_view name) {
+    for (const auto& [field, value] : response.headers)
+        if (field == name) return value;
+    return {};
+}
+
+}  // namespace
+
+TEST_SUITE("api") {
+    TEST_CASE("each endpoint answers with its status, JSON type and no-store") {
+        fake_view view;
+        auto snapshot = get(view, "/v1/snapshot?markets=KRW-ETH");
+        CHECK(snapshot.what == api::action::respond);
+        CHECK(snapshot.status == 200);
+        CHECK(snapshot.content_type == "application/json; charset=utf-8");
+        CHECK(snapshot.cache == api::cache_policy::no_store);
+        CHECK(snapshot.body.find("\"type\":\"snapshot\"") != std::string::npos);
+        CHECK(snapshot.body.find("KRW-ETH") != std::string::npos);
+        CHECK(snapshot.body.find("KRW-BTC") == std::string::npos);
+        CHECK_FALSE(snapshot.close);
+
+        auto health = get(view, "/healthz");
+        CHECK(health.status == 200);
+        CHECK(health.body == R"({"status":"ok"})");
+        view.healthy_ = false;
+        CHECK(get(view, "/healthz").status == 503);
+
+        CHECK(get(view, "/nope").status == 404);
+        CHECK(get(view, "/v1/snapshot?markets=nonsense!").status == 400);
+    }
+
+    TEST_CASE("history is deferred to the backend with the parsed target") {
+        fake_view view;
+        auto history = get(view, "/v1/history?market=KRW-BTC&from=1");
+        CHECK(history.what == api::action::history);
+        REQUIRE(history.target);
+        CHECK(history.target->path == "/v1/history");
+        CHECK(history.target->parameter("market") == "KRW-BTC");
+    }
+
+    TEST_CASE("HEAD is routed like GET and other methods get 405 with Allow") {
+        fake_view view;
+        CHECK(api::route("HEAD", "/healthz", {}, view).status == 200);
+        auto post = api::route("POST", "/healthz", {}, view);
+        CHECK(post.status == 405);
+        CHECK(header(post, "Allow") == "GET, HEAD");
+    }
+
+    TEST_CASE("a websocket upgrade is accepted on /v1/stream only") {
+        fake_view view;
+        api::request_headers upgrade;
+        upgrade.websocket_upgrade = true;
+        CHECK(get(view, "/v1/stream", upgrade).what == api::action::upgrade);
+        auto elsewhere = get(view, "/healthz", upgrade);
+        CHECK(elsewhere.what == api::action::respond);
+        CHECK(elsewhere.status == 404);
+    }
+
+    TEST_CASE("an allowed Origin gets CORS headers on every answer, errors included") {
+        fake_view view;
+        api::request_headers headers;
+        headers.origin = "http://localhost:3000";
+        for (auto target : {"/healthz", "/v1/snapshot", "/nope", "/v1/snapshot?markets=!"}) {
+            auto response = get(view, target, headers);
+            CHECK(header(response, "Access-Control-Allow-Origin") == "http://localhost:3000");
+            CHECK(header(response, "Vary") == "Origin");
+        }
+        CHECK_FALSE(has_header(get(view, "/healthz"), "Access-Control-Allow-Origin"));
+    }
+
+    TEST_CASE("a refused Origin gets 403 and never an Access-Control header, on any endpoint") {
+        fake_view view;
+        api::request_headers headers;
+        headers.origin = "https://evil.example";
+        for (auto target : {"/healthz", "/v1/snapshot", "/v1/history?market=KRW-BTC", "/v1/stream",
+                            "/nope", "http://127.0.0.1:8765/healthz"}) {
+            for (bool upgrade : {false, true}) {
+                headers.websocket_upgrade = upgrade;
+                auto response = get(view, target, headers);
+                CHECK(response.what == api::action::respond);
+                CHECK(response.status == 403);
+                CHECK(response.headers.empty());
+                CHECK(response.body.find("origin_not_allowed") != std::string::npos);
+            }
+        }
+        view.origins_ = {"*"};
+        headers.websocket_upgrade = false;
+        CHECK(get(view, "/healthz", headers).status == 200);
+    }
+
+    TEST_CASE("a request announcing a body is refused and its connection closed") {
+        fake_view view;
+        api::request_headers headers;
+        for (auto coding : {"xchunked", "gzip", "chunked, gzip", "identity", "chunkedx"}) {
+            headers.transfer_encoding = coding;
+            auto response = get(view, "/healthz", headers);
+            CHECK(response.status == 400);
+            CHECK(response.close);
+        }
+        for (auto coding : {"chunked", "gzip, Chunked", "gzip,chunked "}) {
+            headers.transfer_encoding = coding;
+            auto response = get(view, "/healthz", headers);
+            CHECK(response.status == 413);
+            CHECK(response.close);
+        }
+        headers.content_length = "5";
+        CHECK(get(view, "/healthz", headers).status == 400);  // both framings: smuggling
+        headers.transfer_encoding = {};
+        auto sized = get(view, "/healthz", headers);
+        CHECK(sized.status == 413);
+        CHECK(sized.close);
+        headers.content_length = "0";
+        auto empty = get(view, "/healthz", headers);
+        CHECK(empty.status == 200);
+        CHECK_FALSE(empty.close);
+
+        api::request_headers refused;
+        refused.origin = "https://evil.example";
+        refused.transfer_encoding = "gzip";
+        CHECK(get(view, "/healthz", refused).close);  // its body is still unread
+    }
+
+    TEST_CASE("absolute-form targets are routed like their origin form") {
+        fake_view view;
+        CHECK(get(view, "http://127.0.0.1:8765/healthz").status == 200);
+        auto snapshot = get(view, "HTTP://localhost/v1/snapshot?markets=KRW-BTC");
+        CHECK(snapshot.status == 200);
+        CHECK(snapshot.body.find("KRW-BTC") != std::string::npos);
+        CHECK(get(view, "http://127.0.0.1:8765").status == 404);  // path "/"
+        CHECK(get(view, "ftp://127.0.0.1/healthz").status == 400);
+    }
+
+    TEST_CASE("a target over the length limit gets 414 and a malformed one 400") {
+        fake_view view;
+        auto too_long =
+            get(view, "/healthz?" + std::string(publish::request_target::max_length, 'a'));
+        CHECK(too_long.status == 414);
+        CHECK(too_long.body.find("4096") != std::string::npos);
+        CHECK(get(view, "/healthz?a=%zz").status == 400);
+        CHECK(get(view, "*").status == 400);
+    }
+
+    TEST_CASE("unparsable requests get 414, 431 or 400 and close the connection") {
+        auto line = api::refuse(api::framing_failure::request_line_too_long);
+        CHECK(line.status == 414);
+        CHECK(line.close);
+        auto headers = api::refuse(api::framing_failure::header_too_large);
+        CHECK(headers.status == 431);
+        CHECK(headers.close);
+        auto malformed = api::refuse(api::framing_failure::malformed);
+        CHECK(malformed.status == 400);
+        CHECK(malformed.close);
+        CHECK(malformed.headers.empty());
+    }
+
+    TEST_CASE("the subscribe errors name the 256-market limit") {
+        CHECK(api::bad_subscribe_json().find("at most 256 markets") != std::string::npos);
+        fake_view view;
+        std::string many = "/v1/snapshot?markets=";
+        for (int i = 0; i < 257; ++i) many += "KRW-BTC,";
+        many.pop_back();
+        auto response = get(view, many);
+        CHECK(response.status == 400);
+        CHECK(response.body.find("at most 256") != std::string::npos);
+    }
+}

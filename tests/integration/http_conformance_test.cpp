@@ -1,0 +1,284 @@
+// The local server against RFC 9112 framing and hostile clients, from raw sockets: requests
+// announcing a body (smuggling), absolute-form targets, oversized request lines and header
+// sections, CORS on refusals, and a websocket client that stops reading. sised is the real
+// binary against the fake Upbit.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "fake/upbit_server.hpp"
+#include "support/daemon.hpp"
+#include "support/health.hpp"
+#include "support/local_client.hpp"
+#include "support/wait.hpp"
+
+using namespace sise;
+using namespace sise::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+constexpr std::string_view allowed_origin = "http://localhost:3000";
+
+std::string config_for(const fake::upbit_server& exchange, const std::string& extra_server = "",
+                       int publish_interval_ms = 100) {
+    return fmt::format(R"(
+[server]
+port = 0
+publish_interval_ms = {}
+allowed_origins = ["{}"]
+{}
+
+[feeds.upbit]
+websocket_url = "{}"
+rest_url = "{}"
+backfill = false
+)",
+                       publish_interval_ms, allowed_origin, extra_server, exchange.websocket_url(),
+                       exchange.rest_url());
+}
+
+// Sends `request` on a fresh connection and returns everything sised wrote until it closed
+// the connection (or 3 s passed).
+struct raw_exchange {
+    std::string received;
+    bool closed = false;  // sised closed the connection (EOF or reset), not our timeout
+};
+
+raw_exchange send_raw(std::uint16_t port, const std::string& request) {
+    asio::io_context context;
+    tcp::socket socket(context);
+    socket.connect({asio::ip::make_address("127.0.0.1"), port});
+    timeval timeout{3, 0};
+    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    error_code ec;
+    asio::write(socket, asio::buffer(request), ec);  // a reset mid-write is read below
+    raw_exchange out;
+    char chunk[4096];
+    for (;;) {
+        const std::size_t n = socket.read_some(asio::buffer(chunk), ec);
+        out.received.append(chunk, n);
+        if (ec) {
+            out.closed = ec == asio::error::eof || ec == asio::error::connection_reset;
+            return out;
+        }
+    }
+}
+
+std::size_t count(const std::string& text, std::string_view what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+// Bytes the kernel holds unsent or unacknowledged on sised's side of the connection from
+// `client_port` to `server_port` (tx_queue in /proc/net/tcp); nullopt if not found.
+std::optional<std::size_t> server_send_queue(std::uint16_t server_port, std::uint16_t client_port) {
+    std::ifstream file("/proc/net/tcp");
+    std::string line;
+    std::getline(file, line);  // header
+    const std::string local = fmt::format(":{:04X}", server_port);
+    const std::string remote = fmt::format(":{:04X}", client_port);
+    while (std::getline(file, line)) {
+        std::istringstream fields(line);
+        std::string slot, local_address, remote_address, state, queues;
+        fields >> slot >> local_address >> remote_address >> state >> queues;
+        if (!local_address.ends_with(local) || !remote_address.ends_with(remote)) continue;
+        return std::stoul(queues.substr(0, queues.find(':')), nullptr, 16);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+TEST_SUITE("integration") {
+    TEST_CASE(
+        "a request with a non-chunked Transfer-Encoding gets 400 and its body is never "
+        "served as a request") {
+        fake::upbit_server exchange;
+        exchange.start();
+        daemon_process daemon(config_for(exchange));
+        for (std::string coding : {"xchunked", "gzip", "chunked, gzip"}) {
+            CAPTURE(coding);
+            const auto result = send_raw(
+                daemon.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding +
+                                   "\r\n\r\nGET /v1/snapshot HTTP/1.1\r\nHost: x\r\n\r\n");
+            CHECK(result.received.starts_with("HTTP/1.1 400 "));
+            CHECK(count(result.received, "HTTP/1.1 ") == 1);  // the body was not a request
+            CHECK(result.received.find("Connection: close") != std::string::npos);
+            CHECK(result.closed);
+        }
+    }
+
+    TEST_CASE("a request with a chunked or sized body gets 413 and the connection closes") {
+        fake::upbit_server exchange;
+        exchange.start();
+        daemon_process daemon(config_for(exchange));
+        for (std::string framing :
+             {"Transfer-Encoding: chunked\r\n\r\n11\r\nGET / HTTP/1.1\r\n\r\n",
+              "Content-Length: 18\r\n\r\nGET / HTTP/1.1\r\n\r\n"}) {
+            CAPTURE(framing);
+            const auto result =
+                send_raw(daemon.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n" + framing);
+            CHECK(result.received.starts_with("HTTP/1.1 413 "));
+            CHECK(count(result.received, "HTTP/1.1 ") == 1);
+            CHECK(result.closed);
+        }
+        // Content-Length: 0 is no body: answered, and the connection stays usable.
+        const auto result =
+            send_raw(daemon.port(),
+                     "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+                     "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        CHECK(count(result.received, "HTTP/1.1 200 ") + count(result.received, "HTTP/1.1 503 ") ==
+              2);
+    }
+
+    TEST_CASE("an absolute-form request target is answered like its origin form") {
+        fake::upbit_server exchange;
+        exchange.start();
+        daemon_process daemon(config_for(exchange));
+        REQUIRE(eventually([&] { return exchange.subscriptions() == 1; }, 5s));
+        const auto result = send_raw(
+            daemon.port(), fmt::format("GET http://127.0.0.1:{}/v1/snapshot?markets=KRW-BTC "
+                                       "HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                                       daemon.port()));
+        CHECK(result.received.starts_with("HTTP/1.1 200 "));
+        CHECK(result.received.find("\"type\":\"snapshot\"") != std::string::npos);
+    }
+
+    TEST_CASE("an oversized request line gets 414 and an oversized header section 431") {
+        fake::upbit_server exchange;
+        exchange.start();
+        daemon_process daemon(config_for(exchange));
+        // Longer than the 8 KiB header section: the parser stops inside the request line.
+        auto result = send_raw(daemon.port(), "GET /healthz?" + std::string(10'000, 'a') +
+                                                  " HTTP/1.1\r\nHost: x\r\n\r\n");
+        CHECK(result.received.starts_with("HTTP/1.1 414 "));
+        CHECK(result.closed);
+        // Within the header section but over the 4096-byte target limit: 414, kept alive.
+        result = send_raw(daemon.port(), "GET /healthz?" + std::string(5'000, 'a') +
+                                             " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        CHECK(result.received.starts_with("HTTP/1.1 414 "));
+        result = send_raw(daemon.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                             std::string(10'000, 'b') + "\r\n\r\n");
+        CHECK_MESSAGE(result.received.starts_with("HTTP/1.1 431 "), result.received);
+        CHECK(result.closed);
+        result = send_raw(daemon.port(),
+                          "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Many: " + std::string(100, 'c') +
+                              "\r\n" + std::string(100 * 80, 'd') + "\r\n\r\n");
+        CHECK(result.received.starts_with("HTTP/1.1 4"));  // malformed or too large, not a hang
+        CHECK(result.closed);
+        CHECK(daemon.running());
+    }
+
+    TEST_CASE("a refused Origin gets 403 without Access-Control-Allow-Origin on every endpoint") {
+        fake::upbit_server exchange;
+        exchange.start();
+        daemon_process daemon(config_for(exchange));
+        for (std::string target :
+             {"/healthz", "/v1/snapshot", "/v1/history?market=KRW-BTC", "/v1/stream", "/nope"}) {
+            CAPTURE(target);
+            const auto refused = http_get(daemon.port(), target, "https://evil.example");
+            CHECK(refused.status == 403);
+            CHECK(refused.header("Access-Control-Allow-Origin").empty());
+            const auto allowed = http_get(daemon.port(), target, std::string(allowed_origin));
+            CHECK(allowed.status != 403);
+            CHECK(allowed.header("Access-Control-Allow-Origin") == allowed_origin);
+        }
+        // The websocket handshake as a browser sends it.
+        const auto upgrade =
+            send_raw(daemon.port(),
+                     "GET /v1/stream HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\n"
+                     "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                     "Origin: https://evil.example\r\n\r\n");
+        CHECK(upgrade.received.starts_with("HTTP/1.1 403 "));
+        CHECK(upgrade.received.find("Access-Control") == std::string::npos);
+        stream_client browser(daemon.port(), "https://evil.example");
+        CHECK_FALSE(browser.connected());
+    }
+
+    TEST_CASE(
+        "a websocket client that stops reading is disconnected within the write timeout "
+        "and sised queues at most twice its send buffer for it") {
+        fake::upbit_options options;
+        options.frames_per_second = 2'000;  // a busy but normal stream
+        fake::upbit_server exchange(options);
+        exchange.start();
+        daemon_process daemon(config_for(
+            exchange, "client_write_timeout_ms = 2000\nclient_send_buffer_bytes = 65536", 0));
+        REQUIRE(eventually([&] { return exchange.subscriptions() == 1; }, 5s));
+
+        asio::io_context context;
+        websocket::stream<tcp::socket> sleeper(context);
+        sleeper.next_layer().connect({asio::ip::make_address("127.0.0.1"), daemon.port()});
+        sleeper.handshake("127.0.0.1", "/v1/stream");
+        beast::flat_buffer first;
+        sleeper.read(first);  // the snapshot; from now on it reads nothing
+        const auto stopped = std::chrono::steady_clock::now();
+        const auto client_port = sleeper.next_layer().local_endpoint().port();
+
+        std::size_t most_queued = 0;
+        bool cut_off = false;
+        while (std::chrono::steady_clock::now() - stopped < 6s) {
+            const auto queued = server_send_queue(daemon.port(), client_port);
+            if (!queued) {
+                cut_off = true;  // sised's side of the connection is gone
+                break;
+            }
+            most_queued = std::max(most_queued, *queued);
+            std::this_thread::sleep_for(10ms);
+        }
+        const auto took = std::chrono::steady_clock::now() - stopped;
+        MESSAGE(
+            "cut off after " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                             << " ms; most bytes queued by sised for it: " << most_queued);
+        CHECK(cut_off);
+        CHECK(took < 2s + 2s);
+        CHECK(most_queued > 0);  // it did fall behind
+        CHECK(most_queued <= 2 * 65536 + 64 * 1024);
+        CHECK(eventually(
+            [&] { return healthz(daemon.port()).number("/server/slow_client_disconnects") == 1; },
+            3s));
+        CHECK(daemon.running());
+    }
+
+    TEST_CASE("a websocket client that keeps reading stays connected past the write timeout") {
+        fake::upbit_server exchange;
+        exchange.start();
+        daemon_process daemon(config_for(exchange, "client_write_timeout_ms = 500"));
+        REQUIRE(eventually([&] { return exchange.subscriptions() == 1; }, 5s));
+        stream_client reader(daemon.port());
+        REQUIRE(reader.read());
+        const auto end = std::chrono::steady_clock::now() + 3s;
+        int messages = 0;
+        while (std::chrono::steady_clock::now() < end)
+            if (reader.read(200ms)) ++messages;  // answers pings while reading
+        CHECK(messages > 0);
+        CHECK(healthz(daemon.port()).number("/server/slow_client_disconnects") == 0);
+        CHECK(healthz(daemon.port()).number("/server/subscribers") == 1);
+    }
+}
