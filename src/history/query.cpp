@@ -20,14 +20,12 @@ std::variant<history_request, request_error> parse_history_request(
     out.query.market = selector->market;
 
     const auto to = parse_time_arg(target.parameter("to").value_or("now"), now_ms);
-    if (!to)
-        return request_error{"bad_to", "to= takes an ISO-8601 UTC time, epoch ms, now or -2h"};
+    if (!to) return request_error{"bad_to", "to= takes an ISO-8601 UTC time, epoch ms, now or -2h"};
     const auto from_text = target.parameter("from");
     const auto from = from_text ? parse_time_arg(*from_text, now_ms)
                                 : std::optional<std::int64_t>(*to - 86'400'000);
     if (!from)
-        return request_error{"bad_from",
-                             "from= takes an ISO-8601 UTC time, epoch ms, now or -2h"};
+        return request_error{"bad_from", "from= takes an ISO-8601 UTC time, epoch ms, now or -2h"};
     if (*from > *to) return request_error{"bad_range", "from= is after to="};
     out.query.from_ms = *from;
     out.query.to_ms = *to;

@@ -169,7 +169,6 @@ private:
     const writer_options& options_;
     std::map<file_key, open_file> files_;
     std::uint64_t written_unsynced_ = 0;  // records
-    bool coverage_unsynced_ = false;
     steady::time_point last_sync_ = steady::now();
     std::int64_t maintained_day_ = INT64_MIN;
     steady::time_point last_problem_log_{};
@@ -295,11 +294,14 @@ void writer::worker::write_held(open_file& f) {
     f.dirty = true;
     if (f.coverage) {
         count(owner_.counters_.coverage_written, f.held_records);
-        coverage_unsynced_ = true;
-    } else {
-        count(owner_.counters_.records_written, f.held_records);
-        written_unsynced_ += f.held_records;
+        f.held_records = 0;
+        // A coverage file gets a few lines a minute: synced and closed at once, so it holds
+        // no descriptor between writes.
+        close_file(f);
+        return;
     }
+    count(owner_.counters_.records_written, f.held_records);
+    written_unsynced_ += f.held_records;
     f.held_records = 0;
 }
 
@@ -354,7 +356,7 @@ bool writer::worker::any_failing() const {
 }
 
 void writer::worker::sync_if_due(bool force) {
-    if (written_unsynced_ == 0 && !coverage_unsynced_) return;
+    if (written_unsynced_ == 0) return;
     if (!force && options_.fsync_interval_ms > 0 &&
         steady::now() - last_sync_ < std::chrono::milliseconds{options_.fsync_interval_ms})
         return;
@@ -372,7 +374,6 @@ void writer::worker::sync_if_due(bool force) {
     // Only what is known to be on stable storage is reported as synced.
     if (synced) count(owner_.counters_.records_synced, written_unsynced_);
     written_unsynced_ = 0;
-    coverage_unsynced_ = false;
     last_sync_ = steady::now();
 }
 

@@ -51,8 +51,8 @@ TEST_SUITE("history") {
     }
 
     TEST_CASE("overlapping and touching spans merge, separate ones stay apart, in time order") {
-        std::vector<coverage_span> spans{{500, 600}, {100, 200}, {200, 300}, {250, 280},
-                                         {301, 400}, {350, 450}};
+        std::vector<coverage_span> spans{{500, 600}, {100, 200}, {200, 300},
+                                         {250, 280}, {301, 400}, {350, 450}};
         merge_spans(spans);
         CHECK(spans == std::vector<coverage_span>{{100, 300}, {301, 450}, {500, 600}});
         std::vector<coverage_span> none;
@@ -63,8 +63,8 @@ TEST_SUITE("history") {
     TEST_CASE("a span is cut at each UTC midnight it crosses") {
         std::vector<coverage_span> pieces;
         split_at_days({t0 - 1'000, t0 + day + 5}, pieces);
-        CHECK(pieces ==
-              std::vector<coverage_span>{{t0 - 1'000, t0}, {t0, t0 + day}, {t0 + day, t0 + day + 5}});
+        CHECK(pieces == std::vector<coverage_span>{
+                            {t0 - 1'000, t0}, {t0, t0 + day}, {t0 + day, t0 + day + 5}});
         pieces.clear();
         split_at_days({t0 + 10, t0 + 20}, pieces);
         CHECK(pieces == std::vector<coverage_span>{{t0 + 10, t0 + 20}});
@@ -89,7 +89,8 @@ TEST_SUITE("history") {
         CHECK(due(tracker, t0 + 20'000, true) == due_list{{3, {t0 + 15'000, t0 + 20'000}}});
     }
 
-    TEST_CASE("a stretch not extended for an interval (feed down) is written; shutdown writes all") {
+    TEST_CASE(
+        "a stretch not extended for an interval (feed down) is written; shutdown writes all") {
         coverage_tracker tracker(60'000);
         tracker.watched(0, t0, t0 + 5'000);
         tracker.watched(1, t0, t0 + 5'000);
@@ -103,7 +104,8 @@ TEST_SUITE("history") {
     TEST_CASE("a stretch across midnight is written as one piece per day") {
         coverage_tracker tracker(60'000);
         tracker.watched(0, t0 - 30'000, t0 + 40'000);
-        CHECK(due(tracker, t0 + 40'000) == due_list{{0, {t0 - 30'000, t0}}, {0, {t0, t0 + 40'000}}});
+        CHECK(due(tracker, t0 + 40'000) ==
+              due_list{{0, {t0 - 30'000, t0}}, {0, {t0, t0 + 40'000}}});
     }
 
     TEST_CASE("forget drops what is held, and watching goes on from where it was") {

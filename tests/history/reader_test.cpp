@@ -277,7 +277,8 @@ TEST_SUITE("history") {
         write_file(coverage_file(market, day_of(t0)),
                    "from_ms,to_ms\n1764288000000,1764288060000\nnonsense\n"
                    "1764288120000,1764288180000\n17642881");  // torn by a crash
-        write_file(coverage_file(market, day_of(t0) + 1), "from_ms,to_ms\n1764374400000,1764374460000\n");
+        write_file(coverage_file(market, day_of(t0) + 1),
+                   "from_ms,to_ms\n1764374400000,1764374460000\n");
         std::vector<coverage_span> spans;
         const read_query query{exchange_id::upbit, "KRW-BTC", t0 - 500'000, t0 + 150'000, 0};
         const read_stats stats = read_coverage(dir.path(), query, spans);

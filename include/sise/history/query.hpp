@@ -16,10 +16,10 @@
 namespace sise::history {
 
 struct history_request {
-    read_query query;                        // market and [from, to)
-    std::string interval_text;               // as given; empty: raw records
+    read_query query;                         // market and [from, to)
+    std::string interval_text;                // as given; empty: raw records
     std::optional<std::int64_t> interval_ms;  // set when interval_text is
-    std::size_t limit = 0;                   // records or bars at most; >= 1
+    std::size_t limit = 0;                    // records or bars at most; >= 1
 };
 
 // A request the grammar refuses: an HTTP 400 with this code and message.
