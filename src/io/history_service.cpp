@@ -1,12 +1,13 @@
 #include "sise/io/history_service.hpp"
 
-#include <boost/asio/post.hpp>
 #include <algorithm>
-#include <fmt/format.h>
 #include <variant>
 
-#include "sise/history/bars.hpp"
+#include <boost/asio/post.hpp>
+#include <fmt/format.h>
+
 #include "sise/core/utc_time.hpp"
+#include "sise/history/bars.hpp"
 #include "sise/history/json.hpp"
 #include "sise/history/layout.hpp"
 #include "sise/history/query.hpp"
