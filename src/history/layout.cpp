@@ -58,6 +58,10 @@ std::filesystem::path compressed_day_file(const std::filesystem::path& market_di
     return market_dir / (day_name(day) + ".csv.gz");
 }
 
+std::filesystem::path coverage_file(const std::filesystem::path& market_dir, std::int64_t day) {
+    return market_dir / (day_name(day) + ".coverage");
+}
+
 std::optional<day_file_name> parse_day_file_name(std::string_view file_name) noexcept {
     if (file_name.size() < 10) return std::nullopt;
     const auto day = parse_day_name(file_name.substr(0, 10));
@@ -66,6 +70,11 @@ std::optional<day_file_name> parse_day_file_name(std::string_view file_name) noe
     if (suffix == ".csv") return day_file_name{*day, false};
     if (suffix == ".csv.gz") return day_file_name{*day, true};
     return std::nullopt;
+}
+
+std::optional<std::int64_t> parse_coverage_file_name(std::string_view file_name) noexcept {
+    if (file_name.size() < 10 || file_name.substr(10) != ".coverage") return std::nullopt;
+    return parse_day_name(file_name.substr(0, 10));
 }
 
 }  // namespace sise::history

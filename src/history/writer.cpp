@@ -11,6 +11,7 @@
 #include <climits>
 #include <cstring>
 #include <map>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -122,6 +123,7 @@ public:
     explicit worker(writer& owner) : owner_(owner), options_(owner.options_) {}
 
     void append(const record& r);
+    void append(exchange_id exchange, std::string_view market, const coverage_span& span);
     void write_all_held();
     void sync_if_due(bool force);
     void maintain();
@@ -130,6 +132,7 @@ public:
 
 private:
     struct open_file {
+        bool coverage = false;  // a coverage file, not a records file
         fs::path market_dir;
         std::int64_t day = 0;
         int fd = -1;
@@ -139,8 +142,17 @@ private:
         bool dirty = false;  // written since the last sync
         bool failing = false;
         steady::time_point retry_at{};
-    };
 
+        fs::path path() const {
+            return coverage ? coverage_file(market_dir, day) : day_file(market_dir, day);
+        }
+        std::string_view header() const { return coverage ? coverage_header : csv_header; }
+    };
+    // (exchange, market, coverage)
+    using file_key = std::tuple<exchange_id, std::string, bool>;
+
+    open_file& file_for(exchange_id exchange, std::string_view market, bool coverage,
+                        std::int64_t day);
     bool open_day(open_file& f);
     void write_held(open_file& f);
     void close_file(open_file& f);
@@ -155,8 +167,8 @@ private:
 
     writer& owner_;
     const writer_options& options_;
-    std::map<std::pair<exchange_id, std::string>, open_file> files_;
-    std::uint64_t written_unsynced_ = 0;
+    std::map<file_key, open_file> files_;
+    std::uint64_t written_unsynced_ = 0;  // records
     steady::time_point last_sync_ = steady::now();
     std::int64_t maintained_day_ = INT64_MIN;
     steady::time_point last_problem_log_{};
@@ -198,7 +210,7 @@ bool writer::worker::open_day(open_file& f) {
         problem(fmt::format("history: cannot create {}: {}", f.market_dir.string(), ec.message()));
         return false;
     }
-    const fs::path path = day_file(f.market_dir, f.day);
+    const fs::path path = f.path();
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) {
         problem(fmt::format("history: cannot open {}: {}", path.string(), errno_text(errno)));
@@ -226,8 +238,8 @@ bool writer::worker::open_day(open_file& f) {
     }
     // A new (or emptied) file starts with the header; held lines that failed before keep
     // the one they already have.
-    if (whole == 0 && !f.held.starts_with(csv_header)) {
-        f.held.insert(0, std::string(csv_header) + '\n');
+    if (whole == 0 && !f.held.starts_with(f.header())) {
+        f.held.insert(0, std::string(f.header()) + '\n');
         sync_directory(f.market_dir);
     }
     f.fd = fd;
@@ -238,15 +250,16 @@ bool writer::worker::open_day(open_file& f) {
 void writer::worker::close_file(open_file& f) {
     if (f.fd < 0) return;
     if (f.dirty && ::fdatasync(f.fd) != 0)
-        problem(fmt::format("history: sync of {} failed: {}",
-                            day_file(f.market_dir, f.day).string(), errno_text(errno)));
+        problem(fmt::format("history: sync of {} failed: {}", f.path().string(),
+                            errno_text(errno)));
     ::close(f.fd);
     f.fd = -1;
     f.dirty = false;
 }
 
 void writer::worker::drop_held(open_file& f) {
-    count(owner_.counters_.dropped_write_failed, f.held_records);
+    count(f.coverage ? owner_.counters_.coverage_dropped : owner_.counters_.dropped_write_failed,
+          f.held_records);
     f.held.clear();
     f.held_records = 0;
 }
@@ -265,8 +278,8 @@ void writer::worker::write_held(open_file& f) {
     }
     if (!write_all(f.fd, f.held.data(), f.held.size(), error)) {
         const bool cut = ::ftruncate(f.fd, f.good_size) == 0;
-        problem(fmt::format("history: write to {} failed: {}{}",
-                            day_file(f.market_dir, f.day).string(), errno_text(error),
+        problem(fmt::format("history: write to {} failed: {}{}", f.path().string(),
+                            errno_text(error),
                             cut ? "" : " (the partial line could not be cut)"));
         f.failing = true;
         f.retry_at = now + retry_pause;
@@ -274,22 +287,32 @@ void writer::worker::write_held(open_file& f) {
         return;
     }
     if (f.failing)
-        notice(fmt::format("history: writing to {} again", day_file(f.market_dir, f.day).string()));
+        notice(fmt::format("history: writing to {} again", f.path().string()));
     f.failing = false;
     f.good_size += static_cast<off_t>(f.held.size());
     f.held.clear();
     f.dirty = true;
+    if (f.coverage) {
+        count(owner_.counters_.coverage_written, f.held_records);
+        f.held_records = 0;
+        // A coverage file gets a few lines a minute: synced and closed at once, so it holds
+        // no descriptor between writes.
+        close_file(f);
+        return;
+    }
     count(owner_.counters_.records_written, f.held_records);
     written_unsynced_ += f.held_records;
     f.held_records = 0;
 }
 
-void writer::worker::append(const record& r) {
-    auto [it, fresh] = files_.try_emplace({r.exchange, std::string(r.market.view())});
+// The file one line of (exchange, market) goes to, rotated to `day`.
+writer::worker::open_file& writer::worker::file_for(exchange_id exchange, std::string_view market,
+                                                    bool coverage, std::int64_t day) {
+    auto [it, fresh] = files_.try_emplace({exchange, std::string(market), coverage});
     open_file& f = it->second;
-    const std::int64_t day = day_of(r.time_ms);
     if (fresh) {
-        f.market_dir = market_directory(options_.dir, r.exchange, r.market.view());
+        f.coverage = coverage;
+        f.market_dir = market_directory(options_.dir, exchange, market);
         f.day = day;
     } else if (day != f.day) {
         // Rotation: the old day's last lines go to its file, then the new day starts.
@@ -299,11 +322,27 @@ void writer::worker::append(const record& r) {
         close_file(f);
         f.day = day;
     }
+    return f;
+}
+
+void writer::worker::append(const record& r) {
+    open_file& f = file_for(r.exchange, r.market.view(), false, day_of(r.time_ms));
     if (f.held.size() >= options_.max_held_bytes) {
         count(owner_.counters_.dropped_write_failed);
         return;
     }
     append_csv(f.held, r);
+    ++f.held_records;
+}
+
+void writer::worker::append(exchange_id exchange, std::string_view market,
+                            const coverage_span& span) {
+    open_file& f = file_for(exchange, market, true, day_of(span.from_ms));
+    if (f.held.size() >= options_.max_held_bytes) {
+        count(owner_.counters_.coverage_dropped);
+        return;
+    }
+    append_coverage_csv(f.held, span);
     ++f.held_records;
 }
 
@@ -327,8 +366,8 @@ void writer::worker::sync_if_due(bool force) {
         if (f.fd < 0 || !f.dirty) continue;
         if (::fdatasync(f.fd) != 0) {
             synced = false;
-            problem(fmt::format("history: sync of {} failed: {}",
-                                day_file(f.market_dir, f.day).string(), errno_text(errno)));
+            problem(fmt::format("history: sync of {} failed: {}", f.path().string(),
+                                errno_text(errno)));
         }
         f.dirty = false;
     }
@@ -415,6 +454,12 @@ void writer::worker::maintain() {
                     if (parsed && parsed->compressed) recover_temporary(file.path());
                     continue;
                 }
+                if (const auto day = parse_coverage_file_name(name)) {
+                    if (options_.keep_days > 0 && *day < today - options_.keep_days &&
+                        fs::remove(file.path(), ec))
+                        count(owner_.counters_.files_removed);
+                    continue;
+                }
                 const auto parsed = parse_day_file_name(name);
                 if (!parsed) continue;
                 if (options_.keep_days > 0 && parsed->day < today - options_.keep_days) {
@@ -426,7 +471,8 @@ void writer::worker::maintain() {
             }
             for (const std::int64_t day : to_compress) {
                 const bool open = std::any_of(files_.begin(), files_.end(), [&](const auto& entry) {
-                    return entry.second.fd >= 0 && entry.second.day == day &&
+                    return !entry.second.coverage && entry.second.fd >= 0 &&
+                           entry.second.day == day &&
                            entry.second.market_dir == market.path();
                 });
                 if (!open) compress(market.path(), day);
@@ -450,7 +496,9 @@ void writer::worker::finish() {
 // --- writer ---------------------------------------------------------------------------------
 
 writer::writer(writer_options options)
-    : options_(std::move(options)), queue_(options_.queue_records) {
+    : options_(std::move(options)),
+      queue_(options_.queue_records),
+      coverage_queue_(options_.queue_coverage) {
     if (!options_.clock)
         options_.clock = [] {
             using namespace std::chrono;
@@ -474,6 +522,17 @@ bool writer::push(const record& r) noexcept {
     return false;
 }
 
+bool writer::push_coverage(exchange_id exchange, std::string_view market,
+                           const coverage_span& span) noexcept {
+    coverage_item item;
+    item.exchange = exchange;
+    item.market.assign(market);
+    item.span = span;
+    if (coverage_queue_.push(item)) return true;
+    counters_.coverage_dropped.fetch_add(1, std::memory_order_relaxed);
+    return false;
+}
+
 writer_stats writer::stats() const {
     writer_stats s;
     s.records_written = counters_.records_written.load(std::memory_order_relaxed);
@@ -485,6 +544,8 @@ writer_stats writer::stats() const {
     s.files_compressed = counters_.files_compressed.load(std::memory_order_relaxed);
     s.files_removed = counters_.files_removed.load(std::memory_order_relaxed);
     s.failing = counters_.failing.load(std::memory_order_relaxed);
+    s.coverage_written = counters_.coverage_written.load(std::memory_order_relaxed);
+    s.coverage_dropped = counters_.coverage_dropped.load(std::memory_order_relaxed);
     s.queue_depth = queue_.size();
     std::lock_guard lock(error_mutex_);
     s.last_error = last_error_;
@@ -495,13 +556,20 @@ void writer::run() {
     worker work(*this);
     for (;;) {
         const bool stopping = stop_.load(std::memory_order_acquire);
-        const std::size_t taken =
-            queue_.consume(batch_records, [&](const record& r) { work.append(r); });
+        // A coverage line says the records of its span were handed over: every record pushed
+        // before it is taken first (coverage counted before records, the reverse of push order).
+        const std::size_t coverage_waiting = coverage_queue_.size();
+        const std::size_t records_waiting = queue_.size();
+        std::size_t taken = queue_.consume(std::max(batch_records, records_waiting),
+                                           [&](const record& r) { work.append(r); });
+        taken += coverage_queue_.consume(coverage_waiting, [&](const coverage_item& c) {
+            work.append(c.exchange, c.market.view(), c.span);
+        });
         work.write_all_held();
         counters_.failing.store(work.any_failing(), std::memory_order_relaxed);
         work.sync_if_due(false);
         work.maintain();
-        if (stopping && queue_.size() == 0) break;
+        if (stopping && queue_.size() == 0 && coverage_queue_.size() == 0) break;
         if (taken == 0) {
             std::unique_lock lock(wake_mutex_);
             wake_.wait_for(lock, idle_poll,

@@ -129,9 +129,8 @@ void app::on_tickers(exchange_id exchange, std::span<const ticker_update> ticker
             ++rejected_updates_;
             continue;
         }
-        const bool record = history_ && history_->before_apply(*id, update, received_ms);
         if (!table_.apply(*id, update, received_ms)) ++rejected_updates_;
-        if (record) history_->record_after(*id);
+        if (history_) history_->on_applied(*id, update, received_ms);
     }
     schedule_publish();
 }
@@ -152,8 +151,11 @@ void app::schedule_housekeeping() {
         // A connected feed has delivered every trade since it connected: those minutes are
         // known, even the ones in which a quiet market did not trade.
         for (const auto& feed : feeds_)
-            if (feed->stats().state == feed_state::live)
+            if (feed->stats().state == feed_state::live) {
                 table_.mark_covered(feed->exchange(), feed->stats().connected_since_ms, now);
+                if (history_)
+                    history_->on_watched(feed->exchange(), feed->stats().connected_since_ms, now);
+            }
         if (history_) history_->tick(now);
         // The 24 h reference moves every minute, trades or not.
         if (const auto minute = now / 60'000; minute != last_minute_) {

@@ -1,16 +1,19 @@
 #include "sise/io/history_service.hpp"
 
+#include <algorithm>
+#include <variant>
+
 #include <boost/asio/post.hpp>
-#include <charconv>
 #include <fmt/format.h>
 
+#include "sise/core/utc_time.hpp"
 #include "sise/history/bars.hpp"
 #include "sise/history/json.hpp"
+#include "sise/history/layout.hpp"
+#include "sise/history/query.hpp"
 #include "sise/history/reader.hpp"
-#include "sise/history/time_arg.hpp"
 #include "sise/io/log.hpp"
 #include "sise/publish/json_writer.hpp"
-#include "sise/publish/subscription.hpp"
 
 namespace sise::io {
 namespace {
@@ -20,9 +23,10 @@ constexpr std::size_t max_queued_queries = 8;
 // The reference minute sits 24 h and up to two minutes back (docs/rolling-24h.md).
 constexpr std::int64_t warm_start_span_ms = 86'400'000 + 3 * 60'000;
 
-history_answer bad_request(std::string_view code, std::string_view message) {
-    return {400, publish::error_json(code, message)};
-}
+// How far back a quiet market's reference close is looked for.
+constexpr std::int64_t warm_start_lookback_ms = 7 * history::day_ms;
+// Coverage trails the clock by the sampler's close grace (2 s) and a second to spare.
+constexpr std::int64_t coverage_lag_ms = 3'000;
 
 }  // namespace
 
@@ -44,69 +48,146 @@ history_service::history_service(const history_config& config, asio::any_io_exec
 
 history_service::~history_service() = default;
 
-void history_service::push(market::row_id id) {
-    // A full queue is counted by the writer (dropped_queue_full); the loop never waits.
-    writer_->push(history::record_of(table_.row(id)));
-}
-
-bool history_service::before_apply(market::row_id id, const ticker_update& update,
-                                   std::int64_t received_ms) {
-    if (!table_.is_current(id, update)) return false;  // a late frame: not the market's state
+void history_service::on_applied(market::row_id id, const ticker_update& update,
+                                 std::int64_t received_ms) {
+    // After apply, an update is current exactly when the table took it; a late frame is not
+    // the market's state.
+    if (!table_.is_current(id, update)) return;
     const auto decision =
         sampler_.on_update(id, history::record_time(update.exchange_time_ms, received_ms));
-    if (decision.write_previous) push(id);
-    return decision.write_this;
+    if (id >= held_.size()) held_.resize(id + 1);
+    // A full queue is counted by the writer (dropped_queue_full); the loop never waits.
+    if (decision.write_previous) writer_->push(held_[id]);
+    if (decision.write_this)
+        writer_->push(history::record_of(table_.row(id)));
+    else
+        held_[id] = history::record_of(table_.row(id));
 }
 
-void history_service::record_after(market::row_id id) { push(id); }
+void history_service::on_watched(exchange_id exchange, std::int64_t from_ms,
+                                 std::int64_t to_ms) {
+    // The close of a minute is written up to the sampler's grace after the minute ends:
+    // coverage trails the records so that it never claims a minute whose close is still held.
+    const std::int64_t trailing_to = to_ms - coverage_lag_ms;
+    const auto rows = table_.rows();
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (rows[i].exchange == exchange) coverage_.watched(i, from_ms, trailing_to);
+}
 
 void history_service::tick(std::int64_t now_ms) {
     due_.clear();
     sampler_.due(now_ms, due_);
-    for (const std::size_t id : due_) push(static_cast<market::row_id>(id));
+    for (const std::size_t id : due_) writer_->push(held_[id]);
+
+    // Records lost on the way to disk: the minutes held so far are not known after all.
+    const history::writer_stats stats = writer_->stats();
+    const std::uint64_t dropped = stats.dropped_queue_full + stats.dropped_write_failed;
+    if (dropped != dropped_seen_) {
+        dropped_seen_ = dropped;
+        coverage_.forget();
+    }
+    coverage_due_.clear();
+    coverage_.due(now_ms, coverage_due_);
+    for (const auto& [id, span] : coverage_due_) {
+        const market::ticker_row& row = table_.row(static_cast<market::row_id>(id));
+        writer_->push_coverage(row.exchange, row.instrument.market, span);
+    }
 }
 
-void history_service::warm_start(std::int64_t now_ms, std::function<void()> done) {
-    struct market_bars {
-        market::row_id id;
-        history::read_query query;
-        std::vector<history::bar> minutes;
-    };
-    auto work = std::make_shared<std::vector<market_bars>>();
-    const auto rows = table_.rows();
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        history::read_query query;
-        query.exchange = rows[i].exchange;
-        query.market = rows[i].instrument.market;
-        query.from_ms = now_ms - warm_start_span_ms;
-        query.to_ms = now_ms + 60'000;
-        work->push_back({static_cast<market::row_id>(i), std::move(query), {}});
+namespace {
+
+// One market's part of the warm start, filled on the worker thread.
+struct warm_market {
+    market::row_id id = 0;
+    history::read_query query;
+    std::vector<history::bar> minutes;
+    std::vector<history::coverage_span> watched;
+};
+
+// The minute bars of the records in `query`'s range, appended to `out`.
+history::read_stats read_minutes(const std::filesystem::path& dir,
+                                 const history::read_query& query,
+                                 std::vector<history::bar>& out,
+                                 const std::atomic<bool>& stopping) {
+    history::bar_builder minutes(60'000);
+    const auto stats = history::read_records(dir, query, [&](const history::record& r) {
+        if (auto bar = minutes.add(r)) out.push_back(*bar);
+        return !stopping.load();
+    });
+    if (auto bar = minutes.finish()) out.push_back(*bar);
+    return stats;
+}
+
+// A quiet market's reference close can be older than the 24 h span: the last minute bar
+// before it, looked for a day file at a time, back to `limit_ms`.
+std::size_t find_reference(const std::filesystem::path& dir, warm_market& market,
+                           std::int64_t limit_ms, const std::atomic<bool>& stopping) {
+    std::size_t records = 0;
+    history::read_query query = market.query;
+    while (query.from_ms > limit_ms && !stopping.load()) {
+        query.to_ms = query.from_ms;
+        query.from_ms =
+            std::max(limit_ms, history::day_of(query.to_ms - 1) * history::day_ms);
+        std::vector<history::bar> bars;
+        records += read_minutes(dir, query, bars, stopping).records;
+        if (!bars.empty()) {
+            market.minutes.insert(market.minutes.begin(), bars.back());
+            break;
+        }
     }
-    const bool queued = worker_->submit([this, work, dir = config_.dir, done = std::move(done)](
+    return records;
+}
+
+}  // namespace
+
+void history_service::warm_start(std::int64_t now_ms, std::function<void()> done) {
+    auto work = std::make_shared<std::vector<warm_market>>();
+    const auto rows = table_.rows();
+    // Minute k, the latest a reference close can come from (docs/rolling-24h.md).
+    const std::int64_t reference_end_ms = floor_to_minute(now_ms - market::window_ms);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        warm_market market;
+        market.id = static_cast<market::row_id>(i);
+        market.query.exchange = rows[i].exchange;
+        market.query.market = rows[i].instrument.market;
+        market.query.from_ms = now_ms - warm_start_span_ms;
+        market.query.to_ms = now_ms + 60'000;
+        work->push_back(std::move(market));
+    }
+    const bool queued = worker_->submit([this, work, now_ms, reference_end_ms, dir = config_.dir,
+                                         done = std::move(done)](
                                             const std::atomic<bool>& stopping) {
         std::size_t records = 0;
         for (auto& market : *work) {
-            history::bar_builder minutes(60'000);
-            const auto stats =
-                history::read_records(dir, market.query, [&](const history::record& r) {
-                    if (auto bar = minutes.add(r)) market.minutes.push_back(*bar);
-                    return !stopping.load();
-                });
-            if (auto bar = minutes.finish()) market.minutes.push_back(*bar);
-            records += stats.records;
+            records += read_minutes(dir, market.query, market.minutes, stopping).records;
+            if (market.minutes.empty() || market.minutes.front().start_ms >= reference_end_ms)
+                records += find_reference(dir, market, now_ms - warm_start_lookback_ms,
+                                          stopping);
+            history::read_query watched = market.query;
+            if (!market.minutes.empty())
+                watched.from_ms = std::min(watched.from_ms, market.minutes.front().start_ms);
+            history::read_coverage(dir, watched, market.watched);
         }
         asio::post(loop_, [this, work, records, done] {
-            for (const auto& market : *work)
+            std::size_t minutes = 0;
+            std::size_t spans = 0;
+            for (const auto& market : *work) {
                 for (const auto& bar : market.minutes)
                     table_.add_candle(market.id, bar.start_ms, bar.open.to_double(),
                                       bar.high.to_double(), bar.low.to_double(),
                                       bar.close.to_double(), bar.close.text(), bar.close_time_ms);
-            std::size_t minutes = 0;
-            for (const auto& market : *work) minutes += market.minutes.size();
+                // Only what sised watched: a minute outside every span stays unknown.
+                for (const auto& span : market.watched)
+                    table_.mark_covered(market.id, span.from_ms, span.to_ms);
+                minutes += market.minutes.size();
+                spans += market.watched.size();
+            }
             warm_records_ = records;
             warm_minutes_ = minutes;
-            log(log_level::info, "history: rebuilt 24 h windows from {} records ({} minutes)",
-                records, minutes);
+            warm_coverage_spans_ = spans;
+            log(log_level::info,
+                "history: rebuilt 24 h windows from {} records ({} minutes) and {} watched spans",
+                records, minutes, spans);
             done();
         });
     });
@@ -116,63 +197,31 @@ void history_service::warm_start(std::int64_t now_ms, std::function<void()> done
 void history_service::query(const publish::request_target& target, std::int64_t now_ms,
                             std::function<void(history_answer)> answer) {
     ++queries_;
-    const auto market_text = target.parameter("market");
-    const auto selector = market_text ? publish::parse_selector(*market_text) : std::nullopt;
-    if (!selector)
-        return answer(
-            bad_request("bad_market", "market= takes a code like KRW-BTC or upbit:KRW-BTC"));
-    history::read_query query;
-    query.exchange = selector->exchange.value_or(exchange_id::upbit);
-    query.market = selector->market;
+    auto parsed = history::parse_history_request(target, now_ms, config_.max_response_records);
+    if (const auto* error = std::get_if<history::request_error>(&parsed))
+        return answer({400, publish::error_json(error->code, error->message)});
+    auto request = std::get<history::history_request>(std::move(parsed));
 
-    const auto to = history::parse_time_arg(target.parameter("to").value_or("now"), now_ms);
-    if (!to)
-        return answer(
-            bad_request("bad_to", "to= takes an ISO-8601 UTC time, epoch ms, now or -2h"));
-    const auto from_text = target.parameter("from");
-    const auto from = from_text ? history::parse_time_arg(*from_text, now_ms)
-                                : std::optional<std::int64_t>(*to - 86'400'000);
-    if (!from)
-        return answer(
-            bad_request("bad_from", "from= takes an ISO-8601 UTC time, epoch ms, now or -2h"));
-    if (*from > *to) return answer(bad_request("bad_range", "from= is after to="));
-    query.from_ms = *from;
-    query.to_ms = *to;
-
-    const std::string interval_text(target.parameter("interval").value_or(""));
-    const auto interval = history::parse_interval(interval_text);
-    if (!interval_text.empty() && !interval)
-        return answer(bad_request("bad_interval", "interval= is one of 1m, 5m, 15m, 1h, 4h, 1d"));
-
-    std::size_t limit = config_.max_response_records;
-    if (const auto limit_text = target.parameter("limit")) {
-        std::size_t value = 0;
-        const auto [end, ec] =
-            std::from_chars(limit_text->data(), limit_text->data() + limit_text->size(), value);
-        if (ec != std::errc{} || end != limit_text->data() + limit_text->size() || value == 0)
-            return answer(bad_request("bad_limit", "limit= takes a positive integer"));
-        limit = std::min(limit, value);
-    }
-
-    const bool queued = worker_->submit([this, query, interval, interval_text, limit,
-                                         dir = config_.dir,
+    const bool queued = worker_->submit([this, request = std::move(request), dir = config_.dir,
                                          answer](const std::atomic<bool>& stopping) mutable {
+        history::read_query& query = request.query;
         history::json_document doc;
-        history::begin_history_json(doc, query, interval_text);
+        history::begin_history_json(doc, query, request.interval_text);
         history::read_stats stats;
-        if (interval) {
-            history::bar_builder bars(*interval);
+        if (request.interval_ms) {
+            history::bar_builder bars(*request.interval_ms);
             std::size_t count = 0;
             stats = history::read_records(dir, query, [&](const history::record& r) {
                 if (auto bar = bars.add(r)) {
                     history::append_bar_json(doc, *bar);
-                    if (++count == limit) return false;
+                    if (++count == request.limit) return false;
                 }
                 return !stopping.load();
             });
-            if (auto bar = bars.finish(); bar && count < limit) history::append_bar_json(doc, *bar);
+            if (auto bar = bars.finish(); bar && count < request.limit)
+                history::append_bar_json(doc, *bar);
         } else {
-            query.max_records = limit;
+            query.max_records = request.limit;
             stats = history::read_records(dir, query, [&](const history::record& r) {
                 history::append_record_json(doc, r);
                 return !stopping.load();
@@ -197,10 +246,12 @@ std::string history_service::health_json() const {
         ",\"failing\":{},\"records_written\":{},\"records_synced\":{},\"dropped_queue_full\":{},"
         "\"dropped_write_failed\":{},\"write_errors\":{},\"torn_lines_cut\":{},"
         "\"files_compressed\":{},\"files_removed\":{},\"queue_depth\":{},\"warm_start_records\":{},"
-        "\"warm_start_minutes\":{},\"queries\":{},\"queries_refused\":{},\"last_error\":",
+        "\"warm_start_minutes\":{},\"warm_start_coverage_spans\":{},\"coverage_written\":{},"
+        "\"coverage_dropped\":{},\"queries\":{},\"queries_refused\":{},\"last_error\":",
         s.failing, s.records_written, s.records_synced, s.dropped_queue_full,
         s.dropped_write_failed, s.write_errors, s.torn_lines_cut, s.files_compressed,
-        s.files_removed, s.queue_depth, warm_records_, warm_minutes_, queries_, queries_refused_);
+        s.files_removed, s.queue_depth, warm_records_, warm_minutes_, warm_coverage_spans_,
+        s.coverage_written, s.coverage_dropped, queries_, queries_refused_);
     publish::append_json_string(out, s.last_error);
     out += '}';
     return out;

@@ -267,3 +267,37 @@ TEST_SUITE("history") {
         CHECK(stats.bad_lines == 0);
     }
 }
+
+TEST_SUITE("history") {
+    TEST_CASE("coverage is read across day files, merged, clipped, torn and bad lines skipped") {
+        temp_dir dir;
+        const auto market = dir.market();
+        write_file(coverage_file(market, day_of(t0) - 1),
+                   "from_ms,to_ms\n1764287000000,1764287900000\n1764287900000,1764288000000\n");
+        write_file(coverage_file(market, day_of(t0)),
+                   "from_ms,to_ms\n1764288000000,1764288060000\nnonsense\n"
+                   "1764288120000,1764288180000\n17642881");  // torn by a crash
+        write_file(coverage_file(market, day_of(t0) + 1),
+                   "from_ms,to_ms\n1764374400000,1764374460000\n");
+        std::vector<coverage_span> spans;
+        const read_query query{exchange_id::upbit, "KRW-BTC", t0 - 500'000, t0 + 150'000, 0};
+        const read_stats stats = read_coverage(dir.path(), query, spans);
+        CHECK(spans == std::vector<coverage_span>{{t0 - 500'000, t0 + 60'000},
+                                                  {t0 + 120'000, t0 + 150'000}});
+        CHECK(stats.files == 2);
+        CHECK(stats.records == 4);
+        CHECK(stats.bad_lines == 2);
+    }
+
+    TEST_CASE("a market without coverage files has no coverage, and records are not coverage") {
+        temp_dir dir;
+        write_file(day_file(dir.market(), day_of(t0)), csv_file(series(t0, minute, 3)));
+        std::vector<coverage_span> spans;
+        const read_query query{exchange_id::upbit, "KRW-BTC", t0 - day_ms, t0 + day_ms, 0};
+        const read_stats stats = read_coverage(dir.path(), query, spans);
+        CHECK(spans.empty());
+        CHECK(stats.files == 0);
+        CHECK(stats.read_errors == 0);
+        CHECK(read_all(dir, t0, t0 + day_ms).records.size() == 3);
+    }
+}

@@ -386,3 +386,50 @@ TEST_CASE("history writer: a new file whose first write fails gets one header wh
     REQUIRE(wait_written(w, 1));
     CHECK(read_all(day_file(btc_dir(dir), day0)) == csv_of({first}));
 }
+
+TEST_CASE("history writer: coverage lines go to the market's own coverage file, header first") {
+    temp_dir dir;
+    writer_stats stats;
+    {
+        writer w(options_for(dir));
+        CHECK(w.push_coverage(exchange_id::upbit, "KRW-BTC", {t0 + 1'000, t0 + 61'000}));
+        CHECK(w.push_coverage(exchange_id::upbit, "KRW-BTC", {t0 + 61'000, t0 + 121'000}));
+        CHECK(w.push_coverage(exchange_id::upbit, "KRW-BTC", {t0 - 5'000, t0 - 1'000}));
+        w.push(make_record(t0 + 2'000));
+        REQUIRE(test::eventually([&] { return w.stats().coverage_written >= 3; }, 5s));
+        stats = w.stats();
+    }
+    CHECK(stats.records_written == 1);  // coverage is not counted as records
+    CHECK(stats.coverage_written == 3);
+    CHECK(read_all(coverage_file(btc_dir(dir), day0)) ==
+          "from_ms,to_ms\n1764288001000,1764288061000\n1764288061000,1764288121000\n");
+    CHECK(read_all(coverage_file(btc_dir(dir), day0 - 1)) ==
+          "from_ms,to_ms\n1764287995000,1764287999000\n");
+    CHECK(read_all(day_file(btc_dir(dir), day0)) == csv_of({make_record(t0 + 2'000)}));
+}
+
+TEST_CASE("history writer: a torn coverage line is cut, old coverage files are not gzipped") {
+    temp_dir dir;
+    fs::create_directories(btc_dir(dir));
+    std::ofstream(coverage_file(btc_dir(dir), day0), std::ios::binary)
+        << "from_ms,to_ms\n1764288001000,1764288061000\n17642880610";
+    std::ofstream(coverage_file(btc_dir(dir), day0 - 5), std::ios::binary)
+        << "from_ms,to_ms\n1763856001000,1763856061000\n";
+    std::ofstream(coverage_file(btc_dir(dir), day0 - 31), std::ios::binary) << "from_ms,to_ms\n";
+    writer_stats stats;
+    {
+        auto options = options_for(dir);
+        options.keep_days = 30;
+        writer w(options);
+        w.push_coverage(exchange_id::upbit, "KRW-BTC", {t0 + 70'000, t0 + 80'000});
+        REQUIRE(test::eventually(
+            [&] { return w.stats().coverage_written >= 1 && w.stats().files_removed >= 1; }, 5s));
+        stats = w.stats();
+    }
+    CHECK(stats.torn_lines_cut == 1);
+    CHECK(read_all(coverage_file(btc_dir(dir), day0)) ==
+          "from_ms,to_ms\n1764288001000,1764288061000\n1764288070000,1764288080000\n");
+    CHECK(fs::exists(coverage_file(btc_dir(dir), day0 - 5)));  // kept, plain
+    CHECK_FALSE(fs::exists(coverage_file(btc_dir(dir), day0 - 31)));  // past retention
+    CHECK(stats.files_removed == 1);
+}

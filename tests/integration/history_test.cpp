@@ -1,7 +1,10 @@
 // Price history end to end: sised against the fake writes the prices it receives to its day
 // files, serves them on /v1/history, survives SIGKILL mid-write with every file whole, rebuilds
 // its 24 h windows from the files after a restart, and keeps serving when the directory is
-// unusable.
+// unusable. Restarts with every REST call failing: markets that do not trade every minute get
+// a complete 24 h figure from the files alone when sised watched the previous day (its
+// coverage files say so), and stay partial when it did not; the history is planted with the
+// library's own writer for past times, and the coverage sised writes itself is read back.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -9,12 +12,17 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
 #include "fake/upbit_server.hpp"
+#include "history/test_files.hpp"
+#include "sise/history/coverage.hpp"
 #include "sise/history/layout.hpp"
+#include "sise/history/reader.hpp"
 #include "sise/history/record.hpp"
+#include "sise/history/writer.hpp"
 #include "support/daemon.hpp"
 #include "support/health.hpp"
 #include "support/local_client.hpp"
@@ -34,6 +42,7 @@ struct history_settings {
     bool warm_start = true;
     bool backfill = false;
     std::string markets = R"("KRW-BTC", "KRW-ETH")";
+    std::string rest_url;  // empty: the fake's
 };
 
 std::string config_for(const fake::upbit_server& exchange, const history_settings& s) {
@@ -59,7 +68,8 @@ rest_timeout_ms = 1000
 backfill = {}
 )",
                        s.dir, s.sample_interval_ms, s.fsync_interval_ms, s.warm_start, s.markets,
-                       exchange.websocket_url(), exchange.rest_url(), s.backfill);
+                       exchange.websocket_url(),
+                       s.rest_url.empty() ? exchange.rest_url() : s.rest_url, s.backfill);
 }
 
 fake::upbit_options quiet_fake() {
@@ -137,6 +147,149 @@ std::vector<std::string> history_prices(std::uint16_t port, const std::string& q
         prices.emplace_back(price);
     }
     return prices;
+}
+
+// --- restarts with REST down --------------------------------------------------------------
+
+constexpr std::int64_t minute_ms = 60'000;
+constexpr std::int64_t hour_ms = 3'600'000;
+constexpr std::int64_t day_ms = 86'400'000;
+const std::vector<std::string> markets{"KRW-BTC", "KRW-ETH"};
+
+std::int64_t wall_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// Now, at least 15 s before a minute ends: the planted history, the start and the first
+// snapshot all fall in one minute, so the reference minute is the one computed here.
+std::int64_t settled_now() {
+    if (wall_ms() % minute_ms > 45'000)
+        std::this_thread::sleep_for(std::chrono::milliseconds(minute_ms - wall_ms() % minute_ms));
+    return wall_ms();
+}
+
+// What the previous day looked like: a sparse market trading every 10 minutes, and a market
+// trading every 2 minutes but for an 80-minute quiet spell around "24 h ago". Both
+// references are older than 24 h 3 min. Returns the reference (minute start, price).
+struct planted {
+    std::vector<history::record> records;
+    std::map<std::string, std::pair<std::int64_t, double>> reference;
+};
+
+planted plant_trades(std::int64_t now) {
+    planted out;
+    const std::int64_t current = now / minute_ms;
+    const std::int64_t k = current - 1441;  // the reference minute (docs/rolling-24h.md)
+    auto trade = [&](const std::string& market, std::int64_t minute, int price) {
+        out.records.push_back(history::testing::make_record(minute * minute_ms + 5'000,
+                                                            std::to_string(price), market));
+        if (minute <= k) out.reference[market] = {minute * minute_ms, price};
+    };
+    for (std::int64_t m = current - 26 * 60; m <= current - 3; ++m) {
+        if ((m - (k - 7)) % 10 == 0) trade("KRW-BTC", m, 400 + static_cast<int>(m % 97));
+        const bool quiet = m > k - 50 && m < k + 30;
+        if (m % 2 == 0 && !quiet) trade("KRW-ETH", m, 70'000 + static_cast<int>(m % 101) * 10);
+    }
+    return out;
+}
+
+// Writes records and coverage the way sised does: through the history writer.
+void write_history(const fs::path& dir, const std::vector<history::record>& records,
+                   const std::vector<history::coverage_span>& watched) {
+    history::writer_options options;
+    options.dir = dir;
+    options.fsync_interval_ms = 0;
+    history::writer w(options);
+    std::vector<history::coverage_span> pieces;
+    for (const auto& span : watched) history::split_at_days(span, pieces);
+    for (const auto& r : records) REQUIRE(w.push(r));
+    for (const auto& market : markets)
+        for (const auto& piece : pieces)
+            REQUIRE(w.push_coverage(exchange_id::upbit, market, piece));
+    REQUIRE(eventually(
+        [&] {
+            const auto s = w.stats();
+            return s.records_written == records.size() &&
+                   s.coverage_written == pieces.size() * markets.size();
+        },
+        10s));
+}
+
+struct snapshot_row {
+    std::string basis;
+    double ref_price = 0;
+    std::int64_t ref_time = 0;
+    std::int64_t covered_ms = 0;
+};
+
+std::map<std::string, snapshot_row> snapshot(std::uint16_t port) {
+    std::map<std::string, snapshot_row> rows;
+    const auto response = http_get(port, "/v1/snapshot");
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    simdjson::dom::array tickers;
+    if (response.status != 200 || parser.parse(response.body).get(root) ||
+        root["tickers"].get(tickers))
+        return rows;
+    for (simdjson::dom::element item : tickers) {
+        std::string_view market, basis, ref_price;
+        snapshot_row row;
+        if (item["market"].get(market) || item["basis"].get(basis)) continue;
+        row.basis = std::string(basis);
+        if (!item["ref_price_24h"].get(ref_price))
+            row.ref_price = std::stod(std::string(ref_price));
+        if (item["ref_time_24h"].get(row.ref_time)) row.ref_time = 0;
+        if (item["covered_24h_ms"].get(row.covered_ms)) row.covered_ms = 0;
+        rows[std::string(market)] = row;
+    }
+    return rows;
+}
+
+// The quiet fake, and sised with backfill on and every REST call failing: nothing listens on
+// port 1 of the loopback.
+struct rest_down_setup : quiet_setup {
+    rest_down_setup() {
+        settings.backfill = true;
+        settings.rest_url = "http://127.0.0.1:1";
+    }
+};
+
+// Starts sised on the planted history and returns its first snapshot that shows the files'
+// references (the warm start has been merged and published).
+std::map<std::string, snapshot_row> first_snapshot(const rest_down_setup& setup,
+                                                   const planted& trades) {
+    daemon_process daemon(setup.config());
+    REQUIRE(eventually(
+        [&] { return healthz(daemon.port()).number("/history/warm_start_minutes") > 0; }, 10s));
+    std::map<std::string, snapshot_row> rows;
+    const bool merged = eventually(
+        [&] {
+            rows = snapshot(daemon.port());
+            for (const auto& market : markets)
+                if (rows[market].ref_time != trades.reference.at(market).first) return false;
+            return true;
+        },
+        5s);
+    CHECK(merged);
+    // Nothing came from REST: the figures are the files' alone.
+    {
+        healthz health(daemon.port());
+        CHECK(health.number("/feeds/0/backfill/failures") ==
+              health.number("/feeds/0/backfill/requests"));
+    }
+    CHECK(daemon.terminate() == 0);
+    return rows;
+}
+
+void check_references(std::map<std::string, snapshot_row>& rows, const planted& trades) {
+    for (const auto& market : markets) {
+        CAPTURE(market);
+        MESSAGE(market, ": ", rows[market].basis, ", covered_24h_ms ", rows[market].covered_ms,
+                ", reference ", (wall_ms() - rows[market].ref_time) / minute_ms, " min old");
+        CHECK(rows[market].ref_time == trades.reference.at(market).first);
+        CHECK(rows[market].ref_price == trades.reference.at(market).second);
+    }
 }
 
 }  // namespace
@@ -309,6 +462,86 @@ TEST_CASE(
     // Held while the directory was unusable, written once it was not: nothing lost.
     CHECK(std::find(files.prices.begin(), files.prices.end(), "150139000") != files.prices.end());
     CHECK(std::find(files.prices.begin(), files.prices.end(), "150140000") != files.prices.end());
+}
+
+
+TEST_CASE(
+    "warm start: sparse and gap markets are rolling_24h at once when sised watched the day") {
+    rest_down_setup setup;
+    const std::int64_t now = settled_now();
+    const planted trades = plant_trades(now);
+    write_history(setup.settings.dir, trades.records, {{now - 27 * hour_ms, now}});
+    auto rows = first_snapshot(setup, trades);
+    check_references(rows, trades);
+    for (const auto& market : markets) {
+        CAPTURE(market);
+        CHECK(rows[market].basis == "rolling_24h");
+        CHECK(rows[market].covered_ms == day_ms);
+    }
+}
+
+TEST_CASE(
+    "warm start: the same trades stay partial when sised missed half an hour of the day") {
+    rest_down_setup setup;
+    const std::int64_t now = settled_now();
+    const planted trades = plant_trades(now);
+    write_history(
+        setup.settings.dir, trades.records,
+        {{now - 27 * hour_ms, now - 10 * hour_ms}, {now - 9 * hour_ms - 30 * minute_ms, now}});
+    auto rows = first_snapshot(setup, trades);
+    check_references(rows, trades);
+    for (const auto& market : markets) {
+        CAPTURE(market);
+        CHECK(rows[market].basis == "partial");
+        // Known back to the end of the hole, not beyond it.
+        CHECK(rows[market].covered_ms <= 9 * hour_ms + 30 * minute_ms + 2 * minute_ms);
+        CHECK(rows[market].covered_ms >= 9 * hour_ms);
+    }
+}
+
+TEST_CASE(
+    "warm start: the same trades stay partial without any coverage (files of an old sised)") {
+    rest_down_setup setup;
+    const std::int64_t now = settled_now();
+    const planted trades = plant_trades(now);
+    write_history(setup.settings.dir, trades.records, {});
+    auto rows = first_snapshot(setup, trades);
+    check_references(rows, trades);
+    for (const auto& market : markets) CHECK(rows[market].basis == "partial");
+}
+
+TEST_CASE(
+    "warm start: the coverage sised writes while running is read back by the next start") {
+    rest_down_setup setup;
+    const std::int64_t started = wall_ms();
+    {
+        daemon_process first(setup.config());
+        REQUIRE(eventually(
+            [&] { return healthz(first.port()).text("/feeds/0/state") == "live"; }, 5s));
+        // Coverage trails the clock by 3 s: watch a little longer than that.
+        std::this_thread::sleep_for(5s);
+        CHECK(first.terminate() == 0);
+    }
+    const std::int64_t stopped = wall_ms();
+    for (const auto& market : markets) {
+        CAPTURE(market);
+        std::vector<history::coverage_span> spans;
+        const history::read_query query{exchange_id::upbit, market, started - day_ms,
+                                        stopped + day_ms, 0};
+        const auto stats = history::read_coverage(setup.settings.dir, query, spans);
+        CHECK(stats.bad_lines == 0);
+        REQUIRE(spans.size() == 1);
+        CHECK(spans[0].from_ms >= started);
+        CHECK(spans[0].to_ms <= stopped);
+        CHECK(spans[0].to_ms - spans[0].from_ms >= 900);
+    }
+    daemon_process second(setup.config());
+    CHECK(eventually(
+        [&] {
+            return healthz(second.port()).number("/history/warm_start_coverage_spans") == 2;
+        },
+        10s));
+    CHECK(second.terminate() == 0);
 }
 
 }  // TEST_SUITE

@@ -1,5 +1,6 @@
 // Where history lives on disk: <dir>/<exchange>/<market>/<YYYY-MM-DD>.csv, one file per market
-// per UTC day; a closed day may be gzipped to <YYYY-MM-DD>.csv.gz. Pure: paths and dates only.
+// per UTC day; a closed day may be gzipped to <YYYY-MM-DD>.csv.gz. Next to them, the minutes sised
+// watched the market: <YYYY-MM-DD>.coverage (never compressed). Pure: paths and dates only.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +36,9 @@ std::filesystem::path day_file(const std::filesystem::path& market_dir, std::int
 std::filesystem::path compressed_day_file(const std::filesystem::path& market_dir,
                                           std::int64_t day);
 
+// The coverage file of one day (coverage.hpp).
+std::filesystem::path coverage_file(const std::filesystem::path& market_dir, std::int64_t day);
+
 // The day of a history file name ("2026-11-28.csv" or "2026-11-28.csv.gz"); nullopt for any
 // other name (temporary files, files set aside).
 struct day_file_name {
@@ -42,5 +46,7 @@ struct day_file_name {
     bool compressed = false;
 };
 std::optional<day_file_name> parse_day_file_name(std::string_view file_name) noexcept;
+// The day of a coverage file name ("2026-11-28.coverage"); nullopt for any other name.
+std::optional<std::int64_t> parse_coverage_file_name(std::string_view file_name) noexcept;
 
 }  // namespace sise::history

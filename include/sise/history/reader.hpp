@@ -9,8 +9,10 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sise/core/exchange.hpp"
+#include "sise/history/coverage.hpp"
 #include "sise/history/record.hpp"
 
 namespace sise::history {
@@ -40,6 +42,12 @@ struct read_stats {
 // content problems: they are counted in the result.
 read_stats read_records(const std::filesystem::path& root, const read_query& query,
                         const std::function<bool(const record&)>& on_record);
+
+// Appends to `out` the stretches in which sised watched the query's market (its coverage files,
+// clipped to [from_ms, to_ms)), merged and in time order; stats.records counts the lines used.
+// A torn last line or a bad line is counted in bad_lines and skipped. max_records is ignored.
+read_stats read_coverage(const std::filesystem::path& root, const read_query& query,
+                         std::vector<coverage_span>& out);
 
 // Splits a buffer into lines for parse_csv_line: calls on_line for every '\n'-terminated line
 // (without the '\n') and returns how many bytes it consumed; the unterminated rest is left

@@ -1,7 +1,8 @@
 // The history writer: the event loop hands it records (never blocking: a bounded lock-free
 // queue, drops counted when full) and one thread of its own appends them to the day files,
 // fsyncs on a schedule, rotates at UTC midnight, compresses closed days and applies
-// retention. Disk trouble (full, missing or unwritable directory) is reported, counted and
+// retention. It also appends coverage lines (coverage.hpp) to their own day files, with the same
+// torn-line cut, fsync schedule and retention (never compressed). Disk trouble (full, missing or unwritable directory) is reported, counted and
 // retried; it never reaches the loop. Layout and guarantees: docs/history.md.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include <thread>
 
 #include "sise/core/spsc_ring.hpp"
+#include "sise/history/coverage.hpp"
 #include "sise/history/record.hpp"
 
 namespace sise::history {
@@ -29,6 +31,7 @@ struct writer_options {
     int keep_days = 30;     // delete day files older than this many days; 0 = keep all
     bool compress = true;   // gzip day files older than yesterday
     std::size_t queue_records = 8'192;
+    std::size_t queue_coverage = 4'096;  // coverage lines waiting for the thread
     // Bytes held per file while the disk refuses them; records beyond are dropped and counted.
     std::size_t max_held_bytes = 1 << 20;
     // UTC epoch ms: decides "today" for compression and retention. Tests inject it.
@@ -48,6 +51,8 @@ struct writer_stats {
     std::uint64_t torn_lines_cut = 0;
     std::uint64_t files_compressed = 0;
     std::uint64_t files_removed = 0;
+    std::uint64_t coverage_written = 0;  // coverage lines handed to the kernel
+    std::uint64_t coverage_dropped = 0;  // queue full or disk refusing: those minutes unknown
     std::size_t queue_depth = 0;
     bool failing = false;  // the last attempt to write some file failed
     std::string last_error;
@@ -65,6 +70,11 @@ public:
     // Producer (the event loop) only. False: the queue was full and the record is dropped.
     bool push(const record& r) noexcept;
 
+    // Producer only: sised watched `market` over `span` (within one UTC day). False: the
+    // queue was full and the line is dropped (counted; those minutes stay unknown).
+    bool push_coverage(exchange_id exchange, std::string_view market,
+                       const coverage_span& span) noexcept;
+
     // Any thread.
     writer_stats stats() const;
 
@@ -77,12 +87,19 @@ private:
     struct counters {
         std::atomic<std::uint64_t> records_written{0}, records_synced{0}, dropped_queue_full{0},
             dropped_write_failed{0}, write_errors{0}, torn_lines_cut{0}, files_compressed{0},
-            files_removed{0};
+            files_removed{0}, coverage_written{0}, coverage_dropped{0};
         std::atomic<bool> failing{false};
     };
 
     writer_options options_;
+    struct coverage_item {
+        exchange_id exchange{};
+        market_code market;
+        coverage_span span;
+    };
+
     spsc_ring<record> queue_;
+    spsc_ring<coverage_item> coverage_queue_;
     counters counters_;
     mutable std::mutex error_mutex_;  // last_error_ only: the error path and /healthz
     std::string last_error_;

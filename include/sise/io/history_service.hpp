@@ -1,6 +1,7 @@
 // The daemon's side of price history: decides which updates become records (sampler), hands
-// them to the writer thread, rebuilds the 24 h windows from the files at start, and answers
-// /v1/history from a worker thread. Everything here is called on the event loop; file work
+// them to the writer thread with the stretches each market was watched (coverage), rebuilds
+// the 24 h windows from records and coverage at start, and answers /v1/history from a worker
+// thread. Everything here is called on the event loop; file work
 // happens on the writer and worker threads, and results come back through asio::post.
 #pragma once
 
@@ -8,9 +9,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sise/core/ticker.hpp"
+#include "sise/history/coverage.hpp"
+#include "sise/history/record.hpp"
 #include "sise/history/sampler.hpp"
 #include "sise/history/writer.hpp"
 #include "sise/io/asio.hpp"
@@ -34,17 +38,22 @@ public:
                     market::ticker_table& table);
     ~history_service();
 
-    // Around ticker_table::apply for an update of row `id`: call before applying (it may
-    // record the row's current state as the close of its minute) and, if it returned true,
-    // call recorded_after() once the update is applied.
-    bool before_apply(market::row_id id, const ticker_update& update, std::int64_t received_ms);
-    void record_after(market::row_id id);
+    // After ticker_table::apply(id, update, received_ms), whatever it returned: records the
+    // row's new state, or holds it (sampling) and records the held close of an earlier minute.
+    // A late update the table did not take is ignored.
+    void on_applied(market::row_id id, const ticker_update& update, std::int64_t received_ms);
 
-    // Once a second: held closes of minutes that have ended.
+    // Every market of `exchange` was watched (its feed live and subscribed) over
+    // [from_ms, to_ms); written as coverage, about once a minute.
+    void on_watched(exchange_id exchange, std::int64_t from_ms, std::int64_t to_ms);
+
+    // Once a second: held closes of minutes that have ended, and coverage due. At shutdown
+    // (now_ms = INT64_MAX): everything held.
     void tick(std::int64_t now_ms);
 
-    // Reads the last 24 h (and a minute) of every row's files on the worker thread and merges
-    // them into the rows' windows on the loop, then calls `done`.
+    // Reads every row's last 24 h (and 3 minutes) of records, back up to 7 days for a quiet
+    // market's reference close, and the coverage since, on the worker thread; merges them into
+    // the rows' windows on the loop, then calls `done`.
     void warm_start(std::int64_t now_ms, std::function<void()> done);
 
     // GET /v1/history?market=&from=&to=&interval=&limit= ; `answer` runs on the loop.
@@ -55,18 +64,22 @@ public:
     std::string health_json() const;
 
 private:
-    void push(market::row_id id);
 
     history_config config_;
     asio::any_io_executor loop_;
     market::ticker_table& table_;
     history::sampler sampler_;
     std::vector<std::size_t> due_;
+    std::vector<history::record> held_;  // per row: its state while the sampler holds it
+    history::coverage_tracker coverage_;
+    std::vector<std::pair<std::size_t, history::coverage_span>> coverage_due_;
+    std::uint64_t dropped_seen_ = 0;  // records the writer dropped, as of the last tick
     std::unique_ptr<history::writer> writer_;
     std::uint64_t queries_ = 0;
     std::uint64_t queries_refused_ = 0;
     std::uint64_t warm_records_ = 0;
     std::uint64_t warm_minutes_ = 0;
+    std::uint64_t warm_coverage_spans_ = 0;
     // Last: destroyed first, so no job outlives what it uses.
     std::unique_ptr<blocking_worker> worker_;
 };
