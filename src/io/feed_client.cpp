@@ -112,10 +112,12 @@ asio::awaitable<error_code> feed_client::run_session() {
     const url& endpoint = config_.websocket_endpoint;
     using ws_stream = websocket::stream<Stream>;
     std::shared_ptr<ws_stream> ws;
-    if constexpr (std::is_same_v<Stream, detail::tls_stream>)
-        ws = std::make_shared<ws_stream>(executor_, *tls_);  // set whenever the URL is wss://
-    else
+    if constexpr (std::is_same_v<Stream, detail::tls_stream>) {
+        if (!tls_) co_return asio::error::no_protocol_option;  // feed_unit always gives one
+        ws = std::make_shared<ws_stream>(executor_, *tls_);
+    } else {
         ws = std::make_shared<ws_stream>(executor_);
+    }
     // A weak handle: nothing in this frame's destruction may touch `this`, since an
     // io_context destroyed with the frame still pending outlives the feed_client.
     auto ping_timer = std::make_shared<asio::steady_timer>(executor_);
