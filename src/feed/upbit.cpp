@@ -7,7 +7,6 @@
 #include <charconv>
 #include <cstdint>
 #include <iterator>
-#include <new>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -17,11 +16,16 @@
 
 #include "sise/core/error.hpp"
 #include "sise/core/utc_time.hpp"
+#include "sise/feed/json_fields.hpp"
+#include "sise/feed/market_code.hpp"
+#include "sise/publish/json_writer.hpp"
 
 namespace sise::feed {
 namespace {
 
 namespace od = simdjson::ondemand;
+using json::is_null;
+using json::number_token;
 
 // /v1/market/all is ~100 KB for a few hundred markets; this only bounds a runaway body.
 constexpr std::size_t max_market_list_bytes = 16 * 1024 * 1024;
@@ -102,16 +106,6 @@ key classify(std::string_view k) noexcept {
     return key::unknown;
 }
 
-// raw_json_token() runs up to the next token, so it carries the whitespace in between.
-std::string_view trim_token(std::string_view token) noexcept {
-    while (!token.empty()) {
-        const char c = token.back();
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
-        token.remove_suffix(1);
-    }
-    return token;
-}
-
 // What one object said, as views into the scratch buffer or the parser's string buffer;
 // both stay valid until the next iterate(). Empty number views mean "absent or null".
 struct fields {
@@ -130,15 +124,6 @@ struct fields {
     std::optional<std::string_view> error_name;  // "" when the error object has no name
     bool has_method = false;
 };
-
-bool is_null(od::value& value) noexcept { return trim_token(value.raw_json_token()) == "null"; }
-
-// The number's raw text without consuming it: the object iterator skips it afterwards.
-// `null` reads as absent (delisting_date and deprecated fields are null, upbit.md §12.7).
-std::string_view number_token(od::value& value) noexcept {
-    const std::string_view token = trim_token(value.raw_json_token());
-    return token == "null" ? std::string_view{} : token;
-}
 
 errc read_error_object(od::value& value, fields& f) noexcept {
     od::object object;
@@ -169,16 +154,9 @@ errc read_fields(od::object& object, fields& f) noexcept {
                 f.type = s;
                 break;
             }
-            case key::code: {
-                if (is_null(value)) {
-                    f.code.reset();  // reported as missing below
-                    break;
-                }
-                std::string_view s;
-                if (value.get_string().get(s)) return errc::malformed_frame;
-                f.code = s;
+            case key::code:  // null is reported as missing below
+                if (errc e = json::read_optional_string(value, f.code); e != errc::ok) return e;
                 break;
-            }
             case key::trade_price: f.trade_price = number_token(value); break;
             case key::signed_change_price: f.change = number_token(value); break;
             case key::signed_change_rate: f.change_rate = number_token(value); break;
@@ -213,19 +191,6 @@ bool optional_decimal(std::string_view token, decimal& out) noexcept {
     return true;
 }
 
-// Epoch milliseconds: any JSON number whose exact value is an integer that fits int64.
-bool parse_int64(std::string_view token, std::int64_t& out) noexcept {
-    auto d = decimal::from_json_number(token);
-    if (!d) return false;
-    const std::string_view text = d->text();
-    if (text.find('.') != std::string_view::npos) return false;
-    std::int64_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size()) return false;
-    out = value;
-    return true;
-}
-
 errc build_ticker(const fields& f, ticker_update& t) noexcept {
     if (!f.code || f.code->empty()) return errc::missing_field;
     if (!t.market.assign(*f.code)) return errc::malformed_frame;  // longer than market_code
@@ -248,7 +213,7 @@ errc build_ticker(const fields& f, ticker_update& t) noexcept {
     }
     // Prefer the trade time; the message time stands in when a frame lacks it.
     const std::string_view time = !f.trade_timestamp.empty() ? f.trade_timestamp : f.timestamp;
-    if (!time.empty() && !parse_int64(time, t.exchange_time_ms)) return errc::bad_number;
+    if (!time.empty() && !json::parse_epoch_ms(time, t.exchange_time_ms)) return errc::bad_number;
     return errc::ok;
 }
 
@@ -284,40 +249,9 @@ errc handle_object(od::object& object, std::vector<ticker_update>& out, frame_ki
     return errc::ok;
 }
 
-// On-Demand only validates what it visits; make sure nothing follows the root value
-// (e.g. two objects glued together in one frame).
-bool at_document_end(od::document& doc) noexcept {
-    const char* location = nullptr;
-    return doc.current_location().get(location) != simdjson::SUCCESS;
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-    out += '"';
-    for (char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            constexpr char hex[] = "0123456789abcdef";
-            out += "\\u00";
-            out += hex[(static_cast<unsigned char>(c) >> 4) & 0xF];
-            out += hex[static_cast<unsigned char>(c) & 0xF];
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
-}
-
 }  // namespace
 
-upbit_adapter::upbit_adapter(std::size_t max_frame_bytes) : max_frame_bytes_(max_frame_bytes) {
-    // Size everything once so that parse() does not allocate per frame.
-    scratch_.reserve(max_frame_bytes_ + simdjson::SIMDJSON_PADDING);
-    if (parser_.allocate(std::max<std::size_t>(max_frame_bytes_, 1)) != simdjson::SUCCESS) {
-        throw std::bad_alloc();
-    }
-}
+upbit_adapter::upbit_adapter(std::size_t max_frame_bytes) : frames_(max_frame_bytes) {}
 
 endpoints upbit_adapter::default_endpoints() const {
     // upbit.md §1: the KRW market; sg-/id-/th-api hosts are Upbit global, not ours.
@@ -331,51 +265,56 @@ keepalive_policy upbit_adapter::keepalive() const {
     return {std::chrono::seconds{30}, std::string{}};
 }
 
+rest_pacing upbit_adapter::rest_policy() const {
+    // upbit.md §8: 10 candle requests per second per IP; staying at 8 leaves room for the
+    // clock skew between our second and theirs. Remaining-Req announces what is left.
+    return {std::chrono::milliseconds{125}, std::chrono::milliseconds{500},
+            std::chrono::milliseconds{10'000}, "Remaining-Req"};
+}
+
+bool upbit_adapter::budget_spent(std::string_view header) const {
+    // "Remaining-Req: group=candles; min=600; sec=0": the `sec` budget.
+    const auto at = header.find("sec=");
+    if (at == std::string_view::npos) return false;
+    int value = -1;
+    const auto digits = header.substr(at + 4);
+    std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    return value == 0;
+}
+
+std::vector<std::string> upbit_adapter::default_markets() const {
+    // The sidebar's markets on the KRW market, in display order (the bundled names below).
+    std::vector<std::string> markets;
+    for (const auto& item : fallback_instruments()) markets.push_back(item.market);
+    return markets;
+}
+
+std::optional<std::string> upbit_adapter::normalize_market(std::string_view market) const {
+    // upbit.md §2, §9: <QUOTE>-<BASE>, upper case, exactly one dash.
+    auto code = normalize_code(market, "-");
+    if (!code || std::count(code->begin(), code->end(), '-') != 1) return std::nullopt;
+    return code;
+}
+
 instrument upbit_adapter::describe(std::string_view market) const {
     // upbit.md §9: codes are <QUOTE>-<BASE>, quote first.
-    instrument result;
-    result.market = std::string(market);
-    const auto dash = market.find('-');
-    if (dash == std::string_view::npos) {
-        result.base = std::string(market);
-    } else {
-        result.quote = std::string(market.substr(0, dash));
-        result.base = std::string(market.substr(dash + 1));
-    }
-    return result;
+    return split_code(market, '-', pair_order::quote_first);
 }
 
 std::string upbit_adapter::market_list_path() const { return "/v1/market/all?is_details=true"; }
 
 void upbit_adapter::parse_market_list(std::string_view body, std::vector<instrument>& out,
                                       boost::system::error_code& ec) {
-    ec.clear();
-    if (body.size() > max_market_list_bytes) {
-        ec = errc::frame_too_large;
-        return;
-    }
-    // Not the hot path: a padded copy of its own keeps scratch_ sized for frames.
-    const simdjson::padded_string padded(body);
     std::vector<instrument> parsed;
-    auto fail = [&](errc e) { ec = e; };
-
-    od::document doc;
-    od::array array;
-    if (parser_.iterate(padded).get(doc) || doc.get_array().get(array)) {
-        return fail(errc::malformed_frame);
-    }
-    for (auto element : array) {
-        od::object object;
-        if (element.get_object().get(object)) return fail(errc::malformed_frame);
+    const errc e = frames_.walk_array(body, max_market_list_bytes, [&](od::object& object) {
         std::string_view market_text;
         std::string_view name_ko;
         std::string_view name_en;
         for (auto field : object) {
             std::string_view k;
             od::value value;
-            if (field.unescaped_key().get(k) || field.value().get(value)) {
-                return fail(errc::malformed_frame);
-            }
+            if (field.unescaped_key().get(k) || field.value().get(value))
+                return errc::malformed_frame;
             std::string_view* target = nullptr;
             if (k == "market") {
                 target = &market_text;
@@ -387,15 +326,17 @@ void upbit_adapter::parse_market_list(std::string_view body, std::vector<instrum
                 continue;  // market_event, market_warning (§9), anything newer
             }
             if (is_null(value)) continue;
-            if (value.get_string().get(*target)) return fail(errc::malformed_frame);
+            if (value.get_string().get(*target)) return errc::malformed_frame;
         }
-        if (market_text.empty()) return fail(errc::missing_field);
+        if (market_text.empty()) return errc::missing_field;
         instrument item = describe(market_text);
         item.name_ko = std::string(name_ko);
         item.name_en = std::string(name_en);
         parsed.push_back(std::move(item));
-    }
-    if (!at_document_end(doc)) return fail(errc::malformed_frame);
+        return errc::ok;
+    });
+    ec = e;
+    if (e != errc::ok) return;
     out.insert(out.end(), std::make_move_iterator(parsed.begin()),
                std::make_move_iterator(parsed.end()));
 }
@@ -409,41 +350,21 @@ std::string upbit_adapter::candles_path(std::string_view market, std::int64_t to
 
 void upbit_adapter::parse_candles(std::string_view body, std::vector<minute_candle>& out,
                                   boost::system::error_code& ec) {
-    ec.clear();
-    if (body.size() > max_market_list_bytes) {
-        ec = errc::frame_too_large;
-        return;
-    }
-    const simdjson::padded_string padded(body);
     std::vector<minute_candle> parsed;
-    od::document doc;
-    od::array array;
-    if (parser_.iterate(padded).get(doc) || doc.get_array().get(array)) {
-        ec = errc::malformed_frame;
-        return;
-    }
     auto number = [](od::value& value, double& target) {
         auto d = decimal::from_json_number(number_token(value));
         if (!d) return false;
         target = d->to_double();
         return true;
     };
-    for (auto element : array) {
-        od::object object;
-        if (element.get_object().get(object)) {
-            ec = errc::malformed_frame;
-            return;
-        }
+    const errc e = frames_.walk_array(body, max_market_list_bytes, [&](od::object& object) {
         minute_candle candle;
         bool has_start = false, has_close = false;
-        bool ok = true;
         for (auto field : object) {
             std::string_view k;
             od::value value;
-            if (field.unescaped_key().get(k) || field.value().get(value)) {
-                ok = false;
-                break;
-            }
+            bool ok = !field.unescaped_key().get(k) && !field.value().get(value);
+            if (!ok) return errc::malformed_frame;
             if (k == "candle_date_time_utc") {
                 std::string_view text;
                 auto start = value.get_string().get(text) ? std::nullopt : parse_utc_iso8601(text);
@@ -466,22 +387,14 @@ void upbit_adapter::parse_candles(std::string_view body, std::vector<minute_cand
                 ok = !value.get_int64().get(t);
                 if (ok) candle.last_trade_ms = t;
             }
-            if (!ok) break;
+            if (!ok) return errc::malformed_frame;
         }
-        if (!ok) {
-            ec = errc::malformed_frame;
-            return;
-        }
-        if (!has_start || !has_close) {
-            ec = errc::missing_field;
-            return;
-        }
+        if (!has_start || !has_close) return errc::missing_field;
         parsed.push_back(candle);
-    }
-    if (!at_document_end(doc)) {
-        ec = errc::malformed_frame;
-        return;
-    }
+        return errc::ok;
+    });
+    ec = e;
+    if (e != errc::ok) return;
     out.insert(out.end(), parsed.begin(), parsed.end());
 }
 
@@ -529,55 +442,34 @@ std::vector<std::string> upbit_adapter::subscribe_frames(std::span<const std::st
     for (const auto& market : markets) {
         if (!first) frame += ',';
         first = false;
-        std::string upper = market;  // §2: codes must be upper-case
-        for (char& c : upper) {
-            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-        }
-        append_json_string(frame, upper);
+        // §2: codes must be upper-case (the config normalized them already).
+        publish::append_json_string(frame, upper_ascii(market));
     }
     frame += R"(]},{"format":"DEFAULT"}])";
     return {std::move(frame)};
 }
 
-static_assert(simdjson::SIMDJSON_PADDING <= frame_padding);
-
 frame_result upbit_adapter::parse(std::string_view frame, std::vector<ticker_update>& out,
                                   boost::system::error_code& ec) {
-    if (frame.size() > max_frame_bytes_) {
-        ec = errc::frame_too_large;
-        return {};
-    }
-    // Padding zeroed: simdjson reads past the end, and a stray '}' there would need its slow
-    // balance check.
-    scratch_.assign(frame);
-    scratch_.append(simdjson::SIMDJSON_PADDING, '\0');
-    return parse_padded({scratch_.data(), frame.size()}, out, ec);
+    const std::string_view padded = frames_.pad(frame, ec);
+    if (ec) return {};
+    return parse_padded(padded, out, ec);
 }
 
 frame_result upbit_adapter::parse_padded(std::string_view frame, std::vector<ticker_update>& out,
                                          boost::system::error_code& ec) {
     ec.clear();
-    if (frame.size() > max_frame_bytes_) {
-        ec = errc::frame_too_large;
-        return {};
-    }
     // upbit.md §5: data arrives in binary frames, keepalive replies maybe in text frames;
     // both are UTF-8 JSON and reach us here as bytes.
-    const std::size_t original_size = out.size();
+    ticker_rollback rollback(out);
     frame_kind kind = frame_kind::tickers;
     std::string_view error_name;
-    auto fail = [&](errc e) -> frame_result {
-        out.erase(out.begin() + static_cast<std::ptrdiff_t>(original_size), out.end());
-        ec = e;
-        return {};
-    };
+    auto fail = [&](errc e) { return rollback.fail(e, ec); };
 
     od::document doc;
     od::json_type type{};
-    if (parser_.iterate(frame.data(), frame.size(), frame.size() + frame_padding).get(doc) ||
-        doc.type().get(type)) {
-        return fail(errc::malformed_frame);
-    }
+    if (errc e = frames_.iterate_padded(frame, doc); e != errc::ok) return fail(e);
+    if (doc.type().get(type)) return fail(errc::malformed_frame);
     if (type == od::json_type::object) {
         od::object object;
         if (doc.get_object().get(object)) return fail(errc::malformed_frame);
@@ -603,11 +495,11 @@ frame_result upbit_adapter::parse_padded(std::string_view frame, std::vector<tic
                 first = false;
             }
         }
-        if (out.size() > original_size) kind = frame_kind::tickers;
+        if (rollback.appended()) kind = frame_kind::tickers;
     } else {
         return fail(errc::malformed_frame);  // e.g. a bare PING or a number
     }
-    if (!at_document_end(doc)) return fail(errc::malformed_frame);
+    if (!json::at_document_end(doc)) return fail(errc::malformed_frame);
 
     frame_result result;
     result.kind = kind;

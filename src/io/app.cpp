@@ -4,23 +4,13 @@
 #include <csignal>
 #include <limits>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "sise/core/version.hpp"
-#include "sise/feed/registry.hpp"
 #include "sise/io/clock.hpp"
-#include "sise/io/http_client.hpp"
-#include "sise/io/tls.hpp"
 #include "sise/publish/json_writer.hpp"
 
 namespace sise::io {
 namespace {
 
-constexpr std::size_t market_list_body_limit = 8 * 1024 * 1024;
-constexpr int market_list_attempts = 3;
 constexpr std::chrono::seconds shutdown_grace{2};
 
 }  // namespace
@@ -31,28 +21,12 @@ app::app(config configuration)
       housekeeping_timer_(context_),
       signals_(context_, SIGINT, SIGTERM) {
     set_log_level(config_.log);
-    for (const feed_config& feed : config_.feeds) {
-        if (!feed.enabled) continue;
-        auto adapter = feed::make_adapter(feed.exchange);
-        // Rows exist from the start (status "connecting"), named from the bundled list until
-        // the exchange's own market list arrives.
-        const auto fallback = adapter->fallback_instruments();
-        for (const std::string& market : feed.markets) {
-            feed::instrument instrument = adapter->describe(market);
-            for (const auto& known : fallback)
-                if (known.market == market) {
-                    instrument.name_ko = known.name_ko;
-                    instrument.name_en = known.name_en;
-                }
-            table_.add(feed.exchange, std::move(instrument), adapter->basis());
-        }
-        feeds_.push_back(std::make_unique<feed_client>(context_.get_executor(), std::move(adapter),
-                                                       feed, *this));
-        backfills_.push_back(feed.backfill ? std::make_unique<backfiller>(
-                                                 context_.get_executor(), feeds_.back()->adapter(),
-                                                 feed, table_, [this] { schedule_publish(); })
-                                           : nullptr);
-    }
+    // Rows exist from the start (status "connecting"), named from the bundled list until
+    // the exchange's own market list arrives.
+    for (const feed_config& feed : config_.feeds)
+        if (feed.enabled)
+            feeds_.push_back(std::make_unique<feed_unit>(context_.get_executor(), feed, *this,
+                                                         table_, [this] { schedule_publish(); }));
     if (config_.history.enabled)
         history_ =
             std::make_unique<history_service>(config_.history, context_.get_executor(), table_);
@@ -76,10 +50,7 @@ void app::run() {
             table_.mark_all_changed();
             schedule_publish();
         });
-    for (auto& feed : feeds_) {
-        feed->start();
-        asio::co_spawn(context_, load_market_names(*feed), asio::detached);
-    }
+    for (auto& feed : feeds_) feed->start();
     schedule_housekeeping();
     context_.run();
     log(log_level::notice, "sised stopped");
@@ -91,10 +62,7 @@ void app::stop() {
     error_code ignored;
     signals_.cancel(ignored);
     publish_timer_.cancel();
-    for (auto& timer : retry_timers_) timer->cancel();
     housekeeping_timer_.cancel();
-    for (auto& backfill : backfills_)
-        if (backfill) backfill->stop();
     for (auto& feed : feeds_) feed->stop();
     // Each market's latest update is its last record: a restart resumes from it.
     if (history_) history_->tick(std::numeric_limits<std::int64_t>::max());
@@ -108,7 +76,7 @@ void app::stop() {
 
 void app::check_shutdown() {
     const bool feeds_done = std::all_of(feeds_.begin(), feeds_.end(), [](const auto& feed) {
-        return feed->stats().state == feed_state::stopped;
+        return feed->client.stats().state == feed_state::stopped;
     });
     if ((feeds_done && server_->stats().open_connections == 0) ||
         std::chrono::steady_clock::now() >= shutdown_deadline_) {
@@ -137,9 +105,8 @@ void app::on_tickers(exchange_id exchange, std::span<const ticker_update> ticker
 
 void app::on_feed_connected(exchange_id exchange, bool connected) {
     table_.set_feed_connected(exchange, connected);
-    for (std::size_t i = 0; i < feeds_.size(); ++i)
-        if (feeds_[i]->exchange() == exchange && backfills_[i] && connected)
-            backfills_[i]->start(feeds_[i]->stats().connected_since_ms);
+    for (auto& feed : feeds_)
+        if (feed->config.exchange == exchange && connected) feed->on_connected();
     schedule_publish();
 }
 
@@ -151,10 +118,10 @@ void app::schedule_housekeeping() {
         // A connected feed has delivered every trade since it connected: those minutes are
         // known, even the ones in which a quiet market did not trade.
         for (const auto& feed : feeds_)
-            if (feed->stats().state == feed_state::live) {
-                table_.mark_covered(feed->exchange(), feed->stats().connected_since_ms, now);
-                if (history_)
-                    history_->on_watched(feed->exchange(), feed->stats().connected_since_ms, now);
+            if (feed->client.stats().state == feed_state::live) {
+                const auto since = feed->client.stats().connected_since_ms;
+                table_.mark_covered(feed->config.exchange, since, now);
+                if (history_) history_->on_watched(feed->config.exchange, since, now);
             }
         if (history_) history_->tick(now);
         // The 24 h reference moves every minute, trades or not.
@@ -185,55 +152,17 @@ void app::publish_now() {
     if (auto publication = publisher_.publish(table_, now_ms())) server_->broadcast(*publication);
 }
 
-asio::awaitable<void> app::load_market_names(feed_client& feed) {
-    auto& adapter = feed.adapter();
-    const feed_config* settings = nullptr;
-    for (const auto& candidate : config_.feeds)
-        if (candidate.exchange == feed.exchange()) settings = &candidate;
-    auto base = parse_url(settings->rest_url);
-    if (!base) co_return;
-    const url endpoint = base->with_path(adapter.market_list_path());
-    std::unique_ptr<ssl::context> tls;
-    if (endpoint.tls())
-        tls = std::make_unique<ssl::context>(make_client_tls_context(settings->ca_file));
-
-    auto& pause = *retry_timers_.emplace_back(std::make_unique<asio::steady_timer>(context_));
-    for (int attempt = 1; attempt <= market_list_attempts && !stopping_; ++attempt) {
-        http_response response;
-        error_code ec = co_await http_get(endpoint, tls.get(), settings->rest_timeout,
-                                          market_list_body_limit, response);
-        std::vector<feed::instrument> instruments;
-        if (!ec && response.status == 200)
-            adapter.parse_market_list(response.body, instruments, ec);
-        if (!ec && response.status == 200) {
-            for (const auto& instrument : instruments)
-                table_.set_names(feed.exchange(), instrument.market, instrument.name_ko,
-                                 instrument.name_en);
-            log(log_level::info, "{}: loaded names for {} markets", to_string(feed.exchange()),
-                instruments.size());
-            schedule_publish();
-            co_return;
-        }
-        log(log_level::warning, "{}: market list attempt {}/{} failed: {}",
-            to_string(feed.exchange()), attempt, market_list_attempts,
-            ec ? ec.message() : "HTTP " + std::to_string(response.status));
-        pause.expires_after(std::chrono::seconds{1 << attempt});
-        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
-    log(log_level::warning, "{}: keeping bundled market names", to_string(feed.exchange()));
-}
-
 std::string app::health_json(bool& healthy) const {
     const auto now = now_ms();
     healthy = !feeds_.empty() && std::all_of(feeds_.begin(), feeds_.end(), [](const auto& feed) {
-                  return feed->stats().state == feed_state::live;
+                  return feed->client.stats().state == feed_state::live;
               });
     std::string out =
         fmt::format("{{\"status\":\"{}\",\"version\":\"{}\",\"uptime_ms\":{},\"feeds\":[",
                     healthy ? "ok" : "degraded", sise::version, now - started_ms_);
     bool first = true;
-    for (std::size_t i = 0; i < feeds_.size(); ++i) {
-        const auto& feed = feeds_[i];
+    for (const auto& unit : feeds_) {
+        const feed_client* feed = &unit->client;
         const feed_stats& s = feed->stats();
         if (!first) out += ',';
         first = false;
@@ -248,7 +177,7 @@ std::string app::health_json(bool& healthy) const {
             s.connect_attempts, s.connections, s.frames, s.tickers, s.heartbeats, s.bad_frames,
             s.oversized_frames, s.exchange_errors);
         publish::append_json_string(out, s.last_error);
-        if (const auto& backfill = backfills_[i]) {
+        if (const auto& backfill = unit->backfill) {
             const backfill_stats& b = backfill->stats();
             out += fmt::format(
                 ",\"backfill\":{{\"markets\":{},\"markets_complete\":{},\"requests\":{},"

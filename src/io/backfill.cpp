@@ -1,11 +1,9 @@
 #include "sise/io/backfill.hpp"
 
-#include <charconv>
 #include <random>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "sise/core/utc_time.hpp"
@@ -13,42 +11,28 @@
 #include "sise/io/clock.hpp"
 #include "sise/io/http_client.hpp"
 #include "sise/io/log.hpp"
-#include "sise/io/tls.hpp"
+#include "sise/io/spawn.hpp"
 
 namespace sise::io {
 namespace {
 
-// Upbit allows 10 candle requests per second per IP (upbit.md §8); staying at 8 leaves room
-// for the clock skew between our second and theirs.
-constexpr std::chrono::milliseconds request_spacing{125};
 constexpr std::size_t candle_body_limit = 4 * 1024 * 1024;
 // 24 h is 1441 minutes: 8 full pages. More than this means the exchange keeps answering
 // without ever reaching the reference minute; stop and stay "partial".
 constexpr int max_pages = 12;
 
-// The `sec` budget of "Remaining-Req: group=candles; min=600; sec=9", or -1.
-int remaining_this_second(std::string_view header) {
-    auto at = header.find("sec=");
-    if (at == std::string_view::npos) return -1;
-    int value = -1;
-    auto digits = header.substr(at + 4);
-    std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    return value;
-}
-
 }  // namespace
 
 backfiller::backfiller(asio::any_io_executor executor, feed::adapter& adapter,
-                       const feed_config& config, market::ticker_table& table,
-                       std::function<void()> on_progress)
+                       const feed_config& config, ssl::context* tls,
+                       market::ticker_table& table, std::function<void()> on_progress)
     : executor_(std::move(executor)),
       adapter_(adapter),
       config_(config),
       table_(table),
-      on_progress_(std::move(on_progress)) {
-    if (parse_url(config_.rest_url).value_or(url{}).tls())
-        tls_ = std::make_unique<ssl::context>(make_client_tls_context(config_.ca_file));
-}
+      on_progress_(std::move(on_progress)),
+      tls_(tls),
+      pacing_(adapter.rest_policy()) {}
 
 backfiller::~backfiller() = default;
 
@@ -65,7 +49,9 @@ void backfiller::start(std::int64_t live_from_ms) {
         if (rows[i].exchange != adapter_.id()) continue;
         ++stats_.markets;
         asio::co_spawn(executor_, fill(static_cast<market::row_id>(i), generation, to_ms),
-                       asio::detached);
+                       log_escaped_exception{fmt::format("{}: backfill of {}",
+                                                         to_string(adapter_.id()),
+                                                         rows[i].instrument.market)});
     }
 }
 
@@ -79,7 +65,7 @@ std::chrono::milliseconds backfiller::next_slot() {
     // One shared pace for every market of this exchange.
     const auto now = std::chrono::steady_clock::now();
     const auto slot = std::max(next_request_, now);
-    next_request_ = slot + request_spacing;
+    next_request_ = slot + pacing_.request_spacing;
     return std::chrono::duration_cast<std::chrono::milliseconds>(slot - now);
 }
 
@@ -95,21 +81,21 @@ asio::awaitable<bool> backfiller::wait(asio::steady_timer& timer, std::chrono::m
 asio::awaitable<std::optional<std::vector<feed::minute_candle>>> backfiller::fetch(
     const std::string& market, std::int64_t to_ms, std::size_t count, std::uint64_t generation,
     asio::steady_timer& timer) {
-    const auto base = parse_url(config_.rest_url).value();
-    feed::backoff delays(std::chrono::milliseconds{500}, std::chrono::milliseconds{10'000});
+    const url& base = config_.rest_endpoint;
+    feed::backoff delays(pacing_.retry_initial, pacing_.retry_max);
     std::minstd_rand random(std::random_device{}());
     for (;;) {
         if (!co_await wait(timer, next_slot(), generation)) co_return std::nullopt;
         const url endpoint = base.with_path(adapter_.candles_path(market, to_ms, count));
         http_response response;
         ++stats_.requests;
-        error_code ec = co_await http_get(endpoint, tls_.get(), config_.rest_timeout,
-                                          candle_body_limit, response);
+        error_code ec = co_await http_get(endpoint, tls_, config_.rest_timeout,
+                                          candle_body_limit, response, pacing_.budget_header);
         if (generation != generation_) co_return std::nullopt;
         std::vector<feed::minute_candle> candles;
         if (!ec && response.status == 200) adapter_.parse_candles(response.body, candles, ec);
         if (!ec && response.status == 200) {
-            if (remaining_this_second(response.remaining_req) == 0) {
+            if (adapter_.budget_spent(response.budget)) {
                 // The exchange says this second's budget is spent: the next request waits
                 // for the next second.
                 next_request_ = std::max(next_request_, std::chrono::steady_clock::now() +

@@ -102,23 +102,14 @@ private:
     std::vector<std::string> seen_;
 };
 
-void check_url(const std::string& key, const std::string& text, bool websocket) {
+// The one parse of an endpoint URL; the result is kept in the config.
+url parse_endpoint(const std::string& key, const std::string& text, bool websocket) {
     auto parsed = parse_url(text);
     if (!parsed) throw config_error(key, fmt::format("'{}' is not a valid URL", text));
     if (parsed->websocket() != websocket)
         throw config_error(key, fmt::format("'{}' must be a {} URL", text,
                                             websocket ? "ws:// or wss://" : "http:// or https://"));
-}
-
-feed_config default_feed(exchange_id exchange) {
-    feed_config feed;
-    feed.exchange = exchange;
-    auto adapter = feed::make_adapter(exchange);
-    auto endpoints = adapter->default_endpoints();
-    feed.websocket_url = endpoints.websocket_url;
-    feed.rest_url = endpoints.rest_url;
-    feed.idle_timeout = 2 * adapter->keepalive().ping_interval;
-    return feed;
+    return *std::move(parsed);
 }
 
 void read_server(table_reader& reader, server_config& server) {
@@ -154,14 +145,26 @@ void read_feed(table_reader& reader, feed_config& feed) {
     const std::string& prefix = reader.prefix();
     reader.read("enabled", feed.enabled);
     reader.read("markets", feed.markets);
-    for (const auto& market : feed.markets)
-        if (!publish::parse_selector(market) || market.find(':') != std::string::npos)
+    // One spelling from here on: the adapter's. A code clients could not name is refused too.
+    const auto adapter = feed::make_adapter(feed.exchange);
+    for (auto& market : feed.markets) {
+        auto canonical = adapter->normalize_market(market);
+        if (!canonical || !publish::parse_selector(*canonical) ||
+            canonical->find(':') != std::string::npos)
             throw config_error(prefix + ".markets",
-                               fmt::format("'{}' is not a market code", market));
+                               fmt::format("'{}' is not a {} market code", market,
+                                           to_string(feed.exchange)));
+        market = *std::move(canonical);
+    }
+    for (std::size_t i = 0; i < feed.markets.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (feed.markets[i] == feed.markets[j])
+                throw config_error(prefix + ".markets",
+                                   fmt::format("'{}' is listed twice", feed.markets[i]));
     reader.read("websocket_url", feed.websocket_url);
-    check_url(prefix + ".websocket_url", feed.websocket_url, true);
+    feed.websocket_endpoint = parse_endpoint(prefix + ".websocket_url", feed.websocket_url, true);
     reader.read("rest_url", feed.rest_url);
-    check_url(prefix + ".rest_url", feed.rest_url, false);
+    feed.rest_endpoint = parse_endpoint(prefix + ".rest_url", feed.rest_url, false);
     reader.read("ca_file", feed.ca_file);
     if (!feed.ca_file.empty() && !std::ifstream(feed.ca_file))
         throw config_error(prefix + ".ca_file", fmt::format("cannot read '{}'", feed.ca_file));
@@ -188,18 +191,25 @@ log_level parse_log_level(const std::string& text) {
 
 }  // namespace
 
-const std::vector<std::string>& default_upbit_markets() {
-    static const std::vector<std::string> markets{
-        "KRW-BTC", "KRW-ETH", "KRW-BCH", "KRW-XRP", "KRW-SOL",  "KRW-ADA",
-        "KRW-EOS", "KRW-TRX", "KRW-XLM", "KRW-BSV", "KRW-LINK", "KRW-SAND"};
-    return markets;
+feed_config default_feed(exchange_id exchange) {
+    const std::string prefix = fmt::format("feeds.{}", to_string(exchange));
+    auto adapter = feed::make_adapter(exchange);
+    if (!adapter) throw config_error(prefix, "exchange not supported yet");
+    feed_config feed;
+    feed.exchange = exchange;
+    auto endpoints = adapter->default_endpoints();
+    feed.websocket_url = endpoints.websocket_url;
+    feed.rest_url = endpoints.rest_url;
+    feed.websocket_endpoint = parse_endpoint(prefix + ".websocket_url", feed.websocket_url, true);
+    feed.rest_endpoint = parse_endpoint(prefix + ".rest_url", feed.rest_url, false);
+    feed.idle_timeout = 2 * adapter->keepalive().ping_interval;
+    feed.markets = adapter->default_markets();
+    return feed;
 }
 
 config default_config() {
     config result;
-    feed_config upbit = default_feed(exchange_id::upbit);
-    upbit.markets = default_upbit_markets();
-    result.feeds.push_back(std::move(upbit));
+    result.feeds.push_back(default_feed(exchange_id::upbit));
     return result;
 }
 
@@ -238,12 +248,9 @@ config parse_config(std::string_view toml_text, std::string_view source_name) {
             std::string prefix = fmt::format("feeds.{}", name.str());
             auto exchange = exchange_from_string(name.str());
             if (!exchange) throw config_error(prefix, "unknown exchange");
-            if (!feed::make_adapter(*exchange))
-                throw config_error(prefix, "exchange not supported yet");
             auto* table = node.as_table();
             if (!table) throw config_error(prefix, "expected a table");
             feed_config feed = default_feed(*exchange);
-            if (*exchange == exchange_id::upbit) feed.markets = default_upbit_markets();
             table_reader feed_reader(*table, prefix);
             read_feed(feed_reader, feed);
             feed_reader.reject_unknown_keys();

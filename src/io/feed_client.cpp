@@ -4,7 +4,6 @@
 #include <random>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/version.hpp>
@@ -15,7 +14,7 @@
 #include "sise/core/version.hpp"
 #include "sise/feed/backoff.hpp"
 #include "sise/io/clock.hpp"
-#include "sise/io/tls.hpp"
+#include "sise/io/spawn.hpp"
 #include "transport.hpp"
 
 namespace sise::io {
@@ -34,32 +33,40 @@ constexpr std::chrono::seconds stable_connection{10};
 // ones above max_frame_bytes are read through and discarded without buffering.
 constexpr std::uint64_t hard_message_limit = 256ull * 1024 * 1024;
 
+// Sends the adapter's application ping every `interval` until the timer is cancelled or a
+// write fails. Holds the stream, not the feed_client: it may outlive a session by one wait.
+template <typename WsStream>
+asio::awaitable<void> app_ping_loop(std::shared_ptr<WsStream> ws,
+                                    std::shared_ptr<asio::steady_timer> timer, std::string text,
+                                    std::chrono::milliseconds interval, std::uint64_t& sent) {
+    for (;;) {
+        timer->expires_after(interval);
+        auto [wait_ec] = co_await timer->async_wait(use_tuple);
+        if (wait_ec) co_return;
+        auto [write_ec, written] = co_await ws->async_write(asio::buffer(text), use_tuple);
+        (void)written;
+        if (write_ec) co_return;  // the read loop sees the broken connection
+        ++sent;
+    }
+}
+
 }  // namespace
 
 feed_client::feed_client(asio::any_io_executor executor, std::unique_ptr<feed::adapter> adapter,
-                         feed_config config, feed_sink& sink)
+                         feed_config config, ssl::context* tls, feed_sink& sink)
     : executor_(std::move(executor)),
       adapter_(std::move(adapter)),
       config_(std::move(config)),
       sink_(sink),
-      backoff_timer_(executor_) {
-    if (parse_url(config_.websocket_url).value_or(url{}).tls())
-        tls_ = std::make_unique<ssl::context>(make_client_tls_context(config_.ca_file));
-}
+      tls_(tls),
+      backoff_timer_(executor_) {}
 
 feed_client::~feed_client() = default;
 
 void feed_client::start() {
-    asio::co_spawn(executor_, run(), [this](std::exception_ptr error) {
-        if (!error) return;
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-            log(log_level::error, "{}: feed stopped by an unexpected error: {}",
-                to_string(exchange()), e.what());
-        }
-        stats_.state = feed_state::stopped;
-    });
+    asio::co_spawn(executor_, run(),
+                   log_escaped_exception{fmt::format("{}: feed", to_string(exchange())),
+                                         [this] { stats_.state = feed_state::stopped; }});
 }
 
 void feed_client::stop() {
@@ -69,7 +76,7 @@ void feed_client::stop() {
 }
 
 asio::awaitable<void> feed_client::run() {
-    const url endpoint = parse_url(config_.websocket_url).value();
+    const url& endpoint = config_.websocket_endpoint;
     feed::backoff delays(config_.reconnect_initial, config_.reconnect_max);
     std::minstd_rand random(std::random_device{}());
 
@@ -84,8 +91,12 @@ asio::awaitable<void> feed_client::run() {
         if (stopping_) break;
 
         stats_.last_error = close_detail_.empty() ? ec.message() : std::exchange(close_detail_, {});
-        if (std::chrono::steady_clock::now() - started >= stable_connection) delays.reset();
-        auto delay = delays.next(random());
+        const bool stable = std::chrono::steady_clock::now() - started >= stable_connection;
+        if (stable) delays.reset();
+        // Asked to reconnect by a connection that had been up a while: at once. A short one
+        // asking again keeps the backoff growing.
+        auto delay = std::exchange(reconnect_now_, false) && stable ? std::chrono::milliseconds{0}
+                                                                   : delays.next(random());
         stats_.state = feed_state::backoff;
         log(was_live ? log_level::warning : log_level::notice,
             "{}: connection {}: {}; reconnecting in {} ms", to_string(exchange()),
@@ -98,18 +109,27 @@ asio::awaitable<void> feed_client::run() {
 
 template <typename Stream>
 asio::awaitable<error_code> feed_client::run_session() {
-    const url endpoint = parse_url(config_.websocket_url).value();
+    const url& endpoint = config_.websocket_endpoint;
     using ws_stream = websocket::stream<Stream>;
     std::shared_ptr<ws_stream> ws;
-    if constexpr (std::is_same_v<Stream, detail::tls_stream>)
+    if constexpr (std::is_same_v<Stream, detail::tls_stream>) {
+        if (!tls_) co_return asio::error::no_protocol_option;  // feed_unit always gives one
         ws = std::make_shared<ws_stream>(executor_, *tls_);
-    else
+    } else {
         ws = std::make_shared<ws_stream>(executor_);
+    }
     // A weak handle: nothing in this frame's destruction may touch `this`, since an
     // io_context destroyed with the frame still pending outlives the feed_client.
-    cancel_session_ = [weak = std::weak_ptr<ws_stream>(ws)] {
+    auto ping_timer = std::make_shared<asio::steady_timer>(executor_);
+    cancel_session_ = [weak = std::weak_ptr<ws_stream>(ws), ping_timer] {
+        ping_timer->cancel();
         if (auto stream = weak.lock()) boost::beast::get_lowest_layer(*stream).cancel();
     };
+    // The ping loop ends with the session, however the session ends.
+    struct stop_pings {
+        std::shared_ptr<asio::steady_timer> timer;
+        ~stop_pings() { timer->cancel(); }
+    } stop_pings_on_exit{ping_timer};
 
     if (auto ec = co_await detail::open_stream(ws->next_layer(), endpoint, config_.connect_timeout))
         co_return ec;
@@ -148,6 +168,12 @@ asio::awaitable<error_code> feed_client::run_session() {
     sink_.on_feed_connected(exchange(), true);
     log(log_level::info, "{}: connected to {}, subscribed to {} markets", to_string(exchange()),
         config_.websocket_url, config_.markets.size());
+    if (const auto keepalive = adapter_->keepalive(); !keepalive.app_ping_text.empty()) {
+        asio::co_spawn(executor_,
+                       app_ping_loop(ws, ping_timer, keepalive.app_ping_text,
+                                     keepalive.app_ping_interval, stats_.app_pings),
+                       log_escaped_exception{fmt::format("{}: app ping", to_string(exchange()))});
+    }
 
     boost::beast::flat_buffer buffer;
     bool discarding = false;
@@ -182,20 +208,26 @@ asio::awaitable<error_code> feed_client::run_session() {
             auto padding = buffer.prepare(feed::frame_padding);
             std::memset(padding.data(), 0, padding.size());
             const auto data = buffer.cdata();
-            handle_frame({static_cast<const char*>(data.data()), data.size()});
+            if (!handle_frame({static_cast<const char*>(data.data()), data.size()})) {
+                reconnect_now_ = true;
+                co_return make_error_code(errc::exchange_error);
+            }
         }
         buffer.clear();
     }
 }
 
-void feed_client::handle_frame(std::string_view frame) {
+bool feed_client::handle_frame(std::string_view frame) {
     const auto received = now_ms();
     ++stats_.frames;
     stats_.last_message_ms = received;
     updates_.clear();
     error_code ec;
     auto result = adapter_->parse_padded(frame, updates_, ec);
-    if (ec) return count_bad_frame(ec, "frame");
+    if (ec) {
+        count_bad_frame(ec, "frame");
+        return true;
+    }
     switch (result.kind) {
         case feed::frame_kind::tickers:
             stats_.tickers += updates_.size();
@@ -207,9 +239,14 @@ void feed_client::handle_frame(std::string_view frame) {
             stats_.last_error = std::string(result.detail);
             count_bad_frame(errc::exchange_error, result.detail);
             break;
+        case feed::frame_kind::reconnect:
+            ++stats_.reconnect_requests;
+            close_detail_ = fmt::format("the exchange asked to reconnect: {}", result.detail);
+            return false;
         case feed::frame_kind::ack:
         case feed::frame_kind::ignored: break;
     }
+    return true;
 }
 
 void feed_client::count_bad_frame(const error_code& ec, std::string_view what) {

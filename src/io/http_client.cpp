@@ -16,7 +16,7 @@ using detail::use_tuple;
 template <typename Stream>
 asio::awaitable<error_code> exchange(Stream& stream, const url& endpoint,
                                      std::chrono::milliseconds timeout, std::size_t body_limit,
-                                     http_response& response) {
+                                     http_response& response, std::string_view budget_header) {
     if (auto ec = co_await detail::open_stream(stream, endpoint, timeout)) co_return ec;
 
     http::request<http::empty_body> request{http::verb::get, endpoint.target, 11};
@@ -37,7 +37,7 @@ asio::awaitable<error_code> exchange(Stream& stream, const url& endpoint,
 
     auto& message = parser.get();
     response.status = message.result_int();
-    response.remaining_req = std::string(message["Remaining-Req"]);
+    if (!budget_header.empty()) response.budget = std::string(message[budget_header]);
     response.body = std::move(message.body());
     co_return error_code{};
 }
@@ -46,15 +46,15 @@ asio::awaitable<error_code> exchange(Stream& stream, const url& endpoint,
 
 asio::awaitable<error_code> http_get(const url& endpoint, ssl::context* tls,
                                      std::chrono::milliseconds timeout, std::size_t body_limit,
-                                     http_response& response) {
+                                     http_response& response, std::string_view budget_header) {
     auto executor = co_await asio::this_coro::executor;
     if (endpoint.tls()) {
         if (!tls) co_return asio::error::no_protocol_option;
         detail::tls_stream stream(executor, *tls);
-        co_return co_await exchange(stream, endpoint, timeout, body_limit, response);
+        co_return co_await exchange(stream, endpoint, timeout, body_limit, response, budget_header);
     }
     detail::plain_stream stream(executor);
-    co_return co_await exchange(stream, endpoint, timeout, body_limit, response);
+    co_return co_await exchange(stream, endpoint, timeout, body_limit, response, budget_header);
 }
 
 }  // namespace sise::io

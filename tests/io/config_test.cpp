@@ -122,4 +122,31 @@ max_response_records = 50
         CHECK_FALSE(config.warm_start);
         CHECK(config.max_response_records == 50);
     }
+
+    TEST_CASE("lower-case market codes load in the exchange's canonical spelling") {
+        auto config = parse_config("[feeds.upbit]\nmarkets = [\"krw-btc\", \"KRW-eth\"]", "t.toml");
+        REQUIRE(config.feeds.size() == 1);
+        CHECK(config.feeds[0].markets == std::vector<std::string>{"KRW-BTC", "KRW-ETH"});
+    }
+
+    TEST_CASE("a market that is not the exchange's code or is listed twice is refused") {
+        CHECK(rejected_key("[feeds.upbit]\nmarkets = [\"KRWBTC\"]") == "feeds.upbit.markets");
+        CHECK(rejected_key("[feeds.upbit]\nmarkets = [\"KRW-BTC\", \"krw-btc\"]") ==
+              "feeds.upbit.markets");
+    }
+
+    TEST_CASE("each endpoint URL is parsed once, at load, and kept in the config") {
+        const auto defaults = default_config().feeds.at(0);
+        CHECK(defaults.websocket_endpoint.tls());
+        CHECK(defaults.websocket_endpoint.host == "api.upbit.com");
+        CHECK(defaults.websocket_endpoint.target == "/websocket/v1");
+        CHECK(defaults.rest_endpoint.host == "api.upbit.com");
+        auto config = parse_config(
+            "[feeds.upbit]\nwebsocket_url = \"ws://127.0.0.1:9000/ws\"\n"
+            "rest_url = \"http://127.0.0.1:9001\"",
+            "t.toml");
+        CHECK(config.feeds[0].websocket_endpoint.port == "9000");
+        CHECK_FALSE(config.feeds[0].websocket_endpoint.tls());
+        CHECK(config.feeds[0].rest_endpoint.port == "9001");
+    }
 }

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,6 +28,8 @@ enum class frame_kind {
     ack,             // subscription acknowledgement or listing
     exchange_error,  // the exchange reported an error; `detail` holds its name
     ignored,         // a well-formed message of a type we do not consume (e.g. trade)
+    reconnect,       // the exchange asks us to reconnect now (Binance serverShutdown, an OKX
+                     // notice, a Coinbase sequence gap); `detail` says why
 };
 
 struct frame_result {
@@ -36,9 +40,23 @@ struct frame_result {
 struct keepalive_policy {
     // Websocket ping control frames, sent when the connection has been idle this long.
     std::chrono::milliseconds ping_interval{30'000};
-    // An application-level ping text some exchanges want instead of/in addition to control
-    // frames (Upbit accepts "PING" and replies {"status":"UP"}); empty for none.
+    // An application-level ping the feed client sends as a text frame every
+    // app_ping_interval while connected, for exchanges that want one instead of or besides
+    // control frames (OKX: "ping", Bybit: {"op":"ping"}); empty for none.
     std::string app_ping_text;
+    std::chrono::milliseconds app_ping_interval{20'000};
+};
+
+// How the backfill paces its REST calls to stay under the exchange's limit.
+struct rest_pacing {
+    // Minimum spacing of requests shared by all markets of the exchange.
+    std::chrono::milliseconds request_spacing{125};
+    // Backoff of a failed request (429, 5xx, timeouts).
+    std::chrono::milliseconds retry_initial{500};
+    std::chrono::milliseconds retry_max{10'000};
+    // A response header announcing the remaining request budget (adapter::budget_spent reads
+    // it); empty for none.
+    std::string budget_header;
 };
 
 struct endpoints {
@@ -50,6 +68,12 @@ struct endpoints {
 // (parse_padded), saving the copy into a padded scratch buffer; zeroed padding is best.
 inline constexpr std::size_t frame_padding = 64;
 
+// What the config hands every adapter it makes.
+struct adapter_options {
+    // Frames above this size are rejected before parsing (an Upbit ticker is ~1 KiB).
+    std::size_t max_frame_bytes = 64 * 1024;
+};
+
 class adapter {
 public:
     virtual ~adapter() = default;
@@ -58,6 +82,17 @@ public:
     virtual change_basis basis() const noexcept = 0;
     virtual endpoints default_endpoints() const = 0;
     virtual keepalive_policy keepalive() const = 0;
+    virtual rest_pacing rest_policy() const = 0;
+    // True when the value of rest_policy().budget_header says the budget of the current
+    // second is spent: the next request then waits a second.
+    virtual bool budget_spent(std::string_view /*header_value*/) const { return false; }
+
+    // The markets streamed when the config names none, in display order, canonical spelling.
+    virtual std::vector<std::string> default_markets() const = 0;
+    // The canonical spelling of a market code from the config ("krw-btc" -> "KRW-BTC"), or
+    // nullopt when it cannot be a market of this exchange. The config applies it at load;
+    // everything after (subscribe, table, clients) sees only canonical codes.
+    virtual std::optional<std::string> normalize_market(std::string_view market) const = 0;
 
     // Base and quote of a market code in this exchange's spelling; names left empty.
     virtual instrument describe(std::string_view market) const = 0;
@@ -84,8 +119,9 @@ public:
     // Text frames to send, in order, right after every (re)connect.
     virtual std::vector<std::string> subscribe_frames(std::span<const std::string> markets) = 0;
 
-    // Parses one received frame (text or binary payload). Appends the tickers it carries to
-    // `out`. Never throws; a malformed frame yields an error and leaves `out` as it was.
+    // Parses one received frame (text or binary payload; JSON or a bare word such as OKX's
+    // "pong"). Appends the tickers it carries to `out`. Never throws; a malformed frame
+    // yields an error and leaves `out` as it was.
     virtual frame_result parse(std::string_view frame, std::vector<ticker_update>& out,
                                boost::system::error_code& ec) = 0;
     // The same, without a copy; frame.data() must be readable up to size() + frame_padding.

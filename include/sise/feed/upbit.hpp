@@ -6,23 +6,28 @@
 #include <cstddef>
 #include <string>
 
-#include <simdjson.h>
-
 #include "sise/feed/adapter.hpp"
+#include "sise/feed/frame_parser.hpp"
 
 namespace sise::feed {
 
 class upbit_adapter final : public adapter {
 public:
     // Frames above this size are rejected before parsing (a ticker frame is ~1 KiB).
-    static constexpr std::size_t default_max_frame_bytes = 64 * 1024;
+    static constexpr std::size_t default_max_frame_bytes = adapter_options{}.max_frame_bytes;
 
     explicit upbit_adapter(std::size_t max_frame_bytes = default_max_frame_bytes);
+    explicit upbit_adapter(const adapter_options& options)
+        : upbit_adapter(options.max_frame_bytes) {}
 
     exchange_id id() const noexcept override { return exchange_id::upbit; }
     change_basis basis() const noexcept override { return change_basis::prev_close_utc0; }
     endpoints default_endpoints() const override;
     keepalive_policy keepalive() const override;
+    rest_pacing rest_policy() const override;
+    bool budget_spent(std::string_view header_value) const override;
+    std::vector<std::string> default_markets() const override;
+    std::optional<std::string> normalize_market(std::string_view market) const override;
     instrument describe(std::string_view market) const override;
     std::string market_list_path() const override;
     void parse_market_list(std::string_view body, std::vector<instrument>& out,
@@ -40,9 +45,7 @@ public:
                               boost::system::error_code& ec) override;
 
 private:
-    std::size_t max_frame_bytes_;
-    simdjson::ondemand::parser parser_;
-    std::string scratch_;  // padded copy of the frame; capacity >= size + SIMDJSON_PADDING
+    frame_parser frames_;
     std::string detail_;   // error name of the last exchange_error frame
     std::size_t next_ticket_ = 0;
 };

@@ -11,9 +11,9 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "sise/io/backfill.hpp"
 #include "sise/io/config.hpp"
 #include "sise/io/feed_client.hpp"
+#include "sise/io/feed_unit.hpp"
 #include "sise/io/history_service.hpp"
 #include "sise/io/server.hpp"
 #include "sise/market/table.hpp"
@@ -50,14 +50,12 @@ private:
     void schedule_housekeeping();
     void check_shutdown();
     void publish_now();
-    asio::awaitable<void> load_market_names(feed_client& feed);
 
     config config_;
     asio::io_context context_{1};
     market::ticker_table table_;
     publish::publisher publisher_;
-    std::vector<std::unique_ptr<feed_client>> feeds_;
-    std::vector<std::unique_ptr<backfiller>> backfills_;  // one per feed, same order; may be null
+    std::vector<std::unique_ptr<feed_unit>> feeds_;  // one per enabled exchange
     std::unique_ptr<server> server_;
     std::unique_ptr<history_service> history_;  // null when history is disabled
     asio::steady_timer publish_timer_;
@@ -65,7 +63,6 @@ private:
     std::chrono::steady_clock::time_point shutdown_deadline_{};
     asio::steady_timer housekeeping_timer_;
     std::int64_t last_minute_ = 0;
-    std::vector<std::unique_ptr<asio::steady_timer>> retry_timers_;
     asio::signal_set signals_;
     std::int64_t started_ms_ = 0;
     std::uint64_t rejected_updates_ = 0;

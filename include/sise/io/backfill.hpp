@@ -1,8 +1,8 @@
 // Fills each market's 24 h window from the exchange's REST minute candles, beside the live
-// stream: from the minute the feed (re)connected backwards, 200 candles a request, until the
-// window reaches its reference minute. All markets of an exchange share one request pace
-// below the exchange's REST limit; Remaining-Req is honoured and 429/5xx/timeouts back off
-// with jitter. Until a market is complete its rows say basis "partial".
+// stream: from the minute the feed (re)connected backwards, a page of candles a request,
+// until the window reaches its reference minute. All markets of an exchange share one request
+// pace, the adapter's rest_pacing; its budget header is honoured and 429/5xx/timeouts back
+// off with jitter. Until a market is complete its rows say basis "partial".
 #pragma once
 
 #include <cstdint>
@@ -32,8 +32,9 @@ struct backfill_stats {
 
 class backfiller {
 public:
+    // `tls` (the feed's one TLS context; null for http://) must outlive the backfiller.
     backfiller(asio::any_io_executor executor, feed::adapter& adapter, const feed_config& config,
-               market::ticker_table& table, std::function<void()> on_progress);
+               ssl::context* tls, market::ticker_table& table, std::function<void()> on_progress);
     ~backfiller();
 
     // (Re)starts the backfill of every market of this feed, with live coverage beginning at
@@ -58,7 +59,8 @@ private:
     const feed_config& config_;
     market::ticker_table& table_;
     std::function<void()> on_progress_;
-    std::unique_ptr<ssl::context> tls_;
+    ssl::context* tls_;
+    feed::rest_pacing pacing_;
     std::vector<std::unique_ptr<asio::steady_timer>> timers_;
     std::chrono::steady_clock::time_point next_request_{};
     backfill_stats stats_;

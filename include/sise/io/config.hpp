@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sise/core/exchange.hpp"
+#include "sise/core/url.hpp"
 #include "sise/io/log.hpp"
 
 namespace sise::io {
@@ -31,16 +32,18 @@ private:
 struct feed_config {
     exchange_id exchange = exchange_id::upbit;
     bool enabled = true;
-    std::vector<std::string> markets;
+    std::vector<std::string> markets;  // canonical spelling (the adapter's normalize_market)
     std::string websocket_url;
     std::string rest_url;
+    url websocket_endpoint;  // websocket_url and rest_url, parsed once at load
+    url rest_endpoint;
     std::string ca_file;  // extra trust anchors (PEM); the system store is always used too
     milliseconds connect_timeout{10'000};
     milliseconds idle_timeout{60'000};
     milliseconds reconnect_initial{500};
     milliseconds reconnect_max{30'000};
     milliseconds rest_timeout{5'000};
-    std::size_t max_frame_bytes = 64 * 1024;
+    std::size_t max_frame_bytes = 64 * 1024;  // handed to the adapter
     bool backfill = true;  // fill the 24 h window from REST minute candles
 };
 
@@ -71,15 +74,16 @@ struct history_config {
     std::size_t max_response_records = 100'000;  // /v1/history: records read per request
 };
 
+// Defaults of one exchange's feed: its adapter's endpoints, keepalive and markets. Throws
+// config_error for an exchange without an adapter.
+feed_config default_feed(exchange_id exchange);
+
 struct config {
     server_config server;
     history_config history;
     std::vector<feed_config> feeds;
     log_level log = log_level::info;
 };
-
-// The sidebar's markets on Upbit's KRW market, in display order.
-const std::vector<std::string>& default_upbit_markets();
 
 config default_config();
 config parse_config(std::string_view toml_text, std::string_view source_name);

@@ -1,6 +1,7 @@
 // One exchange's live connection: a websocket (TLS or plain) kept open for as long as the
 // daemon runs. Connects, subscribes through the adapter, parses every frame, reports tickers
-// to the sink, and reconnects after any failure with jittered exponential backoff. A silent
+// to the sink, sends the adapter's application ping on a timer, and reconnects after any
+// failure with jittered exponential backoff (at once when the exchange asks for it). A silent
 // connection (no data, no pong) is dropped after the idle timeout.
 #pragma once
 
@@ -46,6 +47,8 @@ struct feed_stats {
     std::uint64_t bad_frames = 0;
     std::uint64_t oversized_frames = 0;
     std::uint64_t exchange_errors = 0;
+    std::uint64_t reconnect_requests = 0;  // frames asking us to reconnect now
+    std::uint64_t app_pings = 0;           // application pings sent
     std::uint64_t unknown_markets = 0;
     std::string last_error;
 };
@@ -60,8 +63,9 @@ public:
 
 class feed_client {
 public:
+    // `tls` (the feed's one TLS context) must outlive the client; it may be null for ws://.
     feed_client(asio::any_io_executor executor, std::unique_ptr<feed::adapter> adapter,
-                feed_config config, feed_sink& sink);
+                feed_config config, ssl::context* tls, feed_sink& sink);
     ~feed_client();
     feed_client(const feed_client&) = delete;
     feed_client& operator=(const feed_client&) = delete;
@@ -77,18 +81,20 @@ private:
     template <typename Stream>
     asio::awaitable<error_code> run_session();
     asio::awaitable<void> run();
-    void handle_frame(std::string_view frame);
+    // False when the frame asks for a reconnect (the reason is in close_detail_).
+    bool handle_frame(std::string_view frame);
     void count_bad_frame(const error_code& ec, std::string_view what);
 
     asio::any_io_executor executor_;
     std::unique_ptr<feed::adapter> adapter_;
     feed_config config_;
     feed_sink& sink_;
-    std::unique_ptr<ssl::context> tls_;
+    ssl::context* tls_;
     feed_stats stats_;
     std::vector<ticker_update> updates_;
     std::function<void()> cancel_session_;
-    std::string close_detail_;  // the exchange's close code, when it closed the connection
+    std::string close_detail_;  // the exchange's close code or reconnect request
+    bool reconnect_now_ = false;  // the last session ended on the exchange's request
     asio::steady_timer backoff_timer_;
     log_limiter bad_frame_log_;
     bool stopping_ = false;

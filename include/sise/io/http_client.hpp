@@ -14,13 +14,15 @@ namespace sise::io {
 struct http_response {
     unsigned status = 0;
     std::string body;
-    std::string remaining_req;  // Upbit's rate-limit header, when present
+    std::string budget;  // the value of the requested rate-limit header, when present
 };
 
 // `tls` is required for https:// URLs. The whole exchange (resolve to last body byte) is
-// bounded by `timeout`; bodies above `body_limit` fail with an error.
+// bounded by `timeout`; bodies above `body_limit` fail with an error. The value of header
+// `budget_header` (the exchange's rate-limit budget, e.g. Upbit's Remaining-Req) lands in
+// response.budget when it is not empty.
 asio::awaitable<error_code> http_get(const url& endpoint, ssl::context* tls,
                                      std::chrono::milliseconds timeout, std::size_t body_limit,
-                                     http_response& response);
+                                     http_response& response, std::string_view budget_header = {});
 
 }  // namespace sise::io

@@ -1,0 +1,100 @@
+// Reading one field's value out of an exchange's JSON with simdjson On-Demand, the way every
+// adapter needs it: null as absent, prices as a JSON number or a JSON string (Binance, OKX and
+// Bybit quote them), epoch milliseconds, and the check that nothing follows the root value.
+#pragma once
+
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "sise/core/decimal.hpp"
+#include "sise/core/error.hpp"
+
+namespace sise::feed::json {
+
+namespace od = simdjson::ondemand;
+
+// raw_json_token() runs up to the next token, so it carries the whitespace in between.
+inline std::string_view trim_token(std::string_view token) noexcept {
+    while (!token.empty()) {
+        const char c = token.back();
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
+        token.remove_suffix(1);
+    }
+    return token;
+}
+
+inline bool is_null(od::value& value) noexcept {
+    return trim_token(value.raw_json_token()) == "null";
+}
+
+// A value's raw text without consuming it (the object iterator skips it afterwards); `null`
+// reads as empty, i.e. absent. Strings come back with their quotes, so a decimal parse of
+// them fails: use this where the exchange sends numbers as numbers.
+inline std::string_view number_token(od::value& value) noexcept {
+    const std::string_view token = trim_token(value.raw_json_token());
+    return token == "null" ? std::string_view{} : token;
+}
+
+// The decimal in a JSON number or in a JSON string holding one ("0.1234"). An empty text,
+// null or "" reads as absent (ok, `out` untouched); anything else is bad_number.
+inline errc read_decimal(od::value& value, decimal& out) noexcept {
+    std::string_view text = number_token(value);
+    if (text.size() >= 2 && text.front() == '"') {
+        if (value.get_string().get(text)) return errc::bad_number;
+    }
+    if (text.empty()) return errc::ok;
+    auto parsed = decimal::from_json_number(text);
+    if (!parsed) return errc::bad_number;
+    out = *parsed;
+    return errc::ok;
+}
+
+// Epoch milliseconds from a number token (or the digits of a string): any JSON number whose
+// exact value is an integer that fits int64 ("1.7e12" included).
+inline bool parse_epoch_ms(std::string_view token, std::int64_t& out) noexcept {
+    auto d = decimal::from_json_number(token);
+    if (!d) return false;
+    const std::string_view text = d->text();
+    if (text.find('.') != std::string_view::npos) return false;
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size()) return false;
+    out = value;
+    return true;
+}
+
+// The same from a value that may be a number or a string ("1700000000000"); null/absent
+// leaves `out` untouched.
+inline errc read_epoch_ms(od::value& value, std::int64_t& out) noexcept {
+    std::string_view text = number_token(value);
+    if (text.size() >= 2 && text.front() == '"') {
+        if (value.get_string().get(text)) return errc::bad_number;
+    }
+    if (text.empty()) return errc::ok;
+    return parse_epoch_ms(text, out) ? errc::ok : errc::bad_number;
+}
+
+// A string field, or nullopt for null; a value of another type is malformed.
+inline errc read_optional_string(od::value& value, std::optional<std::string_view>& out) noexcept {
+    if (is_null(value)) {
+        out.reset();
+        return errc::ok;
+    }
+    std::string_view s;
+    if (value.get_string().get(s)) return errc::malformed_frame;
+    out = s;
+    return errc::ok;
+}
+
+// On-Demand only validates what it visits; make sure nothing follows the root value
+// (e.g. two objects glued together in one frame).
+inline bool at_document_end(od::document& doc) noexcept {
+    const char* location = nullptr;
+    return doc.current_location().get(location) != simdjson::SUCCESS;
+}
+
+}  // namespace sise::feed::json

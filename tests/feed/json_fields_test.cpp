@@ -1,0 +1,99 @@
+// The JSON field readers adapters share: numbers or strings, nulls, epoch ms, document end.
+#include "sise/feed/json_fields.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+namespace {
+
+namespace json = sise::feed::json;
+using sise::errc;
+
+// Runs `read` on the value of key "v" in `{"v":<value>}`.
+template <typename Read>
+errc read_v(const std::string& value_text, Read&& read) {
+    const simdjson::padded_string text(R"({"v":)" + value_text + "}");
+    simdjson::ondemand::parser parser;
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::value value;
+    REQUIRE_FALSE(parser.iterate(text).get(doc));
+    REQUIRE_FALSE(doc["v"].get(value));
+    return read(value);
+}
+
+}  // namespace
+
+TEST_SUITE("feed") {
+    TEST_CASE("a decimal reads the same from a JSON number and from a JSON string") {
+        for (const std::string text :
+             {"42000.50", "\"42000.50\"", "4.200050e4 ", "\"4.200050e4\""}) {
+            sise::decimal d;
+            CHECK(read_v(text, [&](auto& v) { return json::read_decimal(v, d); }) == errc::ok);
+            CHECK(d.text() == "42000.50");
+        }
+    }
+
+    TEST_CASE("null and the empty string are an absent decimal, other text a bad number") {
+        for (const std::string text : {"null", "\"\""}) {
+            sise::decimal d = *sise::decimal::from_json_number("7");
+            CHECK(read_v(text, [&](auto& v) { return json::read_decimal(v, d); }) == errc::ok);
+            CHECK(d.text() == "7");
+        }
+        for (const std::string text : {"\"abc\"", "true", "\"1.\"", "\" 1\"", "[1]", "{}"}) {
+            sise::decimal d;
+            CHECK_MESSAGE(
+                read_v(text, [&](auto& v) { return json::read_decimal(v, d); }) == errc::bad_number,
+                text);
+        }
+    }
+
+    TEST_CASE("epoch milliseconds read from integers, exponents and strings, not fractions") {
+        std::int64_t ms = 0;
+        CHECK(read_v("1700000000123", [&](auto& v) { return json::read_epoch_ms(v, ms); }) ==
+              errc::ok);
+        CHECK(ms == 1700000000123);
+        CHECK(read_v("\"1700000000124\"", [&](auto& v) { return json::read_epoch_ms(v, ms); }) ==
+              errc::ok);
+        CHECK(ms == 1700000000124);
+        CHECK(read_v("1.7e12", [&](auto& v) { return json::read_epoch_ms(v, ms); }) == errc::ok);
+        CHECK(ms == 1700000000000);
+        CHECK(read_v("null", [&](auto& v) { return json::read_epoch_ms(v, ms); }) == errc::ok);
+        CHECK(ms == 1700000000000);
+        CHECK(read_v("1.5", [&](auto& v) { return json::read_epoch_ms(v, ms); }) ==
+              errc::bad_number);
+        CHECK(read_v("99999999999999999999", [&](auto& v) { return json::read_epoch_ms(v, ms); }) ==
+              errc::bad_number);
+    }
+
+    TEST_CASE("an optional string is reset by null and refuses other types") {
+        std::optional<std::string_view> s = "x";
+        CHECK(read_v("null", [&](auto& v) { return json::read_optional_string(v, s); }) ==
+              errc::ok);
+        CHECK_FALSE(s);
+        std::string copy;  // the view dies with the parser
+        CHECK(read_v("\"KRW-BTC\"", [&](auto& v) {
+                  const errc e = json::read_optional_string(v, s);
+                  if (s) copy = *s;
+                  return e;
+              }) == errc::ok);
+        CHECK(copy == "KRW-BTC");
+        CHECK(read_v("1", [&](auto& v) { return json::read_optional_string(v, s); }) ==
+              errc::malformed_frame);
+    }
+
+    TEST_CASE("the document-end check catches a second value glued to the first") {
+        simdjson::ondemand::parser parser;
+        for (const auto& [text, whole] : {std::pair{std::string("{\"a\":1}"), true},
+                                          std::pair{std::string("{\"a\":1}{}"), false},
+                                          std::pair{std::string("{\"a\":1} "), true}}) {
+            const simdjson::padded_string padded(text);
+            simdjson::ondemand::document doc;
+            simdjson::ondemand::object object;
+            REQUIRE_FALSE(parser.iterate(padded).get(doc));
+            REQUIRE_FALSE(doc.get_object().get(object));
+            for (auto field : object) (void)field;
+            CHECK_MESSAGE(json::at_document_end(doc) == whole, text);
+        }
+    }
+}
