@@ -92,8 +92,8 @@ public:
     virtual void market_list(http_response& res, const std::vector<price_walk>& walks,
                              std::string_view query) const = 0;
     // An error answer in the venue's shape (`name` is the venue's error name, if it has them).
-    virtual void error(http_response& res, boost::beast::http::status status,
-                       std::string_view name, std::string_view message) const = 0;
+    virtual void error(http_response& res, boost::beast::http::status status, std::string_view name,
+                       std::string_view message) const = 0;
     // A rate-limit rejection of `route`, and the budget header on admitted requests.
     virtual void rate_limited(http_response& res, rest_route route) const = 0;
     virtual void budget(http_response& res, rest_route route, std::uint64_t left) const = 0;

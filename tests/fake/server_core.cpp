@@ -216,7 +216,8 @@ std::size_t server_core::generate(std::size_t n, session* until_full) {
     return made;
 }
 
-void server_core::render(std::size_t m, stream_type type, std::int64_t now, std::string_view price) {
+void server_core::render(std::size_t m, stream_type type, std::int64_t now,
+                         std::string_view price) {
     payload_.clear();
     dialect_.render_ticker(payload_, walks_[m], type, now, price, ++ticker_sequence_);
     frame_.clear();

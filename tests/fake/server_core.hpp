@@ -1,7 +1,8 @@
 // The generic fake exchange's state: listener, the market stream (walks, pacing, fan-out), REST
-// routing, rate limits and the cues; every venue-shaped byte comes from its dialect. One io_context, one thread, no mutexes: everything here runs on the fake's
-// thread (exchange_server posts into it), sessions included, which is why sessions and the
-// core call each other directly. Internal to the fake.
+// routing, rate limits and the cues; every venue-shaped byte comes from its dialect. One
+// io_context, one thread, no mutexes: everything here runs on the fake's thread
+// (exchange_server posts into it), sessions included, which is why sessions and the core call
+// each other directly. Internal to the fake.
 #pragma once
 
 #include <chrono>

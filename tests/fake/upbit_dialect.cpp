@@ -68,8 +68,8 @@ public:
         // A later request on the same connection replaces the earlier one (Upbit leaves this
         // unspecified, upbit.md §2); the stream is always DEFAULT whatever `format` says.
         action.what = client_action::kind::subscribe;
-        action.note = fmt::format("ticket {}, {} codes, format {}", req.ticket, req.codes.size(),
-                                  req.format);
+        action.note =
+            fmt::format("ticket {}, {} codes, format {}", req.ticket, req.codes.size(), req.format);
         action.codes = std::move(req.codes);
         action.snapshot = !req.only_realtime;
         action.realtime = !req.only_snapshot;
@@ -142,14 +142,16 @@ void upbit_dialect::budget(http_response& res, rest_route route, std::uint64_t l
 }
 
 void upbit_dialect::garbage(http_response& res, rest_route route) const {
-    res.body() = route == rest_route::candles
-                     ? std::string(R"([{"market":"KRW-BTC","candle_date_time_utc":"2026-)"
-                                   "\xff\xfe<html><body>502 Bad Gateway")
-                     : std::string("[{\"market\":\"KRW-BTC\",\"korean_name\":\"\xeb\xb9\x84\xff\xfe<html>");
+    if (route == rest_route::candles) {
+        res.body() = R"([{"market":"KRW-BTC","candle_date_time_utc":"2026-)"
+                     "\xff\xfe<html><body>502 Bad Gateway";
+    } else {
+        res.body() = "[{\"market\":\"KRW-BTC\",\"korean_name\":\"\xeb\xb9\x84\xff\xfe<html>";
+    }
 }
 
-bool upbit_dialect::parse_candles(http_response& res, std::string_view path,
-                                  std::string_view query, candle_query& out) const {
+bool upbit_dialect::parse_candles(http_response& res, std::string_view path, std::string_view query,
+                                  candle_query& out) const {
     if (path != "/v1/candles/minutes/1") {
         error(res, http::status::not_found, "not_found",
               "The fake serves /v1/candles/minutes/1 only");

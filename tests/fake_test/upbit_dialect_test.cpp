@@ -35,9 +35,9 @@ TEST_SUITE("fake upbit dialect") {
 
     TEST_CASE("a subscribe request becomes a subscription with its codes and flags") {
         const auto client = upbit_dialect{}.connect();
-        const client_action a = client->on_message(
-            R"([{"ticket":"t"},{"type":"ticker","codes":["KRW-BTC","KRW-ETH"],)"
-            R"("is_only_realtime":true}])");
+        const client_action a =
+            client->on_message(R"([{"ticket":"t"},{"type":"ticker","codes":["KRW-BTC","KRW-ETH"],)"
+                               R"("is_only_realtime":true}])");
         REQUIRE(a.what == client_action::kind::subscribe);
         CHECK(a.codes == std::vector<std::string>{"KRW-BTC", "KRW-ETH"});
         CHECK_FALSE(a.snapshot);
