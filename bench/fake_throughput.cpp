@@ -22,7 +22,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
-#include "fake/upbit_server.hpp"
+#include "fake/exchange_server.hpp"
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -46,11 +46,11 @@ int main(int argc, char** argv) {
         }
     }
     try {
-        std::unique_ptr<sise::fake::upbit_server> fake;
+        std::unique_ptr<sise::fake::exchange_server> fake;
         if (port == 0) {
-            sise::fake::upbit_options options;
+            sise::fake::server_options options;
             options.frames_per_second = rate;  // 0: unlimited
-            fake = std::make_unique<sise::fake::upbit_server>(options);
+            fake = std::make_unique<sise::fake::exchange_server>(options);
             fake->start();
             port = fake->port();
         }

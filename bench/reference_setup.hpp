@@ -9,13 +9,13 @@
 
 #include <fmt/format.h>
 
-#include "fake/upbit_server.hpp"
+#include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
 
 namespace sise::bench {
 
 struct reference_setup {
-    fake::upbit_server exchange;
+    fake::exchange_server exchange;
     test::daemon_process daemon;
 
     // `extra_feed`: more `[feeds.upbit]` keys, one per line.
@@ -24,16 +24,16 @@ struct reference_setup {
           daemon(config(started(exchange), max_clients, extra_feed)) {}
 
 private:
-    static fake::upbit_options streaming_at(double rate) {
-        fake::upbit_options options;
+    static fake::server_options streaming_at(double rate) {
+        fake::server_options options;
         options.frames_per_second = rate;
         return options;
     }
-    static fake::upbit_server& started(fake::upbit_server& server) {
+    static fake::exchange_server& started(fake::exchange_server& server) {
         server.start();
         return server;
     }
-    static std::string config(const fake::upbit_server& server, std::size_t max_clients,
+    static std::string config(const fake::exchange_server& server, std::size_t max_clients,
                               std::string_view extra_feed) {
         return fmt::format(R"(
 [server]

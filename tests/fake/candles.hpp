@@ -20,7 +20,7 @@ inline constexpr int max_candle_count = 200;
 inline constexpr std::int64_t candle_lookback_minutes = 7 * 24 * 60;
 
 // The close price text of a market's minute `minute_index` (= minute start / 60000), or
-// nullopt when the market had no trade in that minute (upbit_options::candle_close).
+// nullopt when the market had no trade in that minute (server_options::candle_close).
 using candle_close_fn =
     std::function<std::optional<std::string>(const std::string& market, std::int64_t minute_index)>;
 

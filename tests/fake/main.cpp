@@ -1,4 +1,4 @@
-// sise-fake-exchange: the fake Upbit as a process, for the offline demo and the benchmarks.
+// sise-fake-exchange: the fake exchange as a process, for the offline demo and the benchmarks.
 // Line 1 of stdout is "listening on <address>:<port>" (flushed) for scripts; logs go to
 // stderr. Runs until SIGINT or SIGTERM.
 #include <signal.h>
@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -13,14 +14,18 @@
 
 #include <fmt/format.h>
 
+#include "fake/candle_history.hpp"
+#include "fake/dialect.hpp"
+#include "fake/exchange_server.hpp"
 #include "fake/tls_cert.hpp"
-#include "fake/upbit_server.hpp"
 
 namespace {
 
 constexpr std::string_view usage = R"(usage: sise-fake-exchange [options]
-A fake Upbit exchange on loopback: ws://ADDR:PORT/websocket/v1 and GET /v1/market/all.
+A fake exchange on loopback; as Upbit: ws://ADDR:PORT/websocket/v1, GET /v1/market/all and
+GET /v1/candles/minutes/1 (a week of synthetic one-minute history per market).
 
+  --exchange NAME    the exchange the fake speaks (default upbit; the only one so far)
   --port N           port to listen on (default 0: any free port)
   --bind ADDR        address to listen on (default 127.0.0.1)
   --rate FPS         realtime ticker frames per second, all markets (default 10; 0 = unlimited)
@@ -62,8 +67,9 @@ std::vector<std::string> split_markets(std::string_view text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    sise::fake::upbit_options options;
+    sise::fake::server_options options;
     options.log = true;
+    options.candle_close = sise::fake::synthetic_candle_history(options.seed);
     std::string tls_dir;
     try {
         for (int i = 1; i < argc; ++i) {
@@ -75,6 +81,13 @@ int main(int argc, char** argv) {
             if (flag == "--help" || flag == "-h") {
                 fmt::print("{}", usage);
                 return 0;
+            } else if (flag == "--exchange") {
+                options.exchange = value();
+                try {
+                    sise::fake::dialect_for(options.exchange);
+                } catch (const std::invalid_argument& e) {
+                    throw usage_error{e.what()};
+                }
             } else if (flag == "--port") {
                 options.port = parse_number<std::uint16_t>(flag, value());
             } else if (flag == "--bind") {
@@ -84,6 +97,7 @@ int main(int argc, char** argv) {
                 if (options.frames_per_second < 0) throw usage_error{"--rate: must be >= 0"};
             } else if (flag == "--seed") {
                 options.seed = parse_number<std::uint64_t>(flag, value());
+                options.candle_close = sise::fake::synthetic_candle_history(options.seed);
             } else if (flag == "--markets") {
                 options.markets = split_markets(value());
             } else if (flag == "--tls-dir") {
@@ -113,7 +127,7 @@ int main(int argc, char** argv) {
             options.cert_file = files.cert_file;
             options.key_file = files.key_file;
         }
-        sise::fake::upbit_server server(options);
+        sise::fake::exchange_server server(options);
         server.start();
         fmt::print("listening on {}:{}\n", options.bind_address, server.port());
         std::fflush(stdout);

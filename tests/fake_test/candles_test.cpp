@@ -27,7 +27,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "fake/candles.hpp"
-#include "fake/upbit_server.hpp"
+#include "fake/exchange_server.hpp"
 
 namespace {
 
@@ -161,8 +161,8 @@ std::string candles_target(std::string_view query) {
 struct candle_fake {
     std::shared_ptr<std::atomic<std::int64_t>> now =
         std::make_shared<std::atomic<std::int64_t>>(t0500_ms + 3'600'000);
-    upbit_options options;
-    std::unique_ptr<upbit_server> server;
+    server_options options;
+    std::unique_ptr<exchange_server> server;
 
     candle_fake() {
         options.frames_per_second = 10;
@@ -170,7 +170,7 @@ struct candle_fake {
         options.clock_ms = [clock = now] { return clock->load(); };
     }
     void start() {
-        server = std::make_unique<upbit_server>(options);
+        server = std::make_unique<exchange_server>(options);
         server->start();
         server->pause_stream(true);
     }
@@ -395,8 +395,8 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("without candle_close the candle endpoint answers []") {
-        upbit_options o;
-        upbit_server fake(o);
+        server_options o;
+        exchange_server fake(o);
         fake.start();
         const auto r = get(fake.port(), candles_target("market=KRW-BTC&count=200"));
         CHECK(r.res.result() == http::status::ok);
@@ -500,7 +500,7 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("slow answers after candle_delay_ms while the fake keeps serving everyone else") {
-        CHECK(upbit_options{}.candle_delay_ms == 1500);
+        CHECK(server_options{}.candle_delay_ms == 1500);
         candle_fake fake;
         fake.options.candle_delay_ms = 800;
         fake.options.candles_fault = candle_fault::slow;

@@ -33,7 +33,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include "fake/upbit_server.hpp"
+#include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
 #include "support/health.hpp"
 #include "support/latency_probe.hpp"
@@ -141,7 +141,7 @@ struct daemon_settings {
     int max_client_message_bytes = 4096;
 };
 
-std::string config_for(const fake::upbit_server& exchange, const daemon_settings& s) {
+std::string config_for(const fake::exchange_server& exchange, const daemon_settings& s) {
     return fmt::format(R"(
 [server]
 port = 0
@@ -167,8 +167,8 @@ rest_timeout_ms = 1000
                        exchange.rest_url());
 }
 
-fake::upbit_options fake_at(double frames_per_second) {
-    fake::upbit_options options;
+fake::server_options fake_at(double frames_per_second) {
+    fake::server_options options;
     options.frames_per_second = frames_per_second;
     return options;
 }
@@ -696,7 +696,7 @@ TEST_SUITE("integration") {
         // This process holds every client socket, sised (which inherits the limit) the other ends.
         REQUIRE(raise_fd_limit(clients + 512) >= clients + 512);
 
-        fake::upbit_server exchange(fake_at(200));
+        fake::exchange_server exchange(fake_at(200));
         exchange.start();
         daemon_settings settings;
         settings.max_clients = clients + 100;
@@ -775,7 +775,7 @@ TEST_SUITE("integration") {
         constexpr int warmup_batches = 2;
         constexpr int in_flight = 50;
 
-        fake::upbit_server exchange(fake_at(30));
+        fake::exchange_server exchange(fake_at(30));
         exchange.start();
         daemon_settings settings;
         daemon_process daemon(config_for(exchange, settings));
@@ -880,7 +880,7 @@ TEST_SUITE("integration") {
     // timer, so for up to a second /healthz counted clients that were gone, more subscribers
     // than open connections (fixed in 6f76699).
     TEST_CASE("healthz never counts more subscribers than open connections after clients leave") {
-        fake::upbit_server exchange(fake_at(30));
+        fake::exchange_server exchange(fake_at(30));
         exchange.start();
         daemon_process daemon(config_for(exchange, daemon_settings{}));
         REQUIRE(eventually([&] { return feed_live(daemon); }, 10s));
@@ -917,7 +917,7 @@ TEST_SUITE("integration") {
 
     TEST_CASE(
         "hostile clients are cut off by the limits while a healthy subscriber misses nothing") {
-        fake::upbit_server exchange(fake_at(50));
+        fake::exchange_server exchange(fake_at(50));
         exchange.start();
         daemon_settings settings;
         settings.http_timeout_ms = 1000;  // small, so the slow and silent clients end quickly
@@ -1104,7 +1104,7 @@ TEST_SUITE("integration") {
     // reads complete from Beast's buffer), leaving a coroutine frame that touched the freed
     // feed_client when the io_context was destroyed.
     TEST_CASE("SIGTERM while the feed streams 20000 frames/s closes the feed and exits promptly") {
-        fake::upbit_server exchange(fake_at(20'000));
+        fake::exchange_server exchange(fake_at(20'000));
         exchange.start();
         daemon_process daemon(config_for(exchange, daemon_settings{}));
         REQUIRE(
@@ -1141,7 +1141,7 @@ TEST_SUITE("integration") {
         constexpr auto warmup = 5s;
         constexpr auto fault_every = 5s;
 
-        fake::upbit_server exchange(fake_at(20'000));
+        fake::exchange_server exchange(fake_at(20'000));
         exchange.start();
         daemon_settings settings;
         settings.markets = twelve_markets;

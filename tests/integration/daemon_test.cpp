@@ -7,7 +7,7 @@
 #include <map>
 #include <thread>
 
-#include "fake/upbit_server.hpp"
+#include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
 #include "support/health.hpp"
 #include "support/local_client.hpp"
@@ -69,7 +69,7 @@ struct daemon_settings {
     std::string extra_feed;
 };
 
-std::string config_for(const fake::upbit_server& exchange, const daemon_settings& s = {}) {
+std::string config_for(const fake::exchange_server& exchange, const daemon_settings& s = {}) {
     return fmt::format(R"(
 [server]
 port = 0
@@ -93,8 +93,8 @@ backfill = {}
                        s.reconnect_max_ms, s.backfill, s.extra_feed);
 }
 
-fake::upbit_options quiet_fake() {
-    fake::upbit_options options;
+fake::server_options quiet_fake() {
+    fake::server_options options;
     options.frames_per_second = 0;
     return options;
 }
@@ -129,10 +129,10 @@ std::map<std::string, std::string> prices_of(const message& m) {
 
 TEST_SUITE("integration") {
     TEST_CASE("a new subscriber gets a snapshot of every configured market, then live prices") {
-        fake::upbit_options options;
+        fake::server_options options;
         options.frames_per_second = 0;
         options.snapshot_on_subscribe = true;
-        fake::upbit_server exchange(options);
+        fake::exchange_server exchange(options);
         exchange.pause_stream(true);
         exchange.start();
         daemon_settings settings;
@@ -180,7 +180,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("updates carry exactly the digits the exchange sent") {
-        fake::upbit_server exchange(quiet_fake());
+        fake::exchange_server exchange(quiet_fake());
         exchange.pause_stream(true);
         exchange.start();
         daemon_process daemon(config_for(exchange));
@@ -209,7 +209,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("a filtered subscriber receives only the markets it asked for") {
-        fake::upbit_server exchange(quiet_fake());
+        fake::exchange_server exchange(quiet_fake());
         exchange.pause_stream(true);
         exchange.start();
         daemon_process daemon(config_for(exchange));
@@ -250,7 +250,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("after the exchange drops the connection the daemon resubscribes within 2 s") {
-        fake::upbit_server exchange(quiet_fake());
+        fake::exchange_server exchange(quiet_fake());
         exchange.pause_stream(true);
         exchange.start();
         daemon_process daemon(config_for(exchange));
@@ -276,7 +276,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("rows turn stale while the feed is down and live again after reconnecting") {
-        fake::upbit_server exchange(quiet_fake());
+        fake::exchange_server exchange(quiet_fake());
         exchange.pause_stream(true);
         exchange.start();
         daemon_settings settings;
@@ -295,7 +295,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("a stalled exchange is detected within the idle timeout and reconnected") {
-        fake::upbit_server exchange(quiet_fake());
+        fake::exchange_server exchange(quiet_fake());
         exchange.pause_stream(true);
         exchange.start();
         daemon_settings settings;
@@ -319,7 +319,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("malformed, oversized and garbage frames neither crash nor stall the feed") {
-        fake::upbit_server exchange(quiet_fake());
+        fake::exchange_server exchange(quiet_fake());
         exchange.pause_stream(true);
         exchange.start();
         daemon_process daemon(config_for(exchange));
@@ -351,9 +351,9 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("a client that never reads neither delays others nor grows the daemon's memory") {
-        fake::upbit_options options;
+        fake::server_options options;
         options.frames_per_second = 20'000;
-        fake::upbit_server exchange(options);
+        fake::exchange_server exchange(options);
         exchange.start();
         daemon_settings settings;
         settings.publish_interval_ms = 0;  // every frame is an update: the worst case
@@ -428,7 +428,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("browser origins are checked against the allow-list and clients without one pass") {
-        fake::upbit_server exchange(quiet_fake());
+        fake::exchange_server exchange(quiet_fake());
         exchange.start();
         daemon_settings settings;
         settings.extra_server = R"(allowed_origins = ["http://localhost:3000"])";
@@ -445,7 +445,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("connections beyond max_clients are refused and counted") {
-        fake::upbit_server exchange(quiet_fake());
+        fake::exchange_server exchange(quiet_fake());
         exchange.start();
         daemon_settings settings;
         settings.extra_server = "max_clients = 3";
@@ -467,9 +467,9 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("names come from the exchange's market list, with bundled names when it fails") {
-        fake::upbit_options options = quiet_fake();
+        fake::server_options options = quiet_fake();
         options.market_list_fault = fake::rest_fault::server_error;
-        fake::upbit_server exchange(options);
+        fake::exchange_server exchange(options);
         exchange.start();
         daemon_process daemon(config_for(exchange));
         REQUIRE(eventually([&] { return exchange.subscriptions() == 1; }, 5s));
@@ -481,9 +481,9 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("healthz reports each feed's state and the age of its last message") {
-        fake::upbit_options options;
+        fake::server_options options;
         options.frames_per_second = 50;
-        fake::upbit_server exchange(options);
+        fake::exchange_server exchange(options);
         exchange.start();
         daemon_process daemon(config_for(exchange));
         REQUIRE(eventually([&] { return http_get(daemon.port(), "/healthz").status == 200; }, 5s));
@@ -495,7 +495,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("SIGTERM shuts the daemon down cleanly") {
-        fake::upbit_server exchange(quiet_fake());
+        fake::exchange_server exchange(quiet_fake());
         exchange.start();
         daemon_process daemon(config_for(exchange));
         stream_client client(daemon.port());

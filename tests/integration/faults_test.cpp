@@ -18,7 +18,7 @@
 
 #include "fake/price_walk.hpp"
 #include "fake/tls_cert.hpp"
-#include "fake/upbit_server.hpp"
+#include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
 #include "support/health.hpp"
 #include "support/local_client.hpp"
@@ -184,8 +184,8 @@ ca_file = "{}"
                        s.websocket_url, s.rest_url, s.ca_file, timing);
 }
 
-fake::upbit_options quiet_fake() {
-    fake::upbit_options options;
+fake::server_options quiet_fake() {
+    fake::server_options options;
     options.frames_per_second = 0;
     return options;
 }
@@ -230,7 +230,7 @@ std::uint64_t most_attempts(long long initial, long long max, long long elapsed)
 
 TEST_SUITE("integration") {
     TEST_CASE("a TCP reset before the handshake is reported and retried until streaming resumes") {
-        fake::upbit_server exchange(quiet_fake());
+        fake::exchange_server exchange(quiet_fake());
         exchange.pause_stream(true);
         exchange.start();
         constexpr std::uint64_t resets = 3;
@@ -270,7 +270,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("a FIN without a close frame is reported and the feed resubscribes and streams") {
-        fake::upbit_server exchange(quiet_fake());
+        fake::exchange_server exchange(quiet_fake());
         exchange.pause_stream(true);
         exchange.start();
         feed_settings settings;
@@ -309,7 +309,7 @@ TEST_SUITE("integration") {
     TEST_CASE(
         "every close code from the exchange (1000, 1001, 1008, 1011, 1013, 4000) "
         "is followed by a reconnect and a working stream") {
-        fake::upbit_server exchange(quiet_fake());
+        fake::exchange_server exchange(quiet_fake());
         exchange.pause_stream(true);
         exchange.start();
         feed_settings settings;
@@ -345,10 +345,10 @@ TEST_SUITE("integration") {
     TEST_CASE("a TLS handshake answered with garbage is reported and retried with growing delays") {
         temp_dir dir;
         const auto files = fake::make_self_signed_cert(dir.path().string());
-        fake::upbit_options options = quiet_fake();
+        fake::server_options options = quiet_fake();
         options.cert_file = files.cert_file;
         options.key_file = files.key_file;
-        fake::upbit_server exchange(options);
+        fake::exchange_server exchange(options);
         exchange.pause_stream(true);
         exchange.start();
         REQUIRE(exchange.tls());
@@ -438,9 +438,9 @@ TEST_SUITE("integration") {
         CHECK(daemon.running());
 
         // The exchange comes up on that port: the next attempt connects and prices flow.
-        fake::upbit_options options = quiet_fake();
+        fake::server_options options = quiet_fake();
         options.port = port;
-        fake::upbit_server exchange(options);
+        fake::exchange_server exchange(options);
         exchange.pause_stream(true);
         exchange.start();
         REQUIRE(eventually([&] { return exchange.subscriptions() == 1; }, 3s));
@@ -452,7 +452,7 @@ TEST_SUITE("integration") {
     TEST_CASE(
         "an exchange that never answers the websocket handshake is cut off after "
         "connect_timeout_ms and retried") {
-        fake::upbit_server exchange(quiet_fake());
+        fake::exchange_server exchange(quiet_fake());
         exchange.pause_stream(true);
         exchange.start();
         constexpr std::uint64_t silent_connections = 2;
@@ -497,7 +497,7 @@ TEST_SUITE("integration") {
     TEST_CASE(
         "an upgrade response trickled one byte every 200 ms is cut off by the handshake "
         "timeout and retried") {
-        fake::upbit_server exchange(quiet_fake());
+        fake::exchange_server exchange(quiet_fake());
         exchange.pause_stream(true);
         exchange.start();
         constexpr std::uint64_t trickled_connections = 2;
@@ -618,9 +618,9 @@ TEST_SUITE("integration") {
     TEST_CASE(
         "a 64 MiB frame is counted as oversized and dropped without a reconnect or "
         "memory growth") {
-        fake::upbit_options options = quiet_fake();
+        fake::server_options options = quiet_fake();
         options.max_pending_bytes = 96u << 20;  // let the fake queue the whole frame
-        fake::upbit_server exchange(options);
+        fake::exchange_server exchange(options);
         exchange.pause_stream(true);
         exchange.start();
         feed_settings settings;
@@ -674,9 +674,9 @@ TEST_SUITE("integration") {
         int n = 0;
         for (const auto& c : cases) {
             CAPTURE(c.name);
-            fake::upbit_options options = quiet_fake();
+            fake::server_options options = quiet_fake();
             options.market_list_fault = c.fault;
-            fake::upbit_server exchange(options);
+            fake::exchange_server exchange(options);
             exchange.pause_stream(true);
             exchange.start();
             feed_settings settings;
@@ -711,11 +711,11 @@ TEST_SUITE("integration") {
     TEST_CASE(
         "an exchange that drops every connection is never reconnected to more than 5 "
         "times in a second") {
-        fake::upbit_server exchange(quiet_fake());
+        fake::exchange_server exchange(quiet_fake());
         exchange.pause_stream(true);
         exchange.start();
         // Names come from elsewhere, so every connection the exchange counts is a websocket.
-        fake::upbit_server names(quiet_fake());
+        fake::exchange_server names(quiet_fake());
         names.start();
         feed_settings settings;
         settings.websocket_url = exchange.websocket_url();

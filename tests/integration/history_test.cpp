@@ -16,7 +16,7 @@
 #include <sstream>
 #include <thread>
 
-#include "fake/upbit_server.hpp"
+#include "fake/exchange_server.hpp"
 #include "history/test_files.hpp"
 #include "sise/history/coverage.hpp"
 #include "sise/history/layout.hpp"
@@ -45,7 +45,7 @@ struct history_settings {
     std::string rest_url;  // empty: the fake's
 };
 
-std::string config_for(const fake::upbit_server& exchange, const history_settings& s) {
+std::string config_for(const fake::exchange_server& exchange, const history_settings& s) {
     return fmt::format(R"(
 [server]
 port = 0
@@ -72,8 +72,8 @@ backfill = {}
                        s.rest_url.empty() ? exchange.rest_url() : s.rest_url, s.backfill);
 }
 
-fake::upbit_options quiet_fake() {
-    fake::upbit_options options;
+fake::server_options quiet_fake() {
+    fake::server_options options;
     options.frames_per_second = 0;
     options.markets = {"KRW-BTC", "KRW-ETH"};
     return options;
@@ -82,7 +82,7 @@ fake::upbit_options quiet_fake() {
 // A fake that sends only the snapshot on subscribe and what the test sends, and a history
 // directory of the test's own.
 struct quiet_setup {
-    fake::upbit_server exchange{quiet_fake()};
+    fake::exchange_server exchange{quiet_fake()};
     temp_dir dir;
     history_settings settings;
 
@@ -344,9 +344,9 @@ TEST_CASE("history: every received price is written with its digits and served o
 }
 
 TEST_CASE("history: SIGKILL mid-write leaves every file whole and keeps everything synced") {
-    fake::upbit_options fast;
+    fake::server_options fast;
     fast.frames_per_second = 4'000;
-    fake::upbit_server exchange(fast);
+    fake::exchange_server exchange(fast);
     exchange.start();
     temp_dir dir;
     history_settings settings;

@@ -10,7 +10,7 @@
 #include <optional>
 #include <thread>
 
-#include "fake/upbit_server.hpp"
+#include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
 #include "support/health.hpp"
 #include "support/local_client.hpp"
@@ -85,7 +85,7 @@ bool check_row(const published_row& row, std::int64_t time) {
     return true;
 }
 
-std::string config(const fake::upbit_server& exchange, int rest_timeout_ms) {
+std::string config(const fake::exchange_server& exchange, int rest_timeout_ms) {
     return fmt::format(R"(
 [server]
 port = 0
@@ -99,8 +99,8 @@ rest_timeout_ms = {}
                        exchange.websocket_url(), exchange.rest_url(), rest_timeout_ms);
 }
 
-fake::upbit_options path_fake(fake::candle_fault fault) {
-    fake::upbit_options options;
+fake::server_options path_fake(fake::candle_fault fault) {
+    fake::server_options options;
     options.markets = {"KRW-BTC", "KRW-ETH"};
     options.frames_per_second = 0;
     options.candle_close = path_close;
@@ -141,8 +141,8 @@ TEST_SUITE("integration") {
         // Two exchanges and two daemons side by side: one clean, one whose candle endpoint
         // answers every third request with 429, then every third with 500, then every answer
         // late.
-        fake::upbit_server clean(path_fake(fake::candle_fault::none));
-        fake::upbit_server faulty(path_fake(fake::candle_fault::every_nth_429));
+        fake::exchange_server clean(path_fake(fake::candle_fault::none));
+        fake::exchange_server faulty(path_fake(fake::candle_fault::every_nth_429));
         clean.pause_stream(true);
         faulty.pause_stream(true);
         clean.start();

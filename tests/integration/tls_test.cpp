@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "fake/tls_cert.hpp"
-#include "fake/upbit_server.hpp"
+#include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
 #include "support/local_client.hpp"
 #include "support/wait.hpp"
@@ -39,8 +39,8 @@ rest_timeout_ms = 1000
 struct tls_exchange {
     temp_dir dir;
     fake::tls_files files = fake::make_self_signed_cert(dir.path().string());
-    fake::upbit_server server{[this] {
-        fake::upbit_options options;
+    fake::exchange_server server{[this] {
+        fake::server_options options;
         options.frames_per_second = 0;
         options.cert_file = files.cert_file;
         options.key_file = files.key_file;

@@ -2,18 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include "support/ticker_builder.hpp"
+
 using namespace sise;
 using sise::market::row_status;
 
 namespace {
 
-ticker_update tick(std::string_view market, std::string_view price, std::int64_t time_ms) {
-    ticker_update update;
-    update.market.assign(market);
-    update.price = *decimal::from_json_number(price);
-    update.exchange_time_ms = time_ms;
-    return update;
-}
+using test::tick;
 
 market::ticker_table two_markets() {
     market::ticker_table table;

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
+#include "support/ticker_builder.hpp"
+
 using namespace sise;
 
 namespace {
@@ -11,11 +13,7 @@ constexpr std::int64_t hour = 3'600'000;
 constexpr std::int64_t t0 = 1'764'288'000'000;  // 2025-11-28T00:00:00Z
 
 ticker_update tick(std::string_view price, std::int64_t time_ms) {
-    ticker_update update;
-    update.market.assign("KRW-SAND");
-    update.price = *decimal::from_json_number(price);
-    update.exchange_time_ms = time_ms;
-    return update;
+    return test::tick("KRW-SAND", price, time_ms);
 }
 
 std::string field(const std::string& json, const char* key) {

@@ -1,6 +1,6 @@
-// upbit_server: the thread and the thread-safe face of the fake; all work is done by
-// detail::upbit_core on the fake's own io_context thread.
-#include "fake/upbit_server.hpp"
+// exchange_server: the thread and the thread-safe face of the fake; all work is done by
+// detail::server_core on the fake's own io_context thread.
+#include "fake/exchange_server.hpp"
 
 #include <cstdio>
 #include <exception>
@@ -16,20 +16,20 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
-#include "fake/upbit_core.hpp"
+#include "fake/server_core.hpp"
 
 namespace sise::fake {
 
 namespace net = boost::asio;
 
-struct upbit_server::impl {
+struct exchange_server::impl {
     net::io_context ioc{1};
-    detail::upbit_core core;  // after ioc: its sockets and timers must go first
+    detail::server_core core;  // after ioc: its sockets and timers must go first
     std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
     std::thread thread;
     bool started = false;
 
-    explicit impl(upbit_options options) : core(ioc, std::move(options)) {}
+    explicit impl(server_options options) : core(ioc, std::move(options)) {}
 
     // Runs f on the fake's thread and waits for it; inline when that thread is not running
     // (before start, after stop) or when already on it.
@@ -43,13 +43,13 @@ struct upbit_server::impl {
     }
 };
 
-upbit_server::upbit_server(upbit_options options)
+exchange_server::exchange_server(server_options options)
     : impl_(std::make_unique<impl>(std::move(options))) {}
 
-upbit_server::~upbit_server() { stop(); }
+exchange_server::~exchange_server() { stop(); }
 
-void upbit_server::start() {
-    if (impl_->started) throw std::logic_error("upbit_server: start() called twice");
+void exchange_server::start() {
+    if (impl_->started) throw std::logic_error("exchange_server: start() called twice");
     impl_->core.listen();
     impl_->started = true;
     impl_->work.emplace(net::make_work_guard(impl_->ioc));
@@ -60,117 +60,118 @@ void upbit_server::start() {
                 impl_->ioc.run();
                 return;
             } catch (const std::exception& e) {  // handlers use error codes; this is a bug
-                fmt::print(stderr, "<3>sise-fake-upbit: unexpected exception: {}\n", e.what());
+                fmt::print(stderr, "<3>sise-fake-{}: unexpected exception: {}\n",
+                           impl_->core.speaks().name(), e.what());
             }
         }
     });
 }
 
-void upbit_server::stop() {
+void exchange_server::stop() {
     if (!impl_->thread.joinable()) return;
     net::post(impl_->ioc, [this] { impl_->core.shutdown(); });
     impl_->work.reset();  // run() returns once the dropped sessions' handlers have run
     impl_->thread.join();
 }
 
-std::uint16_t upbit_server::port() const noexcept { return impl_->core.port(); }
-bool upbit_server::tls() const noexcept { return impl_->core.tls(); }
+std::uint16_t exchange_server::port() const noexcept { return impl_->core.port(); }
+bool exchange_server::tls() const noexcept { return impl_->core.tls(); }
 
-std::string upbit_server::websocket_url() const {
-    return fmt::format("{}://{}:{}/websocket/v1", tls() ? "wss" : "ws",
-                       impl_->core.options().bind_address, port());
+std::string exchange_server::websocket_url() const {
+    return fmt::format("{}://{}:{}{}", tls() ? "wss" : "ws", impl_->core.options().bind_address,
+                       port(), impl_->core.speaks().websocket_path());
 }
 
-std::string upbit_server::rest_url() const {
+std::string exchange_server::rest_url() const {
     return fmt::format("{}://{}:{}", tls() ? "https" : "http", impl_->core.options().bind_address,
                        port());
 }
 
-void upbit_server::drop_connections() {
+void exchange_server::drop_connections() {
     impl_->call([this] { impl_->core.drop_connections(); });
 }
 
-void upbit_server::close_connections(std::uint16_t code) {
+void exchange_server::close_connections(std::uint16_t code) {
     impl_->call([this, code] { impl_->core.close_connections(code); });
 }
 
-void upbit_server::set_stalled(bool stalled) {
+void exchange_server::set_stalled(bool stalled) {
     impl_->call([this, stalled] { impl_->core.set_stalled(stalled); });
 }
 
-void upbit_server::inject(std::string payload, bool binary) {
+void exchange_server::inject(std::string payload, bool binary) {
     impl_->call([this, &payload, binary] { impl_->core.inject(payload, binary); });
 }
 
-bool upbit_server::send_ticker(const std::string& market, const std::string& price_text) {
+bool exchange_server::send_ticker(const std::string& market, const std::string& price_text) {
     return impl_->call([&] { return impl_->core.send_ticker(market, price_text); });
 }
 
-void upbit_server::set_rate(double frames_per_second) {
+void exchange_server::set_rate(double frames_per_second) {
     impl_->call([this, frames_per_second] { impl_->core.set_rate(frames_per_second); });
 }
 
-void upbit_server::pause_stream(bool paused) {
+void exchange_server::pause_stream(bool paused) {
     impl_->call([this, paused] { impl_->core.pause_stream(paused); });
 }
 
-void upbit_server::set_rest_fault(rest_fault fault) {
+void exchange_server::set_rest_fault(rest_fault fault) {
     impl_->call([this, fault] { impl_->core.set_rest_fault(fault); });
 }
 
-void upbit_server::set_candle_fault(candle_fault fault) {
+void exchange_server::set_candle_fault(candle_fault fault) {
     impl_->call([this, fault] { impl_->core.set_candle_fault(fault); });
 }
 
-std::uint64_t upbit_server::connections_accepted() const {
+std::uint64_t exchange_server::connections_accepted() const {
     return impl_->call([this] { return impl_->core.connections_accepted(); });
 }
 
-std::size_t upbit_server::open_websockets() const {
+std::size_t exchange_server::open_websockets() const {
     return impl_->call([this] { return impl_->core.open_websockets(); });
 }
 
-std::uint64_t upbit_server::subscriptions() const {
+std::uint64_t exchange_server::subscriptions() const {
     return impl_->call([this] { return impl_->core.subscriptions(); });
 }
 
-std::vector<std::string> upbit_server::last_subscribed_codes() const {
+std::vector<std::string> exchange_server::last_subscribed_codes() const {
     return impl_->call([this] { return impl_->core.last_subscribed_codes(); });
 }
 
-std::string upbit_server::last_websocket_target() const {
+std::string exchange_server::last_websocket_target() const {
     return impl_->call([this] { return impl_->core.last_websocket_target(); });
 }
 
-std::uint64_t upbit_server::origin_headers_seen() const {
+std::uint64_t exchange_server::origin_headers_seen() const {
     return impl_->call([this] { return impl_->core.origin_headers_seen(); });
 }
 
-std::uint64_t upbit_server::frames_sent() const {
+std::uint64_t exchange_server::frames_sent() const {
     return impl_->call([this] { return impl_->core.frames_sent(); });
 }
 
-std::uint64_t upbit_server::frames_dropped() const {
+std::uint64_t exchange_server::frames_dropped() const {
     return impl_->call([this] { return impl_->core.frames_dropped(); });
 }
 
-std::uint64_t upbit_server::rest_requests() const {
+std::uint64_t exchange_server::rest_requests() const {
     return impl_->call([this] { return impl_->core.rest_requests(); });
 }
 
-std::uint64_t upbit_server::candle_requests() const {
+std::uint64_t exchange_server::candle_requests() const {
     return impl_->call([this] { return impl_->core.candle_requests(); });
 }
 
-std::uint64_t upbit_server::candle_requests_rejected() const {
+std::uint64_t exchange_server::candle_requests_rejected() const {
     return impl_->call([this] { return impl_->core.candle_requests_rejected(); });
 }
 
-std::uint64_t upbit_server::max_candle_requests_in_one_second() const {
+std::uint64_t exchange_server::max_candle_requests_in_one_second() const {
     return impl_->call([this] { return impl_->core.max_candle_requests_in_one_second(); });
 }
 
-std::string upbit_server::last_price(const std::string& market) const {
+std::string exchange_server::last_price(const std::string& market) const {
     return impl_->call([&] { return impl_->core.last_price(market); });
 }
 

@@ -1,7 +1,7 @@
-// A fake Upbit exchange on loopback, for the integration tests, the offline demo and the
-// benchmarks: Upbit's websocket ticker protocol (ws:// or wss://), /v1/market/all and the
-// minute candles of /v1/candles/minutes/1 on one port, a seeded random walk per market, and
-// thread-safe cues for tests to steer it.
+// A fake exchange on loopback, for the integration tests, the offline demo and the benchmarks:
+// one exchange's websocket ticker protocol (ws:// or wss://), its market list and minute
+// candles on one port, a seeded random walk per market, and thread-safe cues for tests to steer
+// it. The exchange's protocol is a dialect (dialect.hpp); Upbit is the default.
 #pragma once
 
 #include <cstddef>
@@ -38,9 +38,11 @@ enum class candle_fault {
 };
 inline constexpr std::uint64_t candle_fault_period = 3;
 
-struct upbit_options {
+struct server_options {
+    // The dialect the fake speaks (dialect_for(): "upbit").
+    std::string exchange = "upbit";
     std::string bind_address = "127.0.0.1";
-    std::uint16_t port = 0;  // 0: any free port, see upbit_server::port()
+    std::uint16_t port = 0;  // 0: any free port, see exchange_server::port()
     // Both set: TLS on the port (wss:// and https://); PEM files, e.g. from make_self_signed_cert.
     std::string cert_file;
     std::string key_file;
@@ -83,12 +85,12 @@ struct upbit_options {
 // Runs one io_context on its own thread. Every public method may be called from any thread
 // (except from inside clock_ms); cues are executed on the fake's thread and have been applied
 // when they return (bytes may still be in flight).
-class upbit_server {
+class exchange_server {
 public:
-    explicit upbit_server(upbit_options options = {});
-    ~upbit_server();  // stop()
-    upbit_server(const upbit_server&) = delete;
-    upbit_server& operator=(const upbit_server&) = delete;
+    explicit exchange_server(server_options options = {});
+    ~exchange_server();  // stop()
+    exchange_server(const exchange_server&) = delete;
+    exchange_server& operator=(const exchange_server&) = delete;
 
     // Binds, listens and starts the thread. Throws on bind or TLS setup failure.
     void start();
@@ -98,7 +100,7 @@ public:
 
     std::uint16_t port() const noexcept;
     bool tls() const noexcept;
-    // "ws://127.0.0.1:<port>/websocket/v1" (wss:// with TLS), and the REST base URL.
+    // "ws://127.0.0.1:<port><the dialect's path>" (wss:// with TLS), and the REST base URL.
     std::string websocket_url() const;
     std::string rest_url() const;
 

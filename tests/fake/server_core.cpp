@@ -1,5 +1,5 @@
-// The fake Upbit's io-thread state: accept loop, market stream and cues (see upbit_core.hpp).
-#include "fake/upbit_core.hpp"
+// The fake Upbit's io-thread state: accept loop, market stream and cues (see server_core.hpp).
+#include "fake/server_core.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -11,7 +11,7 @@
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
 
-#include "fake/upbit_session.hpp"
+#include "fake/session.hpp"
 #include "fake/ws_frame.hpp"
 
 namespace sise::fake::detail {
@@ -28,44 +28,16 @@ using std::chrono::steady_clock;
 constexpr std::size_t pump_bytes = 256 * 1024;
 constexpr std::size_t pump_max_frames = 4096;
 
-// Upbit's documented budget for the `market` group (upbit.md §8).
-constexpr std::string_view remaining_req = "group=market; min=600; sec=9";
-
-constexpr std::string_view candles_prefix = "/v1/candles/";
-
 std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
     return a / b - ((a % b != 0 && (a < 0) != (b < 0)) ? 1 : 0);
 }
 
-// Remaining-Req of the `candle` group; Upbit names it `candles` in the header (upbit.md §8).
-std::string candle_remaining_req(std::uint64_t sec) {
-    return fmt::format("group=candles; min=600; sec={}", sec);
-}
-
-// Upbit's REST error shape, the same as its websocket one (upbit.md §7).
-std::string rest_error_json(std::string_view name, std::string_view message) {
-    std::string out = R"({"error":{"name":")";
-    out += name;
-    out += R"(","message":")";
-    for (const char c : message) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-            out += c;
-        }
-    }
-    out += R"("}})";
-    return out;
-}
-
 }  // namespace
 
-upbit_core::upbit_core(net::io_context& ioc, upbit_options options)
+server_core::server_core(net::io_context& ioc, server_options options)
     : ioc_(ioc),
       options_(std::move(options)),
+      dialect_(dialect_for(options_.exchange)),
       acceptor_(ioc),
       tick_(ioc),
       rate_(std::max(0.0, options_.frames_per_second)),
@@ -81,11 +53,11 @@ upbit_core::upbit_core(net::io_context& ioc, upbit_options options)
     wanted_.assign(walks_.size(), 0);
 }
 
-upbit_core::~upbit_core() = default;
+server_core::~server_core() = default;
 
-void upbit_core::listen() {
+void server_core::listen() {
     if (options_.cert_file.empty() != options_.key_file.empty()) {
-        throw std::invalid_argument("fake upbit: cert_file and key_file must be given together");
+        throw std::invalid_argument("fake exchange: cert_file and key_file must be given together");
     }
     if (!options_.cert_file.empty()) {
         tls_ = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
@@ -103,14 +75,14 @@ void upbit_core::listen() {
     port_ = acceptor_.local_endpoint().port();
 }
 
-void upbit_core::start() {
+void server_core::start() {
     running_ = true;
     restart_pacing();
     do_accept();
     schedule_tick();
 }
 
-void upbit_core::shutdown() {
+void server_core::shutdown() {
     running_ = false;
     error_code ignored;
     acceptor_.close(ignored);
@@ -122,12 +94,12 @@ void upbit_core::shutdown() {
 
 // --- accepting -------------------------------------------------------------------------------
 
-void upbit_core::do_accept() {
+void server_core::do_accept() {
     acceptor_.async_accept(
         [this](error_code ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
 }
 
-void upbit_core::on_accept(error_code ec, tcp::socket socket) {
+void server_core::on_accept(error_code ec, tcp::socket socket) {
     if (!running_) return;
     if (ec) {
         log(4, "accept: {}", ec.message());
@@ -142,36 +114,36 @@ void upbit_core::on_accept(error_code ec, tcp::socket socket) {
     do_accept();
 }
 
-void upbit_core::remove(session* s) {
+void server_core::remove(session* s) {
     std::erase_if(sessions_, [s](const auto& p) { return p.get() == s; });
 }
 
-std::size_t upbit_core::open_websockets() const {
+std::size_t server_core::open_websockets() const {
     return static_cast<std::size_t>(std::count_if(sessions_.begin(), sessions_.end(),
                                                   [](const auto& s) { return s->websocket(); }));
 }
 
 // --- the market stream -----------------------------------------------------------------------
 
-std::int64_t upbit_core::now_ms() const {
+std::int64_t server_core::now_ms() const {
     if (options_.clock_ms) return options_.clock_ms();
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
-std::optional<std::size_t> upbit_core::market_index(std::string_view code) const {
+std::optional<std::size_t> server_core::market_index(std::string_view code) const {
     const auto it = index_.find(code);
     if (it == index_.end()) return std::nullopt;
     return it->second;
 }
 
-void upbit_core::restart_pacing() {
+void server_core::restart_pacing() {
     pacing_epoch_ = steady_clock::now();
     paced_frames_ = 0;
 }
 
-void upbit_core::schedule_tick() {
+void server_core::schedule_tick() {
     // 1 ms batches keep 20,000 frames/s smooth; slow demo rates need fewer wake-ups.
     const auto period =
         rate_ >= 1000 ? std::chrono::milliseconds(1) : std::chrono::milliseconds(10);
@@ -179,7 +151,7 @@ void upbit_core::schedule_tick() {
     tick_.async_wait([this](error_code ec) { on_tick(ec); });
 }
 
-void upbit_core::on_tick(error_code ec) {
+void server_core::on_tick(error_code ec) {
     if (ec || !running_) return;
     if (paused_ || stalled_) {
         restart_pacing();
@@ -210,7 +182,7 @@ void upbit_core::on_tick(error_code ec) {
     schedule_tick();
 }
 
-void upbit_core::refresh_wanted() {
+void server_core::refresh_wanted() {
     std::fill(wanted_.begin(), wanted_.end(), 0);
     for (const auto& s : sessions_) {
         if (!s->streaming() || !s->realtime()) continue;
@@ -220,7 +192,7 @@ void upbit_core::refresh_wanted() {
     }
 }
 
-std::optional<std::size_t> upbit_core::next_market() {
+std::optional<std::size_t> server_core::next_market() {
     const std::size_t n = wanted_.size();
     for (std::size_t k = 0; k < n; ++k) {
         const std::size_t i = cursor_++ % n;
@@ -229,7 +201,7 @@ std::optional<std::size_t> upbit_core::next_market() {
     return std::nullopt;
 }
 
-std::size_t upbit_core::generate(std::size_t n, session* until_full) {
+std::size_t server_core::generate(std::size_t n, session* until_full) {
     refresh_wanted();
     const std::int64_t now = now_ms();
     std::size_t made = 0;
@@ -244,43 +216,41 @@ std::size_t upbit_core::generate(std::size_t n, session* until_full) {
     return made;
 }
 
-void upbit_core::render(std::size_t m, stream_type type, std::int64_t now, std::string_view price) {
+void server_core::render(std::size_t m, stream_type type, std::int64_t now,
+                         std::string_view price) {
     payload_.clear();
-    walks_[m].render(payload_, type, now, price);
+    dialect_.render_ticker(payload_, walks_[m], type, now, price, ++ticker_sequence_);
     frame_.clear();
-    append_frame(frame_, ws_opcode::binary, payload_);  // Upbit sends data as binary (§5)
+    append_frame(frame_, dialect_.binary_data() ? ws_opcode::binary : ws_opcode::text, payload_);
     last_price_[m].assign(price.empty() ? walks_[m].price_text() : price);
 }
 
-void upbit_core::fan_out(std::size_t m) {
+void server_core::fan_out(std::size_t m) {
     for (const auto& s : sessions_) {
         if (s->streaming() && s->realtime() && s->wants(m)) count_frame(s->queue(frame_));
     }
 }
 
-void upbit_core::flush_all() {
+void server_core::flush_all() {
     const auto all = sessions_;
     for (const auto& s : all) s->flush();
 }
 
-void upbit_core::pump(session& s) {
+void server_core::pump(session& s) {
     if (rate_ != 0 || paused_ || stalled_ || !running_) return;
     if (!s.streaming() || !s.realtime() || s.pending_bytes() >= pump_bytes) return;
     if (generate(pump_max_frames, &s) > 0) flush_all();
 }
 
-void upbit_core::subscribe(session& s, const subscribe_request& req) {
+void server_core::subscribe(session& s, client_action&& req) {
     ++subscriptions_;
-    last_codes_ = req.codes;
     std::vector<char> wants(walks_.size(), 0);
     for (const auto& code : req.codes) {
         if (const auto i = market_index(code)) wants[*i] = 1;
     }
-    // A later request on the same connection replaces the earlier one (Upbit leaves this
-    // unspecified, upbit.md §2); the stream is always DEFAULT whatever `format` says.
-    s.subscribe(std::move(wants), !req.only_snapshot);
-    log(6, "subscribe: ticket {}, {} codes, format {}", req.ticket, req.codes.size(), req.format);
-    if (options_.snapshot_on_subscribe && !req.only_realtime) {
+    s.subscribe(std::move(wants), req.realtime);
+    log(6, "subscribe: {}", req.note);
+    if (options_.snapshot_on_subscribe && req.snapshot) {
         const std::int64_t now = now_ms();
         for (const auto& code : req.codes) {
             const auto i = market_index(code);
@@ -289,32 +259,14 @@ void upbit_core::subscribe(session& s, const subscribe_request& req) {
             count_frame(s.queue(frame_));
         }
     }
+    last_codes_ = std::move(req.codes);
     s.flush();
     pump(s);
 }
 
 // --- REST ------------------------------------------------------------------------------------
 
-std::string upbit_core::market_list_json(bool details) const {
-    std::string out = "[";
-    for (const auto& walk : walks_) {
-        const market_info& m = walk.market();
-        if (out.size() > 1) out += ',';
-        fmt::format_to(std::back_inserter(out),
-                       R"({{"market":"{}","korean_name":"{}","english_name":"{}")", m.code,
-                       m.korean_name, m.english_name);
-        if (details) {
-            out += R"(,"market_event":{"warning":false,"caution":{"PRICE_FLUCTUATIONS":false,)"
-                   R"("TRADING_VOLUME_SOARING":false,"DEPOSIT_AMOUNT_SOARING":false,)"
-                   R"("GLOBAL_PRICE_DIFFERENCES":false,"CONCENTRATION_OF_SMALL_ACCOUNTS":false}})";
-        }
-        out += '}';
-    }
-    out += ']';
-    return out;
-}
-
-upbit_core::rest_reply upbit_core::rest_response(const request& req) {
+server_core::rest_reply server_core::rest_response(const request& req) {
     ++rest_requests_;
     const std::string_view target = req.target();
     const auto question = target.find('?');
@@ -323,55 +275,58 @@ upbit_core::rest_reply upbit_core::rest_response(const request& req) {
         question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
 
     response res{http::status::ok, req.version()};
-    res.set(http::field::server, "sise-fake-upbit");
+    res.set(http::field::server, dialect_.server_header());
     res.set(http::field::content_type, "application/json;charset=UTF-8");
     res.keep_alive(req.keep_alive());
-    if (req.method() == http::verb::get && path.starts_with(candles_prefix)) {
-        const auto delay = candle_response(path, query, res);
-        res.prepare_payload();
-        return {std::move(res), delay};
-    }
-    if (req.method() == http::verb::get && path == "/v1/market/all") {
-        res.set("Remaining-Req", remaining_req);
-        switch (fault_) {
-            case rest_fault::stall:
-                log(5, "market list: stalling (fault)");
-                return {};
-            case rest_fault::too_many_requests:
-                res.result(http::status::too_many_requests);
-                res.set("Remaining-Req", "group=market; min=600; sec=0");
-                res.set(http::field::content_type, "text/plain;charset=UTF-8");
-                res.body() = "Too many API requests.";
-                break;
-            case rest_fault::server_error:
-                res.result(http::status::internal_server_error);
-                res.body() =
-                    R"({"error":{"name":"server_error","message":"Internal Server Error"}})";
-                break;
-            case rest_fault::garbage:
-                res.body() =
-                    "[{\"market\":\"KRW-BTC\",\"korean_name\":\"\xeb\xb9\x84\xff\xfe<html>";
-                break;
-            case rest_fault::none:
-                res.body() =
-                    market_list_json(query.find("is_details=true") != std::string_view::npos);
-                break;
-        }
-    } else {
-        res.result(http::status::not_found);
-        res.body() = R"({"error":{"name":"not_found","message":"Not Found"}})";
+    const rest_route route =
+        req.method() == http::verb::get ? dialect_.route(path) : rest_route::unknown;
+    std::chrono::milliseconds delay{0};
+    switch (route) {
+        case rest_route::candles:
+            delay = candle_response(path, query, res);
+            break;
+        case rest_route::market_list:
+            if (!market_list_response(query, res)) return {};
+            break;
+        case rest_route::unknown:
+            dialect_.error(res, http::status::not_found, "not_found", "Not Found");
+            break;
     }
     res.prepare_payload();
-    return {std::move(res)};
+    return {std::move(res), delay};
 }
 
-std::chrono::milliseconds upbit_core::candle_response(std::string_view path, std::string_view query,
-                                                      response& res) {
+bool server_core::market_list_response(std::string_view query, response& res) {
+    // The budget of a fresh client less this request (upbit.md §8: 10 per second).
+    dialect_.budget(res, rest_route::market_list, 9);
+    switch (fault_) {
+        case rest_fault::stall:
+            log(5, "market list: stalling (fault)");
+            return false;
+        case rest_fault::too_many_requests:
+            dialect_.rate_limited(res, rest_route::market_list);
+            break;
+        case rest_fault::server_error:
+            dialect_.error(res, http::status::internal_server_error, "server_error",
+                           "Internal Server Error");
+            break;
+        case rest_fault::garbage:
+            dialect_.garbage(res, rest_route::market_list);
+            break;
+        case rest_fault::none:
+            dialect_.market_list(res, walks_, query);
+            break;
+    }
+    return true;
+}
+
+std::chrono::milliseconds server_core::candle_response(std::string_view path,
+                                                       std::string_view query, response& res) {
     ++candle_requests_;
     const std::int64_t now = now_ms();
 
-    // Rate limit, group `candle` (upbit.md §8): fixed windows of one second of the fake's
-    // clock; requests beyond the budget are answered 429 and use none of it.
+    // Rate limit (Upbit's `candle` group, upbit.md §8): fixed windows of one second of the
+    // fake's clock; requests beyond the budget are answered 429 and use none of it.
     const std::int64_t second = floor_div(now, 1'000);
     if (second != candle_second_) {
         candle_second_ = second;
@@ -384,15 +339,13 @@ std::chrono::milliseconds upbit_core::candle_response(std::string_view path, std
     if (limit != 0 && candle_admitted_ >= limit) {
         ++candle_rejected_;
         log(5, "candles: rate limit, {} requests this second", candle_arrived_);
-        res.result(http::status::too_many_requests);
-        res.set("Remaining-Req", candle_remaining_req(0));
-        res.body() = rest_error_json("too_many_requests", "Too many API requests.");
+        dialect_.rate_limited(res, rest_route::candles);
         return {};
     }
     ++candle_admitted_;
-    // `sec` is what is left of this second's budget after this request; unlimited reports
-    // Upbit's full budget less this one.
-    res.set("Remaining-Req", candle_remaining_req(limit == 0 ? 9 : limit - candle_admitted_));
+    // What is left of this second's budget after this request; unlimited reports the full
+    // budget (10) less this one.
+    dialect_.budget(res, rest_route::candles, limit == 0 ? 9 : limit - candle_admitted_);
 
     std::chrono::milliseconds delay{0};
     const bool nth = ++candle_fault_count_ % candle_fault_period == 0;
@@ -402,43 +355,28 @@ std::chrono::milliseconds upbit_core::candle_response(std::string_view path, std
         case candle_fault::every_nth_429:
             if (!nth) break;
             log(5, "candles: 429 (fault)");
-            res.result(http::status::too_many_requests);
-            res.set("Remaining-Req", candle_remaining_req(0));
-            res.body() = rest_error_json("too_many_requests", "Too many API requests.");
+            dialect_.rate_limited(res, rest_route::candles);
             return delay;
         case candle_fault::every_nth_500:
             if (!nth) break;
             log(5, "candles: 500 (fault)");
-            res.result(http::status::internal_server_error);
-            res.body() = rest_error_json("server_error", "Internal Server Error");
+            dialect_.error(res, http::status::internal_server_error, "server_error",
+                           "Internal Server Error");
             return delay;
         case candle_fault::garbage:
             if (!nth) break;
             log(5, "candles: garbage (fault)");
-            res.body() = R"([{"market":"KRW-BTC","candle_date_time_utc":"2026-)"
-                         "\xff\xfe<html><body>502 Bad Gateway";
+            dialect_.garbage(res, rest_route::candles);
             return delay;
         case candle_fault::slow:
             delay = std::chrono::milliseconds(std::max<std::int64_t>(0, options_.candle_delay_ms));
             break;
     }
 
-    if (path != "/v1/candles/minutes/1") {
-        res.result(http::status::not_found);
-        res.body() = rest_error_json("not_found", "The fake serves /v1/candles/minutes/1 only");
-        return delay;
-    }
     candle_query q;
-    if (const auto error = parse_candle_query(query, q); !error.empty()) {
-        // The error name Upbit uses for bad parameters is [unverified]; clients match on 400.
-        res.result(http::status::bad_request);
-        res.body() = rest_error_json("validation_error", error);
-        return delay;
-    }
+    if (!dialect_.parse_candles(res, path, query, q)) return delay;
     if (!market_index(q.market)) {
-        // [unverified] what Upbit answers for an unlisted code; the fake says 404.
-        res.result(http::status::not_found);
-        res.body() = rest_error_json("404", "Code not found");
+        dialect_.unknown_market(res);
         return delay;
     }
     // `to` is exclusive, "candles before it" (upbit.md §10). The fake's rule: the minutes m
@@ -448,30 +386,30 @@ std::chrono::milliseconds upbit_core::candle_response(std::string_view path, std
     // progress at now_ms() has not ended either and is never served, nor any later one.
     const std::int64_t to = q.to_ms.value_or(now);
     const std::int64_t end_minute = std::min(floor_div(to, minute_ms), floor_div(now, minute_ms));
-    append_minute_candles(res.body(), q.market, end_minute, q.count, options_.candle_close);
+    dialect_.candles(res, q, end_minute, options_.candle_close);
     return delay;
 }
 
 // --- cues ------------------------------------------------------------------------------------
 
-void upbit_core::set_candle_fault(candle_fault fault) noexcept {
+void server_core::set_candle_fault(candle_fault fault) noexcept {
     candle_fault_ = fault;
     candle_fault_count_ = 0;
 }
 
-void upbit_core::drop_connections() {
+void server_core::drop_connections() {
     log(5, "cue: drop {} connections", sessions_.size());
     const auto all = sessions_;
     for (const auto& s : all) s->drop();
 }
 
-void upbit_core::close_connections(std::uint16_t code) {
+void server_core::close_connections(std::uint16_t code) {
     log(5, "cue: close websockets with {}", code);
     const auto all = sessions_;
     for (const auto& s : all) s->close(code);
 }
 
-void upbit_core::set_stalled(bool stalled) {
+void server_core::set_stalled(bool stalled) {
     if (stalled_ == stalled) return;
     log(5, "cue: stalled {}", stalled);
     stalled_ = stalled;
@@ -481,7 +419,7 @@ void upbit_core::set_stalled(bool stalled) {
     for (const auto& s : all) s->resume();
 }
 
-void upbit_core::inject(const std::string& payload, bool binary) {
+void server_core::inject(const std::string& payload, bool binary) {
     frame_.clear();
     append_frame(frame_, binary ? ws_opcode::binary : ws_opcode::text, payload);
     for (const auto& s : sessions_) {
@@ -490,7 +428,7 @@ void upbit_core::inject(const std::string& payload, bool binary) {
     flush_all();
 }
 
-bool upbit_core::send_ticker(const std::string& market, const std::string& price_text) {
+bool server_core::send_ticker(const std::string& market, const std::string& price_text) {
     const auto i = market_index(market);
     if (!i) return false;
     const std::int64_t now = now_ms();
@@ -501,23 +439,23 @@ bool upbit_core::send_ticker(const std::string& market, const std::string& price
     return true;
 }
 
-void upbit_core::set_rate(double frames_per_second) {
+void server_core::set_rate(double frames_per_second) {
     rate_ = std::max(0.0, frames_per_second);
     restart_pacing();
 }
 
-void upbit_core::pause_stream(bool paused) {
+void server_core::pause_stream(bool paused) {
     paused_ = paused;
     restart_pacing();
 }
 
-std::string upbit_core::last_price(const std::string& market) const {
+std::string server_core::last_price(const std::string& market) const {
     const auto i = market_index(market);
     return i ? last_price_[*i] : std::string();
 }
 
-void upbit_core::log_line(int priority, const std::string& line) const {
-    fmt::print(stderr, "<{}>sise-fake-upbit: {}\n", priority, line);
+void server_core::log_line(int priority, const std::string& line) const {
+    fmt::print(stderr, "<{}>sise-fake-{}: {}\n", priority, dialect_.name(), line);
 }
 
 }  // namespace sise::fake::detail

@@ -32,7 +32,7 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "fake/tls_cert.hpp"
-#include "fake/upbit_server.hpp"
+#include "fake/exchange_server.hpp"
 
 namespace {
 
@@ -44,8 +44,8 @@ using tcp = net::ip::tcp;
 using error_code = boost::system::error_code;
 using namespace std::chrono_literals;
 using sise::fake::rest_fault;
-using sise::fake::upbit_options;
-using sise::fake::upbit_server;
+using sise::fake::server_options;
+using sise::fake::exchange_server;
 
 // Runs `ioc` until `done()` or until `limit` has passed; returns done().
 bool run_until(net::io_context& ioc, const std::function<bool()>& done,
@@ -231,8 +231,8 @@ http_result http_get(std::uint16_t port, const std::string& target,
     return out;
 }
 
-upbit_options paused_options() {
-    upbit_options o;
+server_options paused_options() {
+    server_options o;
     o.frames_per_second = 10;
     return o;
 }
@@ -242,7 +242,7 @@ upbit_options paused_options() {
 TEST_SUITE("fake") {
     TEST_CASE(
         "a subscriber gets one binary SNAPSHOT ticker per subscribed code, in request order") {
-        upbit_server fake(paused_options());
+        exchange_server fake(paused_options());
         fake.start();
         fake.pause_stream(true);
         ws_client client(fake.port());
@@ -270,9 +270,9 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("realtime tickers follow for the subscribed codes only") {
-        upbit_options o;
+        server_options o;
         o.frames_per_second = 2000;
-        upbit_server fake(o);
+        exchange_server fake(o);
         fake.start();
         ws_client client(fake.port());
         REQUIRE_FALSE(client.connect());
@@ -293,7 +293,7 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("the text message PING is answered with {\"status\":\"UP\"}") {
-        upbit_server fake(paused_options());
+        exchange_server fake(paused_options());
         fake.start();
         fake.pause_stream(true);
         ws_client client(fake.port());
@@ -305,7 +305,7 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("send_ticker is received with exactly the given trade_price digits") {
-        upbit_server fake(paused_options());
+        exchange_server fake(paused_options());
         fake.start();
         fake.pause_stream(true);
         ws_client client(fake.port());
@@ -331,7 +331,7 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("inject sends a raw payload as one message, up to 1 MiB") {
-        upbit_server fake(paused_options());
+        exchange_server fake(paused_options());
         fake.start();
         fake.pause_stream(true);
         ws_client client(fake.port());
@@ -353,7 +353,7 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("drop_connections closes the socket without a websocket close frame") {
-        upbit_server fake(paused_options());
+        exchange_server fake(paused_options());
         fake.start();
         fake.pause_stream(true);
         ws_client client(fake.port());
@@ -375,7 +375,7 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("close_connections sends a close frame with the given code") {
-        upbit_server fake(paused_options());
+        exchange_server fake(paused_options());
         fake.start();
         fake.pause_stream(true);
         ws_client client(fake.port());
@@ -391,7 +391,7 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("an invalid subscribe request gets an Upbit error frame and no subscription") {
-        upbit_server fake(paused_options());
+        exchange_server fake(paused_options());
         fake.start();
         fake.pause_stream(true);
         ws_client client(fake.port());
@@ -411,7 +411,7 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("websocket pings get pongs, except while the fake is stalled") {
-        upbit_server fake(paused_options());
+        exchange_server fake(paused_options());
         fake.start();
         ws_client client(fake.port());
         REQUIRE_FALSE(client.connect());
@@ -432,7 +432,7 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("a stalled fake accepts TCP connections but answers the handshake only later") {
-        upbit_server fake(paused_options());
+        exchange_server fake(paused_options());
         fake.start();
         fake.set_stalled(true);
         ws_client client(fake.port());
@@ -449,7 +449,7 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("the REST market list names the fake's markets, with Upbit's Remaining-Req") {
-        upbit_server fake(paused_options());
+        exchange_server fake(paused_options());
         fake.start();
         const auto detailed = http_get(fake.port(), "/v1/market/all?is_details=true");
         REQUIRE_FALSE(detailed.ec);
@@ -480,9 +480,9 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("REST faults answer 429, 500, garbage, or never") {
-        upbit_options o = paused_options();
+        server_options o = paused_options();
         o.market_list_fault = rest_fault::too_many_requests;
-        upbit_server fake(o);
+        exchange_server fake(o);
         fake.start();
         const auto limited = http_get(fake.port(), "/v1/market/all?is_details=true");
         REQUIRE_FALSE(limited.ec);
@@ -504,7 +504,7 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("requests carrying an Origin header are counted") {
-        upbit_server fake(paused_options());
+        exchange_server fake(paused_options());
         fake.start();
         ws_client client(fake.port());
         REQUIRE_FALSE(client.connect("/websocket/v1", true));
@@ -514,7 +514,7 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("any websocket path is accepted and noted") {
-        upbit_server fake(paused_options());
+        exchange_server fake(paused_options());
         fake.start();
         ws_client client(fake.port());
         REQUIRE_FALSE(client.connect("/elsewhere?x=1"));
@@ -522,9 +522,9 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("frames carry the time of the configured clock") {
-        upbit_options o = paused_options();
+        server_options o = paused_options();
         o.clock_ms = [] { return std::int64_t{1'676'965'262'177}; };
-        upbit_server fake(o);
+        exchange_server fake(o);
         fake.start();
         ws_client client(fake.port());
         REQUIRE_FALSE(client.connect());
@@ -536,8 +536,8 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("is_only_realtime skips the snapshot, snapshot_on_subscribe=false too") {
-        upbit_options o = paused_options();
-        upbit_server fake(o);
+        server_options o = paused_options();
+        exchange_server fake(o);
         fake.start();
         fake.pause_stream(true);
         ws_client client(fake.port());
@@ -550,9 +550,9 @@ TEST_SUITE("fake") {
         REQUIRE_FALSE(client.read(frame));
         CHECK(field_text(frame, "stream_type") == "\"REALTIME\"");
 
-        upbit_options quiet = paused_options();
+        server_options quiet = paused_options();
         quiet.snapshot_on_subscribe = false;
-        upbit_server fake2(quiet);
+        exchange_server fake2(quiet);
         fake2.start();
         fake2.pause_stream(true);
         ws_client client2(fake2.port());
@@ -566,9 +566,9 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("the realtime stream is paced near frames_per_second") {
-        upbit_options o;
+        server_options o;
         o.frames_per_second = 5000;
-        upbit_server fake(o);
+        exchange_server fake(o);
         fake.start();
         ws_client client(fake.port());
         REQUIRE_FALSE(client.connect());
@@ -591,7 +591,7 @@ TEST_SUITE("fake") {
     }
 
     TEST_CASE("stop closes connections, joins, and leaves observers readable") {
-        upbit_server fake(paused_options());
+        exchange_server fake(paused_options());
         fake.start();
         ws_client client(fake.port());
         REQUIRE_FALSE(client.connect());
@@ -610,10 +610,10 @@ TEST_SUITE("fake") {
         const auto dir = std::filesystem::temp_directory_path() /
                          fmt::format("sise-fake-tls-test-{}", ::getpid());
         const auto files = sise::fake::make_self_signed_cert(dir.string());
-        upbit_options o = paused_options();
+        server_options o = paused_options();
         o.cert_file = files.cert_file;
         o.key_file = files.key_file;
-        upbit_server fake(o);
+        exchange_server fake(o);
         fake.start();
         CHECK(fake.tls());
         CHECK(fake.websocket_url().starts_with("wss://127.0.0.1:"));

@@ -1,7 +1,8 @@
-// The fake Upbit's state: listener, the market stream (walks, pacing, fan-out), REST answers
-// and the cues. One io_context, one thread, no mutexes: everything here runs on the fake's
-// thread (upbit_server posts into it), sessions included, which is why sessions and the
-// core call each other directly. Internal to the fake.
+// The generic fake exchange's state: listener, the market stream (walks, pacing, fan-out), REST
+// routing, rate limits and the cues; every venue-shaped byte comes from its dialect. One
+// io_context, one thread, no mutexes: everything here runs on the fake's thread
+// (exchange_server posts into it), sessions included, which is why sessions and the core call
+// each other directly. Internal to the fake.
 #pragma once
 
 #include <chrono>
@@ -23,15 +24,15 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "fake/dialect.hpp"
 #include "fake/price_walk.hpp"
-#include "fake/subscribe_request.hpp"
-#include "fake/upbit_server.hpp"
+#include "fake/exchange_server.hpp"
 
 namespace sise::fake::detail {
 
 class session;
 
-class upbit_core {
+class server_core {
 public:
     using request = boost::beast::http::request<boost::beast::http::string_body>;
     using response = boost::beast::http::response<boost::beast::http::string_body>;
@@ -42,10 +43,10 @@ public:
         std::chrono::milliseconds delay{0};  // write it this much later (candle_fault::slow)
     };
 
-    upbit_core(boost::asio::io_context& ioc, upbit_options options);
-    ~upbit_core();
-    upbit_core(const upbit_core&) = delete;
-    upbit_core& operator=(const upbit_core&) = delete;
+    server_core(boost::asio::io_context& ioc, server_options options);
+    ~server_core();
+    server_core(const server_core&) = delete;
+    server_core& operator=(const server_core&) = delete;
 
     // On the caller's thread before the io thread runs: TLS context, bind, listen. Throws.
     void listen();
@@ -58,13 +59,15 @@ public:
     bool tls() const noexcept { return tls_ != nullptr; }
 
     // --- for sessions -----------------------------------------------------------------
-    const upbit_options& options() const noexcept { return options_; }
+    const server_options& options() const noexcept { return options_; }
     bool stalled() const noexcept { return stalled_; }
     void note_origin() noexcept { ++origin_headers_; }
     void note_rest_connection() noexcept { ++rest_connections_; }
     void note_websocket(std::string_view target) { last_target_ = target; }
     rest_reply rest_response(const request& req);
-    void subscribe(session& s, const subscribe_request& req);
+    const dialect& speaks() const noexcept { return dialect_; }
+    // Applies a client's subscribe action (its codes are consumed).
+    void subscribe(session& s, client_action&& req);
     // Unlimited rate: generate frames until `s` has a full write's worth pending.
     void pump(session& s);
     void remove(session* s);
@@ -120,14 +123,16 @@ private:
     void render(std::size_t m, stream_type type, std::int64_t now, std::string_view price = {});
     void fan_out(std::size_t m);
     void flush_all();
-    std::string market_list_json(bool details) const;
+    // GET of the market list: faults, then the list (fills `res`); false: leave it unanswered.
+    bool market_list_response(std::string_view query, response& res);
     // GET /v1/candles/...: rate limit, faults, then the candles (fills `res`).
     std::chrono::milliseconds candle_response(std::string_view path, std::string_view query,
                                               response& res);
     void log_line(int priority, const std::string& line) const;
 
     boost::asio::io_context& ioc_;
-    upbit_options options_;
+    server_options options_;
+    const dialect& dialect_;
     std::unique_ptr<boost::asio::ssl::context> tls_;
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::steady_timer tick_;
@@ -141,6 +146,7 @@ private:
     std::size_t cursor_ = 0;    // round-robin position over markets
     std::string payload_;
     std::string frame_;
+    std::uint64_t ticker_sequence_ = 0;  // ticker frames rendered, for dialects that number them
 
     std::vector<std::shared_ptr<session>> sessions_;
 

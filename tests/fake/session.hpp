@@ -1,4 +1,4 @@
-// One client connection of the fake Upbit: optional TLS, one HTTP request, then either a
+// One client connection of the fake exchange: optional TLS, one HTTP request, then either a
 // websocket upgrade (Beast does the handshake; afterwards the session frames messages itself
 // with ws_frame.hpp and owns the socket with a single writer) or REST answers on keep-alive.
 // Internal to the fake; runs on the fake's io thread only.
@@ -18,18 +18,18 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/system/error_code.hpp>
 
-#include "fake/subscribe_request.hpp"
+#include "fake/dialect.hpp"
 #include "fake/ws_frame.hpp"
 
 namespace sise::fake::detail {
 
-class upbit_core;
+class server_core;
 
 // The protocol half of a session (framing, messages, pending bytes); the I/O half is the
-// stream-typed subclass in upbit_session.cpp.
+// stream-typed subclass in session.cpp.
 class session : public std::enable_shared_from_this<session> {
 public:
-    session(upbit_core& core, const boost::asio::any_io_executor& executor);
+    session(server_core& core, const boost::asio::any_io_executor& executor);
     virtual ~session() = default;
     session(const session&) = delete;
     session& operator=(const session&) = delete;
@@ -73,7 +73,7 @@ protected:
     virtual void start_write() = 0;   // async write of inflight_
     virtual void close_socket() = 0;  // close the TCP socket, no goodbye
 
-    upbit_core& core_;
+    server_core& core_;
     phase phase_ = phase::handshake;
     boost::beast::flat_buffer in_;
     std::string pending_;   // encoded frames not yet handed to the socket
@@ -95,10 +95,10 @@ private:
     bool subscribed_ = false;
     bool realtime_ = false;
     std::vector<char> wants_;
-    subscribe_parser parser_;
+    std::unique_ptr<client_protocol> protocol_;  // the dialect's per-connection state
 };
 
-std::shared_ptr<session> make_session(upbit_core& core, boost::asio::ip::tcp::socket socket,
+std::shared_ptr<session> make_session(server_core& core, boost::asio::ip::tcp::socket socket,
                                       boost::asio::ssl::context* tls);
 
 }  // namespace sise::fake::detail

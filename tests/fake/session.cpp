@@ -1,6 +1,6 @@
-// One client connection of the fake Upbit (see upbit_session.hpp): the protocol half in
+// One client connection of the fake Upbit (see session.hpp): the protocol half in
 // `session`, the I/O half in `stream_session<Stream>` for plain TCP and for TLS.
-#include "fake/upbit_session.hpp"
+#include "fake/session.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -21,7 +21,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
-#include "fake/upbit_core.hpp"
+#include "fake/server_core.hpp"
 
 namespace sise::fake::detail {
 namespace {
@@ -40,11 +40,7 @@ constexpr std::size_t read_chunk = 16 * 1024;
 constexpr std::uint32_t header_limit = 8 * 1024;
 constexpr std::size_t max_frame_header = 14;
 
-// Upbit's answer to the text message PING (upbit.md §6). Sent binary like its data frames;
-// the docs leave the frame type open, clients must accept either.
-constexpr std::string_view status_up = R"({"status":"UP"})";
-
-std::size_t input_limit(const upbit_options& o) {
+std::size_t input_limit(const server_options& o) {
     return std::max(o.max_client_message_bytes + max_frame_header,
                     o.max_http_request_bytes + header_limit) +
            read_chunk;
@@ -60,11 +56,12 @@ bool quiet_error(const error_code& ec) {
 
 // --- protocol half ---------------------------------------------------------------------------
 
-session::session(upbit_core& core, const net::any_io_executor& executor)
+session::session(server_core& core, const net::any_io_executor& executor)
     : core_(core),
       in_(input_limit(core.options())),
       close_timer_(executor),
-      reply_timer_(executor) {}
+      reply_timer_(executor),
+      protocol_(core.speaks().connect()) {}
 
 void session::drop() { finish(); }
 
@@ -214,14 +211,20 @@ bool session::handle_frame(const client_frame& frame) {
 
 void session::handle_message(std::string_view payload) {
     if (!open()) return;
-    if (payload == "PING") return queue_control(ws_opcode::binary, status_up);
-    subscribe_request req;
-    const std::string_view error = parser_.parse(payload, req);
-    if (!error.empty()) {
-        core_.log(5, "rejected request ({}): {:.120}", error, payload);
-        return queue_control(ws_opcode::binary, upbit_error_json(error));
+    client_action action = protocol_->on_message(payload);
+    switch (action.what) {
+        case client_action::kind::ignore:
+            return;
+        case client_action::kind::reply:
+            return queue_control(action.reply_binary ? ws_opcode::binary : ws_opcode::text,
+                                 action.reply);
+        case client_action::kind::reject:
+            core_.log(5, "rejected request ({}): {:.120}", action.note, payload);
+            return queue_control(action.reply_binary ? ws_opcode::binary : ws_opcode::text,
+                                 action.reply);
+        case client_action::kind::subscribe:
+            return core_.subscribe(*this, std::move(action));
     }
-    core_.subscribe(*this, req);
 }
 
 void session::fail(error_code ec, std::string_view what) {
@@ -249,10 +252,10 @@ class stream_session final : public session {
     static constexpr bool is_tls = !std::is_same_v<Stream, beast::tcp_stream>;
 
 public:
-    stream_session(upbit_core& core, tcp::socket&& socket) requires(!is_tls)
+    stream_session(server_core& core, tcp::socket&& socket) requires(!is_tls)
         : session(core, socket.get_executor()), ws_(std::move(socket)) {}
 
-    stream_session(upbit_core& core, tcp::socket&& socket, net::ssl::context& tls) requires(is_tls)
+    stream_session(server_core& core, tcp::socket&& socket, net::ssl::context& tls) requires(is_tls)
         : session(core, socket.get_executor()), ws_(std::move(socket), tls) {}
 
     void start() override {
@@ -334,13 +337,14 @@ private:
         const auto& req = parser_->get();
         if (req.find(http::field::origin) != req.end()) core_.note_origin();
         if (websocket::is_upgrade(req)) {
-            // Any target is accepted (Upbit's is /websocket/v1); the core notes it.
+            // Any target is accepted (the dialect's websocket_path() is the real one); the
+            // core notes it.
             core_.note_websocket(req.target());
             ws_.set_option(websocket::stream_base::timeout{handshake_timeout,
                                                            websocket::stream_base::none(), false});
-            ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-                res.set(http::field::server, "sise-fake-upbit");
-            }));
+            ws_.set_option(websocket::stream_base::decorator(
+                [server = std::string(core_.speaks().server_header())](
+                    websocket::response_type& res) { res.set(http::field::server, server); }));
             ws_.async_accept(req, beast::bind_front_handler(&stream_session::on_accept, self()));
             return;
         }
@@ -441,7 +445,7 @@ private:
 
 }  // namespace
 
-std::shared_ptr<session> make_session(upbit_core& core, tcp::socket socket,
+std::shared_ptr<session> make_session(server_core& core, tcp::socket socket,
                                       net::ssl::context* tls) {
     if (tls != nullptr) {
         return std::make_shared<stream_session<beast::ssl_stream<beast::tcp_stream>>>(

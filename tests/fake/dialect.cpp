@@ -1,0 +1,19 @@
+// The fake's dialects by exchange name (see dialect.hpp): the one place a new dialect is listed.
+#include "fake/dialect.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "fake/upbit_dialect.hpp"
+
+namespace sise::fake {
+
+const dialect& dialect_for(std::string_view exchange) {
+    static const upbit_dialect upbit;
+    if (exchange == upbit.name()) return upbit;
+    throw std::invalid_argument(
+        fmt::format("the fake speaks no exchange '{}' (known: upbit)", exchange));
+}
+
+}  // namespace sise::fake

@@ -1,0 +1,115 @@
+// One exchange's protocol as the fake speaks it: what clients send on the websocket and what
+// they get back, how a ticker frame and the REST answers look, and the keepalive rules. The
+// generic server (exchange_server, server_core, session) owns the listener, the websocket
+// framing, REST routing, the price walks, pacing and the fault cues, and asks its dialect for
+// every byte that depends on the venue. A new exchange's fake is one new dialect file.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "fake/candles.hpp"
+#include "fake/price_walk.hpp"
+
+namespace sise::fake {
+
+using http_response = boost::beast::http::response<boost::beast::http::string_body>;
+
+// What the server does with one complete client message (text or binary).
+struct client_action {
+    enum class kind {
+        ignore,     // nothing (e.g. a pong the venue does not answer)
+        reply,      // send `reply` back as one message
+        subscribe,  // apply `codes` (replacing an earlier subscription), then snapshots
+        reject,     // send `reply` (the venue's error frame); counted as a rejected request
+    };
+    kind what = kind::ignore;
+    std::string reply;
+    bool reply_binary = false;
+    std::vector<std::string> codes;  // kind::subscribe: market codes as the client sent them
+    bool snapshot = true;            // kind::subscribe: one snapshot frame per listed code
+    bool realtime = true;            // kind::subscribe: then the realtime stream
+    std::string note;                // for the fake's log line
+};
+
+// Keepalive rules the server enforces on websocket clients. Zero everywhere: none (Upbit's fake
+// enforces none of its 120 s idle timeout, so long-running tests are not cut).
+struct keepalive_rules {
+    // Close a client from which nothing arrived for this long (Upbit 120 s, Kraken ~60 s).
+    std::chrono::milliseconds client_idle_limit{0};
+    // Protocol ping frames the server sends (Binance every 20 s) and how long a client may
+    // take to answer one before it is dropped (Binance 60 s).
+    std::chrono::milliseconds server_ping_interval{0};
+    std::chrono::milliseconds pong_deadline{0};
+    // Scheduled disconnect of every connection after this long (Binance 24 h).
+    std::chrono::milliseconds connection_lifetime{0};
+    // A connection that has not subscribed within this is dropped (Coinbase 5 s).
+    std::chrono::milliseconds subscribe_deadline{0};
+};
+
+// The REST endpoints the generic server knows how to serve.
+enum class rest_route { market_list, candles, unknown };
+
+// Per-connection protocol state (a JSON parser, a venue's per-connection sequence number).
+class client_protocol {
+public:
+    virtual ~client_protocol() = default;
+    // One complete websocket message from the client.
+    virtual client_action on_message(std::string_view payload) = 0;
+};
+
+class dialect {
+public:
+    virtual ~dialect() = default;
+
+    virtual std::string_view name() const noexcept = 0;            // "upbit"
+    virtual std::string_view websocket_path() const noexcept = 0;  // "/websocket/v1"
+    virtual std::string_view server_header() const noexcept = 0;   // HTTP Server: header
+    virtual keepalive_rules keepalive() const noexcept = 0;
+
+    // --- websocket ------------------------------------------------------------------------
+    virtual std::unique_ptr<client_protocol> connect() const = 0;
+    // Data frames go out as binary (Upbit) or text messages (most others).
+    virtual bool binary_data() const noexcept = 0;
+    // Appends one ticker message for `walk` to `out`. `price_text`, when not empty, replaces
+    // the trade price digits verbatim; `sequence` counts the server's ticker frames (for venues
+    // that number their messages).
+    virtual void render_ticker(std::string& out, const price_walk& walk, stream_type type,
+                               std::int64_t now_ms, std::string_view price_text,
+                               std::uint64_t sequence) const = 0;
+
+    // --- REST: the server picks the answer (fault cues, rate limits), the dialect its looks --
+    virtual rest_route route(std::string_view path) const = 0;
+    // 200 with the market list. `query` is the request's query string.
+    virtual void market_list(http_response& res, const std::vector<price_walk>& walks,
+                             std::string_view query) const = 0;
+    // An error answer in the venue's shape (`name` is the venue's error name, if it has them).
+    virtual void error(http_response& res, boost::beast::http::status status, std::string_view name,
+                       std::string_view message) const = 0;
+    // A rate-limit rejection of `route`, and the budget header on admitted requests.
+    virtual void rate_limited(http_response& res, rest_route route) const = 0;
+    virtual void budget(http_response& res, rest_route route, std::uint64_t left) const = 0;
+    // A 200 whose body is truncated, non-JSON garbage.
+    virtual void garbage(http_response& res, rest_route route) const = 0;
+    // Candles: parses the request (path and query) into `out`; false after filling `res` with
+    // the venue's error (unknown interval 404, bad parameters 400). Then the candles of the
+    // minutes before end_minute (exclusive), or the answer for a code the fake does not list.
+    virtual bool parse_candles(http_response& res, std::string_view path, std::string_view query,
+                               candle_query& out) const = 0;
+    virtual void unknown_market(http_response& res) const = 0;
+    virtual void candles(http_response& res, const candle_query& q, std::int64_t end_minute,
+                         const candle_close_fn& close) const = 0;
+};
+
+// The dialect named `exchange` ("upbit"); throws std::invalid_argument for an unknown name.
+const dialect& dialect_for(std::string_view exchange);
+
+}  // namespace sise::fake
