@@ -38,4 +38,40 @@ bool option_reader::no_value() {
     return false;
 }
 
+std::optional<std::vector<std::string>> option_reader::markets() {
+    const auto given = value();
+    if (!given) return std::nullopt;
+    auto list = split_markets(*given);
+    if (list.empty()) {
+        print_error(errors_, "option '{}' needs at least one market, e.g. KRW-BTC", current_);
+        return std::nullopt;
+    }
+    return list;
+}
+
+std::vector<std::string> split_markets(std::string_view list) {
+    std::vector<std::string> markets;
+    while (!list.empty()) {
+        const std::size_t comma = list.find(',');
+        std::string_view item = list.substr(0, comma);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (!item.empty()) markets.emplace_back(item);
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    }
+    return markets;
+}
+
+std::optional<url> parse_sised_url(std::string_view text, std::FILE* errors) {
+    const std::string full = text.find("://") == std::string_view::npos
+                                 ? "http://" + std::string(text)
+                                 : std::string(text);
+    auto endpoint = parse_url(full);
+    if (!endpoint || endpoint->scheme != "http") {
+        print_error(errors, "option '--url': {}: expected http://HOST[:PORT][/PREFIX]", text);
+        return std::nullopt;
+    }
+    return endpoint;
+}
+
 }  // namespace sise::cli

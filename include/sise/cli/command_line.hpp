@@ -1,18 +1,33 @@
-// Command-line plumbing shared by `sise`'s subcommands: one-line error messages, the option
-// reader ("--name value", "--name=value", bare flags) and checked writes of the output.
+// Command-line plumbing shared by `sise`'s subcommands: exit statuses, one-line error
+// messages, the option reader ("--name value", "--name=value", bare flags), the values
+// several commands take (--url, --markets) and checked writes of the output.
 #pragma once
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cstdio>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sise/core/url.hpp"
 
 namespace sise::cli {
 
 using args_view = std::span<const std::string_view>;
+
+// Every subcommand's exit status: 0 done, 1 failed (sised unreachable, output unwritable...),
+// 2 bad command line.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failure = 1;
+inline constexpr int exit_usage = 2;
+
+// sised's address when --url is absent.
+inline constexpr std::string_view default_sised_url = "http://127.0.0.1:8765";
 
 // One line on `to`, prefixed with the program name. Anything that came from outside (an
 // argument, a server's reason) is sanitized first.
@@ -43,6 +58,24 @@ public:
     // A flag given as "--json=yes" is a mistake, not a flag.
     bool no_value();
 
+    // The value, which must be one of `names`: "option '--lang' takes ko or en, not 'fr'".
+    template <typename T, std::size_t N>
+    std::optional<T> choice(const std::array<std::pair<std::string_view, T>, N>& names) {
+        const auto given = value();
+        if (!given) return std::nullopt;
+        std::string list;
+        for (std::size_t i = 0; i < N; ++i) {
+            if (names[i].first == *given) return names[i].second;
+            list += i == 0 ? "" : i + 1 == N ? " or " : ", ";
+            list += names[i].first;
+        }
+        print_error(errors_, "option '{}' takes {}, not '{}'", current_, list, *given);
+        return std::nullopt;
+    }
+
+    // A --markets list: at least one market.
+    std::optional<std::vector<std::string>> markets();
+
 private:
     args_view args_;
     std::FILE* errors_;
@@ -50,5 +83,12 @@ private:
     std::string_view current_;
     std::optional<std::string_view> inline_value_;
 };
+
+// "KRW-BTC, KRW-ETH" -> {"KRW-BTC", "KRW-ETH"}: spaces trimmed, empty items dropped.
+std::vector<std::string> split_markets(std::string_view list);
+
+// A --url value: http://HOST[:PORT][/PREFIX], "http://" optional; https is refused, as sised
+// serves plain HTTP on a local port. nullopt (after one line on `errors`) when unusable.
+std::optional<url> parse_sised_url(std::string_view text, std::FILE* errors = stderr);
 
 }  // namespace sise::cli
