@@ -15,6 +15,7 @@
 #include "sise/cli/command_line.hpp"
 #include "sise/cli/history_command.hpp"
 #include "sise/cli/snapshot_command.hpp"
+#include "sise/cli/watch_command.hpp"
 #include "sise/core/version.hpp"
 
 namespace {
@@ -46,9 +47,10 @@ int run_history_files(args_view args) {
     return run_history(args, env);
 }
 
-// `watch` (live view over /v1/stream) joins here.
 constexpr std::array commands{
     command{"snapshot", "print the latest prices once", run_snapshot},
+    command{"watch", "show the prices live, full screen (or one line per change when piped)",
+            run_watch},
     command{"history", "print recorded prices or OHLC bars from the history files",
             run_history_files},
 };

@@ -63,20 +63,6 @@ constexpr labels english{"Coin",
 constexpr std::size_t gap = 2;       // spaces between columns
 constexpr std::size_t min_name = 4;  // a name column is never cut below this
 
-std::string_view exchange_label(std::string_view exchange, language lang) {
-    struct entry {
-        std::string_view id, ko, en;
-    };
-    static constexpr std::array names{
-        entry{"upbit", "업비트", "Upbit"},       entry{"bithumb", "빗썸", "Bithumb"},
-        entry{"binance", "바이낸스", "Binance"}, entry{"coinbase", "코인베이스", "Coinbase"},
-        entry{"kraken", "크라켄", "Kraken"},     entry{"okx", "OKX", "OKX"},
-        entry{"bybit", "바이비트", "Bybit"}};
-    for (const auto& e : names)
-        if (e.id == exchange) return lang == language::ko ? e.ko : e.en;
-    return exchange;
-}
-
 std::string price_header(const labels& l, language lang, std::string_view quote) {
     if (quote.empty()) return std::string(l.price);
     if (lang == language::ko) {
@@ -129,6 +115,27 @@ void append_cell(std::string& line, const cell& c, const column& col, bool color
 
 }  // namespace
 
+std::string_view exchange_label(std::string_view exchange, language lang) {
+    struct entry {
+        std::string_view id, ko, en;
+    };
+    static constexpr std::array names{
+        entry{"upbit", "업비트", "Upbit"},       entry{"bithumb", "빗썸", "Bithumb"},
+        entry{"binance", "바이낸스", "Binance"}, entry{"coinbase", "코인베이스", "Coinbase"},
+        entry{"kraken", "크라켄", "Kraken"},     entry{"okx", "OKX", "OKX"},
+        entry{"bybit", "바이비트", "Bybit"}};
+    for (const auto& e : names)
+        if (e.id == exchange) return lang == language::ko ? e.ko : e.en;
+    return exchange;
+}
+
+std::string display_name(const ticker_row& r, language lang) {
+    const std::string& local_name = lang == language::ko ? r.name_ko : r.name_en;
+    return sanitize_for_terminal(!local_name.empty() ? local_name
+                                 : !r.base.empty()   ? r.base
+                                                     : r.market);
+}
+
 std::string render_table(std::span<const ticker_row> rows, const render_options& options) {
     const labels& l = options.lang == language::ko ? korean : english;
 
@@ -157,11 +164,7 @@ std::string render_table(std::span<const ticker_row> rows, const render_options&
         const bool live = r.status == "live";
         const std::string dim = live ? "" : "2";
 
-        const std::string& local_name = options.lang == language::ko ? r.name_ko : r.name_en;
-        const std::string& shown = !local_name.empty() ? local_name
-                                   : !r.base.empty()   ? r.base
-                                                       : r.market;
-        name.cells.push_back({sanitize_for_terminal(shown), dim});
+        name.cells.push_back({display_name(r, options.lang), dim});
         exchange.cells.push_back(
             {sanitize_for_terminal(exchange_label(r.exchange, options.lang)), dim});
 

@@ -27,6 +27,12 @@ struct render_options {
     std::size_t width = 0;  // terminal columns; names are cut to fit. 0: no limit
 };
 
+// "업비트" / "Upbit"; an unknown exchange id as it is.
+std::string_view exchange_label(std::string_view exchange, language lang);
+
+// The row's name in `lang`, else its base coin, else its market code; sanitized.
+std::string display_name(const ticker_row& row, language lang);
+
 // The table as text: a header line, then one line per row, each ending in '\n'.
 // Names left-aligned, figures right-aligned, by display width (Hangul takes two columns).
 std::string render_table(std::span<const ticker_row> rows, const render_options& options);
