@@ -49,6 +49,40 @@ std::optional<std::vector<std::string>> option_reader::markets() {
     return list;
 }
 
+sised_options::read_result sised_options::read(option_reader& reader, std::string_view name) {
+    if (name == "-h" || name == "--help") {
+        if (!reader.no_value()) return read_result::failed;
+        help = true;
+    } else if (name == "--url") {
+        const auto value = reader.value();
+        if (!value) return read_result::failed;
+        url = *value;
+    } else if (name == "--markets") {
+        auto value = reader.markets();
+        if (!value) return read_result::failed;
+        markets = std::move(*value);
+    } else {
+        return read_result::not_mine;
+    }
+    return read_result::taken;
+}
+
+bool sised_options::finish() {
+    auto parsed = parse_sised_url(url);
+    if (!parsed) return false;
+    endpoint = std::move(*parsed);
+    return true;
+}
+
+void print_not_an_option(std::FILE* to, std::string_view name, std::string_view command) {
+    if (name.starts_with("-"))
+        print_error(to, "unknown option '{}' for {} (see 'sise {} --help')", name, command,
+                    command);
+    else
+        print_error(to, "unexpected argument '{}' for {} (see 'sise {} --help')", name, command,
+                    command);
+}
+
 std::vector<std::string> split_markets(std::string_view list) {
     std::vector<std::string> markets;
     while (!list.empty()) {

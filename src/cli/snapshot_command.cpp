@@ -42,14 +42,10 @@ options:
 exit status: 0 done, 1 sised unreachable or its answer unusable, 2 bad command line
 )";
 
-struct snapshot_options {
-    std::string url{default_sised_url};
-    sise::url endpoint;
+struct snapshot_options : sised_options {
     bool json = false;
     language lang = language::ko;
     color_mode color = color_mode::automatic;
-    std::vector<std::string> markets;
-    bool help = false;
 };
 
 std::optional<snapshot_options> parse_snapshot_args(args_view args) {
@@ -57,16 +53,12 @@ std::optional<snapshot_options> parse_snapshot_args(args_view args) {
     option_reader reader(args);
     while (!reader.done()) {
         const std::string_view name = reader.next();
-        if (name == "-h" || name == "--help") {
-            if (!reader.no_value()) return std::nullopt;
-            options.help = true;
+        if (const auto common = options.read(reader, name);
+            common != sised_options::read_result::not_mine) {
+            if (common == sised_options::read_result::failed) return std::nullopt;
         } else if (name == "--json") {
             if (!reader.no_value()) return std::nullopt;
             options.json = true;
-        } else if (name == "--url") {
-            const auto value = reader.value();
-            if (!value) return std::nullopt;
-            options.url = *value;
         } else if (name == "--lang") {
             const auto value = reader.choice(language_names);
             if (!value) return std::nullopt;
@@ -75,23 +67,13 @@ std::optional<snapshot_options> parse_snapshot_args(args_view args) {
             const auto value = reader.choice(color_mode_names);
             if (!value) return std::nullopt;
             options.color = *value;
-        } else if (name == "--markets") {
-            auto value = reader.markets();
-            if (!value) return std::nullopt;
-            options.markets = std::move(*value);
-        } else if (name.starts_with("-")) {
-            error_line("unknown option '{}' for snapshot (see 'sise snapshot --help')", name);
-            return std::nullopt;
         } else {
-            error_line("unexpected argument '{}' for snapshot (see 'sise snapshot --help')", name);
+            print_not_an_option(stderr, name, "snapshot");
             return std::nullopt;
         }
     }
     if (options.help) return options;
-
-    const auto endpoint = parse_sised_url(options.url);
-    if (!endpoint) return std::nullopt;
-    options.endpoint = *endpoint;
+    if (!options.finish()) return std::nullopt;
     // --json prints the body as received; a filtered body would no longer be that.
     if (options.json && !options.markets.empty()) {
         error_line(

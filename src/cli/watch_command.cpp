@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,18 +52,16 @@ exit status: 0 after q, 1 output could not be written, 2 bad command line,
 )";
 
 constexpr std::chrono::milliseconds connect_timeout = 2s;
+// A daemon silent this long (no message, no pong to our pings) is taken as gone.
+constexpr std::chrono::seconds idle_timeout = 15s;
 constexpr std::chrono::milliseconds frame_interval = 100ms;  // at most 10 frames per second
 constexpr std::chrono::milliseconds escape_wait = 50ms;      // a lone ESC is the Escape key
 
-struct watch_options {
-    std::string url{default_sised_url};
-    sise::url endpoint;
-    std::vector<std::string> markets;
+struct watch_options : sised_options {
     std::optional<language> lang;
     std::optional<palette> colors;
     sort_key sort = sort_key::config;
     watch_columns columns;
-    bool help = false;
 };
 
 // Market codes go into a JSON string: letters, digits and - _ . : only.
@@ -94,13 +93,9 @@ std::optional<watch_options> parse_watch_args(args_view args) {
     option_reader reader(args);
     while (!reader.done()) {
         const std::string_view name = reader.next();
-        if (name == "-h" || name == "--help") {
-            if (!reader.no_value()) return std::nullopt;
-            options.help = true;
-        } else if (name == "--url") {
-            const auto value = reader.value();
-            if (!value) return std::nullopt;
-            options.url = *value;
+        if (const auto common = options.read(reader, name);
+            common != sised_options::read_result::not_mine) {
+            if (common == sised_options::read_result::failed) return std::nullopt;
         } else if (name == "--lang") {
             options.lang = reader.choice(language_names);
             if (!options.lang) return std::nullopt;
@@ -111,34 +106,25 @@ std::optional<watch_options> parse_watch_args(args_view args) {
             const auto value = reader.choice(sort_key_names);
             if (!value) return std::nullopt;
             options.sort = *value;
-        } else if (name == "--markets") {
-            auto value = reader.markets();
-            if (!value) return std::nullopt;
-            for (const std::string& market : *value)
-                if (!plain_market(market)) {
-                    print_error(stderr, "option '--markets': '{}' is not a market code", market);
-                    return std::nullopt;
-                }
-            options.markets = std::move(*value);
         } else if (name == "--columns") {
             const auto value = reader.value();
             if (!value) return std::nullopt;
             const auto columns = parse_columns(*value);
             if (!columns) return std::nullopt;
             options.columns = *columns;
-        } else if (name.starts_with("-")) {
-            print_error(stderr, "unknown option '{}' for watch (see 'sise watch --help')", name);
-            return std::nullopt;
         } else {
-            print_error(stderr, "unexpected argument '{}' for watch (see 'sise watch --help')",
-                        name);
+            print_not_an_option(stderr, name, "watch");
             return std::nullopt;
         }
     }
     if (options.help) return options;
-    const auto endpoint = parse_sised_url(options.url);
-    if (!endpoint) return std::nullopt;
-    options.endpoint = *endpoint;
+    // Market codes go into the subscription's JSON strings.
+    for (const std::string& market : options.markets)
+        if (!plain_market(market)) {
+            print_error(stderr, "option '--markets': '{}' is not a market code", market);
+            return std::nullopt;
+        }
+    if (!options.finish()) return std::nullopt;
     return options;
 }
 
@@ -186,6 +172,7 @@ public:
             lost(why, wall_ms());
             return true;
         }
+        client->keep_alive(idle_timeout);
         client_ = std::move(client);
         status_.now = link_status::state::live;
         status_.attempt = 0;
@@ -365,7 +352,13 @@ int run_watch(args_view args) {
     const char* term = std::getenv("TERM");
     const bool screen = ::isatty(STDOUT_FILENO) && term != nullptr && *term != '\0' &&
                         std::string_view(term) != "dumb";
-    return screen ? run_screen(*options, std::move(settings)) : run_lines(*options);
+    try {
+        return screen ? run_screen(*options, std::move(settings)) : run_lines(*options);
+    } catch (const std::exception& error) {
+        // The terminal has been restored by the unwinding (screen_terminal's destructor).
+        print_error(stderr, "watch failed: {}", error.what());
+        return exit_failure;
+    }
 }
 
 }  // namespace sise::cli

@@ -123,6 +123,14 @@ bool stream_client::send(const std::string& text, std::chrono::milliseconds time
     return impl_->run_until(done, clock::now() + timeout) && !ec;
 }
 
+void stream_client::keep_alive(std::chrono::seconds idle) {
+    websocket::stream_base::timeout timeout{};
+    timeout.handshake_timeout = std::chrono::seconds{5};
+    timeout.idle_timeout = idle;
+    timeout.keep_alive_pings = true;
+    impl_->ws.set_option(timeout);
+}
+
 void stream_client::shrink_receive_buffer() {
     error_code ignored;
     impl_->ws.next_layer().set_option(asio::socket_base::receive_buffer_size(4096), ignored);

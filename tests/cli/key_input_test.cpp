@@ -8,7 +8,7 @@ using sise::cli::key_decoder;
 using sise::cli::key_press;
 
 TEST_SUITE("cli") {
-    TEST_CASE("letters, arrows and page keys are decoded in both CSI and SS3 forms") {
+    TEST_CASE("letters and arrows and page keys are decoded in both CSI and SS3 forms") {
         key_decoder d;
         const auto keys = d.feed("qs\x1b[A\x1bOB\x1b[5~\x1b[6~\x1b[H\x1b[F\x1b[1~\x1b[4~r");
         const std::vector<key_press> expected{
@@ -26,7 +26,7 @@ TEST_SUITE("cli") {
         CHECK(d.feed("~") == std::vector<key_press>{{key::page_up, 0}});
     }
 
-    TEST_CASE("a lone escape is the Escape key once flushed, and unknown sequences are dropped") {
+    TEST_CASE("a lone escape is the Escape key once flushed and unknown sequences are dropped") {
         key_decoder d;
         CHECK(d.feed("\x1b").empty());
         CHECK(d.flush() == std::vector<key_press>{{key::escape, 0}});

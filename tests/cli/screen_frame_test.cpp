@@ -100,7 +100,7 @@ TEST_SUITE("cli") {
         CHECK(diff_frames(&f, f).empty());
     }
 
-    TEST_CASE("only the changed cells are written, at their place") {
+    TEST_CASE("only the changed cells are written at their place") {
         screen_frame before(30, 3);
         before.put(1, 0, "비트코인  150,139,000", {});
         screen_frame after = before;

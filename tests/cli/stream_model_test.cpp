@@ -59,7 +59,7 @@ TEST_SUITE("cli") {
         CHECK(model.synced());
     }
 
-    TEST_CASE("updates replace only the rows they carry, matched by exchange and market") {
+    TEST_CASE("updates replace only the rows they carry matched by exchange and market") {
         stream_model model = synced_model();
         const auto r = model.apply(message("update", 11, {row("KRW-XRP", "2")}));
         CHECK(r.what == outcome::applied);
@@ -81,7 +81,7 @@ TEST_SUITE("cli") {
         CHECK(r.changed == std::vector<std::size_t>{0});
     }
 
-    TEST_CASE("a seq gap is detected and counted, and the update is still merged") {
+    TEST_CASE("a seq gap is detected and counted and the update is still merged") {
         // Gaps are allowed by the protocol (latest wins: no value is lost), so no resync.
         stream_model model = synced_model();
         const auto r = model.apply(message("update", 15, {row("KRW-BTC", "120")}));

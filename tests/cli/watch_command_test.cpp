@@ -144,8 +144,8 @@ std::string price_text(std::int64_t won) {
 }  // namespace
 
 TEST_SUITE("integration") {
-    TEST_CASE("sise watch in a terminal follows sised live, sorts, reflows, recovers from a "
-              "daemon restart and gives the screen back") {
+    TEST_CASE("sise watch in a terminal follows sised live and sorts and reflows and recovers "
+              "from a daemon restart and gives the screen back") {
         sise::fake::upbit_options fake_options;
         fake_options.frames_per_second = 2;
         sise::fake::upbit_server exchange(fake_options);
@@ -283,7 +283,7 @@ TEST_SUITE("integration") {
         CHECK(term.display("#{alternate_on} #{cursor_flag}") == "0 1\n");
     }
 
-    TEST_CASE("sise watch piped prints one plain line per changed row, like tail -f") {
+    TEST_CASE("sise watch piped prints one plain line per changed row like tail -f") {
         sise::fake::upbit_options fake_options;
         fake_options.frames_per_second = 20;
         sise::fake::upbit_server exchange(fake_options);

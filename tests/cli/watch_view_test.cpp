@@ -61,7 +61,7 @@ std::vector<std::string> markets(const std::vector<ticker_row>& rows, sort_key k
 }  // namespace
 
 TEST_SUITE("cli") {
-    TEST_CASE("the table shows 종목, 현재가(원) and 변동률, with the price column aligned") {
+    TEST_CASE("the table shows 종목 현재가(원) and 변동률 with the price column aligned") {
         watch_view view({});
         const auto frame = view.render(sample(), live_link(), 1'000'000, 60, 8);
         const auto l = lines(frame);
@@ -111,7 +111,7 @@ TEST_SUITE("cli") {
         CHECK(frame.at(2, tilde + 1).style.color == 31);
     }
 
-    TEST_CASE("colours follow the palette: kr red up blue down, us green up red down, none") {
+    TEST_CASE("colours follow the palette: kr red up and blue down or us green up and red down or none") {
         const auto color_of = [](palette p, std::size_t line) {
             watch_settings s;
             s.colors = p;
@@ -127,7 +127,7 @@ TEST_SUITE("cli") {
         CHECK(color_of(palette::none, 1) == 0);
     }
 
-    TEST_CASE("stale rows and a lost connection are marked, never shown as live") {
+    TEST_CASE("stale rows and a lost connection are marked and never shown as live") {
         auto rows = sample();
         rows[0].status = "stale";
         watch_view view({});
@@ -151,7 +151,7 @@ TEST_SUITE("cli") {
         CHECK(l[5].find("2s") != std::string::npos);
     }
 
-    TEST_CASE("sort keys order by name, price, change and |change|, and reverse") {
+    TEST_CASE("sort keys order by name or price or change or |change| and reverse") {
         const auto rows = sample();
         CHECK(markets(rows, sort_key::config, false) ==
               std::vector<std::string>{"KRW-BTC", "KRW-ETH", "KRW-XRP"});
@@ -177,7 +177,7 @@ TEST_SUITE("cli") {
         CHECK(markets(more, sort_key::price, true).back() == "KRW-DOGE");
     }
 
-    TEST_CASE("keys: s cycles the sort, r reverses, q quits, ? shows help") {
+    TEST_CASE("keys: s cycles the sort and r reverses and q quits and ? shows help") {
         watch_view view({});
         CHECK(view.sort() == sort_key::config);
         view.on_key({key::character, 's'});
@@ -194,7 +194,7 @@ TEST_SUITE("cli") {
         CHECK(view.on_key({key::character, 'q'}) == watch_view::action::quit);
     }
 
-    TEST_CASE("rows beyond the screen scroll with arrows and pages, and the position is shown") {
+    TEST_CASE("rows beyond the screen scroll with arrows and pages and the position is shown") {
         std::vector<ticker_row> rows;
         for (int i = 0; i < 30; ++i) rows.push_back(row("KRW-C" + std::to_string(i), "", "100", "1"));
         watch_view view({});
@@ -255,7 +255,7 @@ TEST_SUITE("cli") {
               std::string::npos);  // the price stays
     }
 
-    TEST_CASE("a changed price highlights only the digits that changed, briefly") {
+    TEST_CASE("a changed price briefly highlights only the digits that changed") {
         auto rows = sample();
         watch_view view({});
         view.observe(rows, {0, 1, 2}, 0);  // the first values: nothing to compare with
@@ -276,7 +276,7 @@ TEST_SUITE("cli") {
         for (std::size_t i = 0; i < 11; ++i) CHECK_FALSE(frame.at(1, start + i).style.reverse);
     }
 
-    TEST_CASE("optional columns show the 24 h high and low, volume, exchange and age") {
+    TEST_CASE("optional columns show the 24 h high and low and volume and exchange and age") {
         watch_settings s;
         s.lang = language::en;
         s.columns = {true, true, true, true};

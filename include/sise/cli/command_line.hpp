@@ -84,6 +84,25 @@ private:
     std::optional<std::string_view> inline_value_;
 };
 
+// The options every client of sised takes: -h/--help, --url, --markets.
+struct sised_options {
+    std::string url{default_sised_url};
+    sise::url endpoint;  // parsed from `url` by finish()
+    std::vector<std::string> markets;
+    bool help = false;
+
+    // Takes `name` (just read by `reader`) if it is one of these options: taken, or failed
+    // after one line on the reader's stream, or not_mine.
+    enum class read_result { taken, failed, not_mine };
+    read_result read(option_reader& reader, std::string_view name);
+    // After the last argument (not with --help): parses `url`; false after one line on
+    // stderr when it is unusable.
+    bool finish();
+};
+
+// One line for an argument no option took: "unknown option '--x' for watch (see ...)".
+void print_not_an_option(std::FILE* to, std::string_view name, std::string_view command);
+
 // "KRW-BTC, KRW-ETH" -> {"KRW-BTC", "KRW-ETH"}: spaces trimmed, empty items dropped.
 std::vector<std::string> split_markets(std::string_view list);
 

@@ -36,6 +36,10 @@ public:
     const boost::system::error_code& read_error() const noexcept;
 
     bool send(const std::string& text, std::chrono::milliseconds timeout = std::chrono::seconds{5});
+    // Pings the server after `idle` / 2 without traffic and ends the connection (read_error()
+    // timeout) after `idle` without any: a daemon that hangs is noticed. Off by default (a
+    // test may want to be the idle client).
+    void keep_alive(std::chrono::seconds idle);
     // Sets the socket's receive buffer small (call before reading nothing, to make the
     // server's send path fill up quickly).
     void shrink_receive_buffer();
