@@ -49,22 +49,22 @@ std::optional<std::vector<std::string>> option_reader::markets() {
     return list;
 }
 
-sised_options::read_result sised_options::read(option_reader& reader, std::string_view name) {
+option_outcome sised_options::read(option_reader& reader, std::string_view name) {
     if (name == "-h" || name == "--help") {
-        if (!reader.no_value()) return read_result::failed;
+        if (!reader.no_value()) return option_outcome::failed;
         help = true;
     } else if (name == "--url") {
         const auto value = reader.value();
-        if (!value) return read_result::failed;
+        if (!value) return option_outcome::failed;
         url = *value;
     } else if (name == "--markets") {
         auto value = reader.markets();
-        if (!value) return read_result::failed;
+        if (!value) return option_outcome::failed;
         markets = std::move(*value);
     } else {
-        return read_result::not_mine;
+        return option_outcome::not_mine;
     }
-    return read_result::taken;
+    return option_outcome::taken;
 }
 
 bool sised_options::finish() {

@@ -50,30 +50,22 @@ struct snapshot_options : sised_options {
 
 std::optional<snapshot_options> parse_snapshot_args(args_view args) {
     snapshot_options options;
-    option_reader reader(args);
-    while (!reader.done()) {
-        const std::string_view name = reader.next();
-        if (const auto common = options.read(reader, name);
-            common != sised_options::read_result::not_mine) {
-            if (common == sised_options::read_result::failed) return std::nullopt;
-        } else if (name == "--json") {
-            if (!reader.no_value()) return std::nullopt;
-            options.json = true;
-        } else if (name == "--lang") {
-            const auto value = reader.choice(language_names);
-            if (!value) return std::nullopt;
-            options.lang = *value;
-        } else if (name == "--color") {
-            const auto value = reader.choice(color_mode_names);
-            if (!value) return std::nullopt;
-            options.color = *value;
-        } else {
-            print_not_an_option(stderr, name, "snapshot");
-            return std::nullopt;
-        }
-    }
+    const bool ok = read_options(args, "snapshot", options,
+                                 [&](option_reader& reader, std::string_view name) {
+                                     if (name == "--json") {
+                                         if (!reader.no_value()) return option_outcome::failed;
+                                         options.json = true;
+                                         return option_outcome::taken;
+                                     }
+                                     if (name == "--lang")
+                                         return assign(reader.choice(language_names), options.lang);
+                                     if (name == "--color")
+                                         return assign(reader.choice(color_mode_names),
+                                                       options.color);
+                                     return option_outcome::not_mine;
+                                 });
+    if (!ok) return std::nullopt;
     if (options.help) return options;
-    if (!options.finish()) return std::nullopt;
     // --json prints the body as received; a filtered body would no longer be that.
     if (options.json && !options.markets.empty()) {
         error_line(

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <exception>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -90,33 +91,19 @@ std::optional<watch_columns> parse_columns(std::string_view list) {
 
 std::optional<watch_options> parse_watch_args(args_view args) {
     watch_options options;
-    option_reader reader(args);
-    while (!reader.done()) {
-        const std::string_view name = reader.next();
-        if (const auto common = options.read(reader, name);
-            common != sised_options::read_result::not_mine) {
-            if (common == sised_options::read_result::failed) return std::nullopt;
-        } else if (name == "--lang") {
-            options.lang = reader.choice(language_names);
-            if (!options.lang) return std::nullopt;
-        } else if (name == "--colors" || name == "--colours") {
-            options.colors = reader.choice(palette_names);
-            if (!options.colors) return std::nullopt;
-        } else if (name == "--sort") {
-            const auto value = reader.choice(sort_key_names);
-            if (!value) return std::nullopt;
-            options.sort = *value;
-        } else if (name == "--columns") {
-            const auto value = reader.value();
-            if (!value) return std::nullopt;
-            const auto columns = parse_columns(*value);
-            if (!columns) return std::nullopt;
-            options.columns = *columns;
-        } else {
-            print_not_an_option(stderr, name, "watch");
-            return std::nullopt;
-        }
-    }
+    const bool ok = read_options(
+        args, "watch", options, [&](option_reader& reader, std::string_view name) {
+            if (name == "--lang") return assign(reader.choice(language_names), options.lang);
+            if (name == "--colors" || name == "--colours")
+                return assign(reader.choice(palette_names), options.colors);
+            if (name == "--sort") return assign(reader.choice(sort_key_names), options.sort);
+            if (name == "--columns") {
+                const auto value = reader.value();
+                return assign(value ? parse_columns(*value) : std::nullopt, options.columns);
+            }
+            return option_outcome::not_mine;
+        });
+    if (!ok) return std::nullopt;
     if (options.help) return options;
     // Market codes go into the subscription's JSON strings.
     for (const std::string& market : options.markets)
@@ -124,7 +111,6 @@ std::optional<watch_options> parse_watch_args(args_view args) {
             print_error(stderr, "option '--markets': '{}' is not a market code", market);
             return std::nullopt;
         }
-    if (!options.finish()) return std::nullopt;
     return options;
 }
 
@@ -174,6 +160,7 @@ public:
         }
         client->keep_alive(idle_timeout);
         client_ = std::move(client);
+        snapshots_to_skip_ = send_on_connect_ ? 1 : 0;
         status_.now = link_status::state::live;
         status_.attempt = 0;
         status_.error.clear();
@@ -193,7 +180,17 @@ public:
                      wall_ms());
             return std::nullopt;
         }
-        auto result = model_.apply(*message);
+        // With a subscription sent on connect, the first snapshot (every row, sent before
+        // sised read the subscription) and the updates after it are not ours: the table starts
+        // from the snapshot that answers the subscription.
+        ticker_message parsed;
+        std::string why;
+        const bool readable = !parser_.parse(*message, parsed, why);
+        if (readable && snapshots_to_skip_ > 0) {
+            if (parsed.kind == message_kind::snapshot) --snapshots_to_skip_;
+            return std::vector<std::size_t>{};
+        }
+        auto result = readable ? model_.apply(std::move(parsed)) : model_.apply(*message);
         switch (result.what) {
             case stream_model::outcome::applied:
                 status_.last_update_ms = model_.time_ms();
@@ -230,6 +227,8 @@ private:
     std::string host_, port_, target_;
     std::string subscribe_;
     bool send_on_connect_ = false;
+    int snapshots_to_skip_ = 0;
+    message_parser parser_;
     std::unique_ptr<client::stream_client> client_;
     stream_model model_;
     link_status status_;
@@ -305,6 +304,7 @@ int run_lines(const watch_options& options) {
     stream_link link(options);
     const std::string daemon = options.url;
     link_status::state reported = link_status::state::connecting;
+    std::map<std::string, std::string> last_printed;  // per row, the fields after the time
     while (g_piped_stop == 0) {
         if (link.step(wall_ms()) && link.status().now != reported) {
             reported = link.status().now;
@@ -325,9 +325,18 @@ int run_lines(const watch_options& options) {
         }
         const auto changed = link.read(200ms);
         if (!changed) continue;
+        // A row whose printed fields did not change (only its volume or times did) prints
+        // nothing: every line says something new.
         std::string out;
-        for (const std::size_t i : *changed)
-            out += watch_line(link.model().rows()[i], link.model().time_ms());
+        for (const std::size_t i : *changed) {
+            const ticker_row& row = link.model().rows()[i];
+            std::string line = watch_line(row, link.model().time_ms());
+            std::string& last = last_printed[row.exchange + ":" + row.market];
+            const std::string fields = line.substr(line.find(' '));
+            if (fields == last) continue;
+            last = fields;
+            out += line;
+        }
         if (!out.empty() && !write_text(stdout, out)) return exit_failure;
     }
     link.close();

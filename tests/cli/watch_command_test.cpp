@@ -281,6 +281,20 @@ TEST_SUITE("integration") {
         CHECK(contains(screen, "after:0"));
         CHECK_FALSE(contains(screen, "현재가"));
         CHECK(term.display("#{alternate_on} #{cursor_flag}") == "0 1\n");
+
+        // Ctrl-C (SIGINT from the terminal) gives the screen back too; exit status 130.
+        term.type("clear; " SISE_CLI_PATH " watch --url http://127.0.0.1:" +
+                  std::to_string(port) + "; printf 'status:%s\n' $?");
+        term.key("Enter");
+        std::tie(shown, screen) = term.wait_for(
+            [&](const std::string& s) { return table_rows(s).size() == markets.size(); }, 5s);
+        CHECK_MESSAGE(shown, screen);
+        term.key("C-c");
+        std::tie(shown, screen) =
+            term.wait_for([](const std::string& s) { return contains(s, "status:"); }, 3s);
+        CHECK_MESSAGE(shown, screen);
+        CHECK(contains(screen, "status:130"));
+        CHECK(term.display("#{alternate_on} #{cursor_flag}") == "0 1\n");
     }
 
     TEST_CASE("sise watch piped prints one plain line per changed row like tail -f") {
@@ -315,5 +329,21 @@ TEST_SUITE("integration") {
         REQUIRE(seen.size() >= markets.size());
         std::vector<std::string> first(seen.begin(), seen.begin() + static_cast<long>(markets.size()));
         CHECK(first == markets);
+
+        // --markets: only those rows, from the first line on.
+        const auto some = run_program(
+            {"/bin/sh", "-c",
+             fmt::format("{} watch --markets KRW-XRP,KRW-ETH --url http://127.0.0.1:{} | head -n 6",
+                         SISE_CLI_PATH, daemon.port())},
+            15s);
+        INFO(some.output);
+        std::size_t some_lines = 0;
+        for (const std::string& l : lines_of(some.output)) {
+            if (l.starts_with("sise: ")) continue;
+            CAPTURE(l);
+            CHECK((contains(l, " KRW-ETH ") || contains(l, " KRW-XRP ")));
+            ++some_lines;
+        }
+        CHECK(some_lines == 6);
     }
 }

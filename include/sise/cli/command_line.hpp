@@ -84,6 +84,23 @@ private:
     std::optional<std::string_view> inline_value_;
 };
 
+// What reading one option came to.
+enum class option_outcome { taken, failed, not_mine };
+
+// A value read (or not: failed) into a field.
+template <typename T>
+option_outcome assign(std::optional<T> value, T& field) {
+    if (!value) return option_outcome::failed;
+    field = std::move(*value);
+    return option_outcome::taken;
+}
+template <typename T>
+option_outcome assign(std::optional<T> value, std::optional<T>& field) {
+    if (!value) return option_outcome::failed;
+    field = std::move(value);
+    return option_outcome::taken;
+}
+
 // The options every client of sised takes: -h/--help, --url, --markets.
 struct sised_options {
     std::string url{default_sised_url};
@@ -93,8 +110,7 @@ struct sised_options {
 
     // Takes `name` (just read by `reader`) if it is one of these options: taken, or failed
     // after one line on the reader's stream, or not_mine.
-    enum class read_result { taken, failed, not_mine };
-    read_result read(option_reader& reader, std::string_view name);
+    option_outcome read(option_reader& reader, std::string_view name);
     // After the last argument (not with --help): parses `url`; false after one line on
     // stderr when it is unusable.
     bool finish();
@@ -102,6 +118,25 @@ struct sised_options {
 
 // One line for an argument no option took: "unknown option '--x' for watch (see ...)".
 void print_not_an_option(std::FILE* to, std::string_view name, std::string_view command);
+
+// Reads a command's arguments: the common options into `common`, the others through
+// `own(reader, name) -> option_outcome`; then (unless --help) the URL. False after one line
+// on stderr for the first problem.
+template <typename Own>
+bool read_options(args_view args, std::string_view command, sised_options& common, Own&& own) {
+    option_reader reader(args);
+    while (!reader.done()) {
+        const std::string_view name = reader.next();
+        option_outcome outcome = common.read(reader, name);
+        if (outcome == option_outcome::not_mine) outcome = own(reader, name);
+        if (outcome == option_outcome::failed) return false;
+        if (outcome == option_outcome::not_mine) {
+            print_not_an_option(stderr, name, command);
+            return false;
+        }
+    }
+    return common.help || common.finish();
+}
 
 // "KRW-BTC, KRW-ETH" -> {"KRW-BTC", "KRW-ETH"}: spaces trimmed, empty items dropped.
 std::vector<std::string> split_markets(std::string_view list);
