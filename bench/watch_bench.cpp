@@ -28,13 +28,18 @@ struct market {
 };
 
 // The fake's 12 KRW markets at realistic prices and tick sizes.
-const std::vector<market> markets{
-    {"KRW-BTC", "비트코인", 150'000'000, 1000}, {"KRW-ETH", "이더리움", 5'000'000, 1000},
-    {"KRW-BCH", "비트코인캐시", 700'000, 50},  {"KRW-XRP", "엑스알피", 3'000, 1},
-    {"KRW-SOL", "솔라나", 250'000, 50},        {"KRW-ADA", "에이다", 1'000, 1},
-    {"KRW-EOS", "이오스", 1'050, 1},           {"KRW-TRX", "트론", 347, 1},
-    {"KRW-XLM", "스텔라루멘", 417, 1},         {"KRW-BSV", "비트코인에스브이", 69'850, 10},
-    {"KRW-LINK", "체인링크", 25'100, 10},      {"KRW-SAND", "샌드박스", 502, 1}};
+const std::vector<market> markets{{"KRW-BTC", "비트코인", 150'000'000, 1000},
+                                  {"KRW-ETH", "이더리움", 5'000'000, 1000},
+                                  {"KRW-BCH", "비트코인캐시", 700'000, 50},
+                                  {"KRW-XRP", "엑스알피", 3'000, 1},
+                                  {"KRW-SOL", "솔라나", 250'000, 50},
+                                  {"KRW-ADA", "에이다", 1'000, 1},
+                                  {"KRW-EOS", "이오스", 1'050, 1},
+                                  {"KRW-TRX", "트론", 347, 1},
+                                  {"KRW-XLM", "스텔라루멘", 417, 1},
+                                  {"KRW-BSV", "비트코인에스브이", 69'850, 10},
+                                  {"KRW-LINK", "체인링크", 25'100, 10},
+                                  {"KRW-SAND", "샌드박스", 502, 1}};
 
 struct result {
     std::size_t first = 0;
@@ -88,9 +93,9 @@ result run(std::size_t changed_per_update, std::size_t width, std::size_t height
                 const int steps = static_cast<int>(random() % 5) - 2;
                 prices[i] += (steps == 0 ? 1 : steps) * markets[i].tick;
                 rows[i].price = std::to_string(prices[i]);
-                rows[i].change_pct_24h =
-                    fmt::format("{:.4f}", 100.0 * static_cast<double>(prices[i] - markets[i].price) /
-                                              static_cast<double>(markets[i].price));
+                rows[i].change_pct_24h = fmt::format(
+                    "{:.4f}", 100.0 * static_cast<double>(prices[i] - markets[i].price) /
+                                  static_cast<double>(markets[i].price));
                 rows[i].received_time_ms = now;
                 changed.push_back(i);
             }
@@ -101,8 +106,10 @@ result run(std::size_t changed_per_update, std::size_t width, std::size_t height
         }
         const screen_frame next = view.render(rows, link, now, width, height);
         const std::string bytes = diff_frames(have_shown ? &shown : nullptr, next);
-        if (!have_shown) first = bytes.size();
-        else sizes.push_back(bytes.size());
+        if (!have_shown)
+            first = bytes.size();
+        else
+            sizes.push_back(bytes.size());
         shown = next;
         have_shown = true;
     }
@@ -115,9 +122,9 @@ result run(std::size_t changed_per_update, std::size_t width, std::size_t height
     out.p50 = sizes[sizes.size() / 2];
     out.p99 = sizes[sizes.size() * 99 / 100];
     out.max = sizes.back();
-    out.ns_per_frame = static_cast<double>(
-                           std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()) /
-                       601.0;
+    out.ns_per_frame =
+        static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()) /
+        601.0;
     return out;
 }
 
@@ -132,9 +139,9 @@ int main() {
         for (std::size_t changed : {1u, 3u, 12u})
             for (bool age : {false, true}) {
                 const result r = run(changed, width, height, age);
-                fmt::print("{:>8} {:>9} {:>5} {:>11} {:>10.0f} {:>6} {:>6} {:>6} {:>10.0f} {:>9.1f}\n",
-                           fmt::format("{}x{}", width, height), changed, age ? "on" : "off",
-                           r.first, r.mean, r.p50, r.p99, r.max, r.mean * 10,
-                           r.ns_per_frame / 1000);
+                fmt::print(
+                    "{:>8} {:>9} {:>5} {:>11} {:>10.0f} {:>6} {:>6} {:>6} {:>10.0f} {:>9.1f}\n",
+                    fmt::format("{}x{}", width, height), changed, age ? "on" : "off", r.first,
+                    r.mean, r.p50, r.p99, r.max, r.mean * 10, r.ns_per_frame / 1000);
             }
 }

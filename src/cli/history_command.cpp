@@ -17,7 +17,6 @@
 namespace sise::cli {
 namespace {
 
-
 // Output is written in pieces of about this size, so a million records never sit in memory.
 constexpr std::size_t flush_size = 64 * 1024;
 

@@ -22,7 +22,7 @@ std::vector<key_press> key_decoder::feed(std::string_view bytes) {
             continue;
         }
         const std::string_view rest = std::string_view(pending_).substr(at);
-        if (rest.size() == 1) break;  // a lone ESC so far: wait (or flush)
+        if (rest.size() == 1) break;             // a lone ESC so far: wait (or flush)
         if (rest[1] != '[' && rest[1] != 'O') {  // ESC then a key: Alt+key, taken as ESC
             keys.push_back({key::escape, 0});
             ++at;
@@ -42,14 +42,22 @@ std::vector<key_press> key_decoder::feed(std::string_view bytes) {
         at += sequence.size();
         const char final = sequence.back();
         const std::string_view params = sequence.substr(2, sequence.size() - 3);
-        if (final == 'A') keys.push_back({key::up, 0});
-        else if (final == 'B') keys.push_back({key::down, 0});
-        else if (final == 'H') keys.push_back({key::home, 0});
-        else if (final == 'F') keys.push_back({key::end, 0});
-        else if (final == '~' && params == "5") keys.push_back({key::page_up, 0});
-        else if (final == '~' && params == "6") keys.push_back({key::page_down, 0});
-        else if (final == '~' && (params == "1" || params == "7")) keys.push_back({key::home, 0});
-        else if (final == '~' && (params == "4" || params == "8")) keys.push_back({key::end, 0});
+        if (final == 'A')
+            keys.push_back({key::up, 0});
+        else if (final == 'B')
+            keys.push_back({key::down, 0});
+        else if (final == 'H')
+            keys.push_back({key::home, 0});
+        else if (final == 'F')
+            keys.push_back({key::end, 0});
+        else if (final == '~' && params == "5")
+            keys.push_back({key::page_up, 0});
+        else if (final == '~' && params == "6")
+            keys.push_back({key::page_down, 0});
+        else if (final == '~' && (params == "1" || params == "7"))
+            keys.push_back({key::home, 0});
+        else if (final == '~' && (params == "4" || params == "8"))
+            keys.push_back({key::end, 0});
         // others (left, right, function keys) are not ours
     }
     pending_.erase(0, at);

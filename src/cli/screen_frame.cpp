@@ -72,8 +72,8 @@ std::string sgr(const cell_style& style) {
 }
 
 std::string diff_frames(const screen_frame* before, const screen_frame& after) {
-    const bool full = before == nullptr || before->width() != after.width() ||
-                      before->height() != after.height();
+    const bool full =
+        before == nullptr || before->width() != after.width() || before->height() != after.height();
     std::string out;
     cell_style current;
     bool style_known = false;

@@ -56,9 +56,13 @@ void enter_terminal() {
     g_active = 1;
 }
 
-void on_stop(int signo) { g_stop_signal = signo; }
+void on_stop(int signo) {
+    g_stop_signal = signo;
+}
 
-void on_resize(int) { g_repaint = 1; }
+void on_resize(int) {
+    g_repaint = 1;
+}
 
 // Restore the screen, then let the default action (core dump, exit) happen.
 void on_crash(int signo) {
@@ -145,7 +149,9 @@ screen_terminal::~screen_terminal() {
     g_out_fd = g_in_fd = -1;
 }
 
-int screen_terminal::stop_signal() const noexcept { return g_stop_signal; }
+int screen_terminal::stop_signal() const noexcept {
+    return g_stop_signal;
+}
 
 bool screen_terminal::take_repaint() noexcept {
     if (!g_repaint) return false;

@@ -24,7 +24,9 @@ void error_line(fmt::format_string<Args...> format, Args&&... args) {
     print_error(stderr, format, std::forward<Args>(args)...);
 }
 
-bool write_stdout(std::string_view text) { return write_text(stdout, text); }
+bool write_stdout(std::string_view text) {
+    return write_text(stdout, text);
+}
 
 constexpr std::string_view snapshot_help =
     R"(usage: sise snapshot [options]
@@ -50,20 +52,17 @@ struct snapshot_options : sised_options {
 
 std::optional<snapshot_options> parse_snapshot_args(args_view args) {
     snapshot_options options;
-    const bool ok = read_options(args, "snapshot", options,
-                                 [&](option_reader& reader, std::string_view name) {
-                                     if (name == "--json") {
-                                         if (!reader.no_value()) return option_outcome::failed;
-                                         options.json = true;
-                                         return option_outcome::taken;
-                                     }
-                                     if (name == "--lang")
-                                         return assign(reader.choice(language_names), options.lang);
-                                     if (name == "--color")
-                                         return assign(reader.choice(color_mode_names),
-                                                       options.color);
-                                     return option_outcome::not_mine;
-                                 });
+    const bool ok =
+        read_options(args, "snapshot", options, [&](option_reader& reader, std::string_view name) {
+            if (name == "--json") {
+                if (!reader.no_value()) return option_outcome::failed;
+                options.json = true;
+                return option_outcome::taken;
+            }
+            if (name == "--lang") return assign(reader.choice(language_names), options.lang);
+            if (name == "--color") return assign(reader.choice(color_mode_names), options.color);
+            return option_outcome::not_mine;
+        });
     if (!ok) return std::nullopt;
     if (options.help) return options;
     // --json prints the body as received; a filtered body would no longer be that.

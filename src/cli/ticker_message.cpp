@@ -31,7 +31,9 @@ struct failure {
 };
 using result = std::optional<failure>;
 
-result fail(errc code, std::string why) { return failure{code, std::move(why)}; }
+result fail(errc code, std::string why) {
+    return failure{code, std::move(why)};
+}
 
 std::string json_error(std::string_view where, simdjson::error_code error) {
     return fmt::format("{}: {}", where, simdjson::error_message(error));

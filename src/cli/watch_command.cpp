@@ -76,12 +76,17 @@ bool plain_market(std::string_view market) {
 std::optional<watch_columns> parse_columns(std::string_view list) {
     watch_columns out;
     for (const std::string& item : split_markets(list)) {
-        if (item == "high-low") out.high_low = true;
-        else if (item == "volume") out.volume = true;
-        else if (item == "exchange") out.exchange = true;
-        else if (item == "age") out.age = true;
+        if (item == "high-low")
+            out.high_low = true;
+        else if (item == "volume")
+            out.volume = true;
+        else if (item == "exchange")
+            out.exchange = true;
+        else if (item == "age")
+            out.age = true;
         else {
-            print_error(stderr, "option '--columns' takes high-low, volume, exchange or age, not '{}'",
+            print_error(stderr,
+                        "option '--columns' takes high-low, volume, exchange or age, not '{}'",
                         item);
             return std::nullopt;
         }
@@ -91,8 +96,8 @@ std::optional<watch_columns> parse_columns(std::string_view list) {
 
 std::optional<watch_options> parse_watch_args(args_view args) {
     watch_options options;
-    const bool ok = read_options(
-        args, "watch", options, [&](option_reader& reader, std::string_view name) {
+    const bool ok =
+        read_options(args, "watch", options, [&](option_reader& reader, std::string_view name) {
             if (name == "--lang") return assign(reader.choice(language_names), options.lang);
             if (name == "--colors" || name == "--colours")
                 return assign(reader.choice(palette_names), options.colors);
@@ -150,11 +155,11 @@ public:
     // Connects when it is time to; returns true when the state changed.
     bool step(std::int64_t now_ms) {
         if (client_ || now_ms < status_.retry_at_ms) return false;
-        auto client = std::make_unique<client::stream_client>(host_, port_, target_, "",
-                                                              connect_timeout);
+        auto client =
+            std::make_unique<client::stream_client>(host_, port_, target_, "", connect_timeout);
         if (!client->connected() || (send_on_connect_ && !client->send(subscribe_, 1s))) {
-            const std::string why = client->connected() ? "subscription not sent"
-                                                        : client->connect_error().message();
+            const std::string why =
+                client->connected() ? "subscription not sent" : client->connect_error().message();
             lost(why, wall_ms());
             return true;
         }
@@ -198,7 +203,8 @@ public:
             case stream_model::outcome::resync:
                 if (!client_->send(subscribe_, 1s)) lost("resync not sent", wall_ms());
                 return std::vector<std::size_t>{};
-            case stream_model::outcome::ignored: return std::vector<std::size_t>{};
+            case stream_model::outcome::ignored:
+                return std::vector<std::size_t>{};
             case stream_model::outcome::rejected:
                 status_.error = "bad message: " + result.why;
                 return std::vector<std::size_t>{};
@@ -297,7 +303,9 @@ int run_screen(const watch_options& options, watch_settings settings) {
 }
 
 volatile std::sig_atomic_t g_piped_stop = 0;
-void on_piped_stop(int signo) { g_piped_stop = signo; }
+void on_piped_stop(int signo) {
+    g_piped_stop = signo;
+}
 
 int run_lines(const watch_options& options) {
     for (int signo : {SIGINT, SIGTERM, SIGHUP}) std::signal(signo, on_piped_stop);
@@ -352,8 +360,8 @@ int run_watch(args_view args) {
 
     watch_settings settings;
     settings.lang = options->lang.value_or(language::ko);
-    settings.colors = options->colors.value_or(settings.lang == language::ko ? palette::kr
-                                                                             : palette::us);
+    settings.colors =
+        options->colors.value_or(settings.lang == language::ko ? palette::kr : palette::us);
     if (!options->colors && no_color_requested()) settings.colors = palette::none;
     settings.columns = options->columns;
     settings.daemon = options->endpoint.host + ":" + options->endpoint.port;

@@ -30,10 +30,9 @@ std::string watch_line(const ticker_row& row, std::int64_t time_ms) {
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z {} {} {} {} {} {}\n",
                        static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
                        static_cast<unsigned>(date.day()), clock.hours().count(),
-                       clock.minutes().count(), clock.seconds().count(),
-                       clock.subseconds().count(), field(row.exchange), field(row.market),
-                       field(row.price.value_or("")), field(row.change_pct_24h.value_or("")),
-                       field(row.basis), field(row.status));
+                       clock.minutes().count(), clock.seconds().count(), clock.subseconds().count(),
+                       field(row.exchange), field(row.market), field(row.price.value_or("")),
+                       field(row.change_pct_24h.value_or("")), field(row.basis), field(row.status));
 }
 
 }  // namespace sise::cli

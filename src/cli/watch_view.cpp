@@ -36,21 +36,25 @@ struct words {
     std::string_view retry;  // "{} s"
 };
 
-constexpr words korean{"종목",   "거래소",  "현재가",   "변동률",  "고가(24h)", "저가(24h)",
-                       "거래량", "경과",    "연결 중",  "연결 끊김", "실시간",   "재연결 대기",
-                       "갱신",   "정렬",    "?: 도움말",
-                       {"설정순", "이름", "가격", "변동률", "|변동률|"},
-                       "재연결"};
-constexpr words english{"Coin",   "Exchange",  "Price",      "Change", "High 24h", "Low 24h",
-                        "Volume", "Age",       "connecting", "stale",  "live",     "reconnecting",
-                        "updated", "sort",     "?: help",
-                        {"config", "name", "price", "change", "|change|"},
-                        "retry"};
+constexpr words korean{
+    "종목",      "거래소",    "현재가",    "변동률",
+    "고가(24h)", "저가(24h)", "거래량",    "경과",
+    "연결 중",   "연결 끊김", "실시간",    "재연결 대기",
+    "갱신",      "정렬",      "?: 도움말", {"설정순", "이름", "가격", "변동률", "|변동률|"},
+    "재연결"};
+constexpr words english{
+    "Coin",       "Exchange", "Price",   "Change",
+    "High 24h",   "Low 24h",  "Volume",  "Age",
+    "connecting", "stale",    "live",    "reconnecting",
+    "updated",    "sort",     "?: help", {"config", "name", "price", "change", "|change|"},
+    "retry"};
 
 constexpr std::size_t gap = 2;
 constexpr std::size_t min_name = 4;
 
-std::string row_key(const ticker_row& r) { return r.exchange + ":" + r.market; }
+std::string row_key(const ticker_row& r) {
+    return r.exchange + ":" + r.market;
+}
 
 std::optional<double> number(const std::optional<std::string>& text) {
     if (!text) return std::nullopt;
@@ -145,8 +149,8 @@ const std::vector<std::string_view> help_lines_en{
 
 }  // namespace
 
-std::vector<std::size_t> sort_rows(const std::vector<ticker_row>& rows, sort_key key,
-                                   bool reverse, language lang) {
+std::vector<std::size_t> sort_rows(const std::vector<ticker_row>& rows, sort_key key, bool reverse,
+                                   language lang) {
     std::vector<std::size_t> order(rows.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     if (key == sort_key::config) {
@@ -164,7 +168,8 @@ std::vector<std::size_t> sort_rows(const std::vector<ticker_row>& rows, sort_key
     // Figures: largest first; rows without the figure last in either direction.
     std::vector<std::optional<double>> values;
     for (const auto& r : rows) {
-        std::optional<double> v = key == sort_key::price ? number(r.price) : number(r.change_pct_24h);
+        std::optional<double> v =
+            key == sort_key::price ? number(r.price) : number(r.change_pct_24h);
         if (v && key == sort_key::abs_change) v = std::fabs(*v);
         values.push_back(v);
     }
@@ -214,31 +219,52 @@ watch_view::action watch_view::on_key(const key_press& k) {
         return action::redraw;
     };
     switch (k.what) {
-        case key::up: return scroll_to(scroll_ > 0 ? scroll_ - 1 : 0);
-        case key::down: return scroll_to(scroll_ + 1);
-        case key::page_up: return scroll_to(scroll_ > page_ ? scroll_ - page_ : 0);
-        case key::page_down: return scroll_to(scroll_ + page_);
-        case key::home: return scroll_to(0);
-        case key::end: return scroll_to(row_count_);
+        case key::up:
+            return scroll_to(scroll_ > 0 ? scroll_ - 1 : 0);
+        case key::down:
+            return scroll_to(scroll_ + 1);
+        case key::page_up:
+            return scroll_to(scroll_ > page_ ? scroll_ - page_ : 0);
+        case key::page_down:
+            return scroll_to(scroll_ + page_);
+        case key::home:
+            return scroll_to(0);
+        case key::end:
+            return scroll_to(row_count_);
         case key::escape:
             if (!help_) return action::none;
             help_ = false;
             return action::redraw;
-        case key::character: break;
+        case key::character:
+            break;
     }
     switch (k.ch) {
         case 'q':
-        case 'Q': return action::quit;
+        case 'Q':
+            return action::quit;
         case 's':
             sort_ = static_cast<sort_key>((static_cast<int>(sort_) + 1) % 5);
             return action::redraw;
-        case 'r': reverse_ = !reverse_; return action::redraw;
-        case '?': help_ = !help_; return action::redraw;
-        case 'h': settings_.columns.high_low = !settings_.columns.high_low; return action::redraw;
-        case 'v': settings_.columns.volume = !settings_.columns.volume; return action::redraw;
-        case 'e': settings_.columns.exchange = !settings_.columns.exchange; return action::redraw;
-        case 'a': settings_.columns.age = !settings_.columns.age; return action::redraw;
-        default: return action::none;
+        case 'r':
+            reverse_ = !reverse_;
+            return action::redraw;
+        case '?':
+            help_ = !help_;
+            return action::redraw;
+        case 'h':
+            settings_.columns.high_low = !settings_.columns.high_low;
+            return action::redraw;
+        case 'v':
+            settings_.columns.volume = !settings_.columns.volume;
+            return action::redraw;
+        case 'e':
+            settings_.columns.exchange = !settings_.columns.exchange;
+            return action::redraw;
+        case 'a':
+            settings_.columns.age = !settings_.columns.age;
+            return action::redraw;
+        default:
+            return action::none;
     }
 }
 
@@ -300,7 +326,8 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
         if (!one_quote && r.price) shown_price += " " + sanitize_for_terminal(r.quote);
         cell_text price_cell;
         const auto f = flashes_.find(row_key(r));
-        if (f != flashes_.end() && f->second.until_ms > now_ms && f->second.after == price_text(r.price)) {
+        if (f != flashes_.end() && f->second.until_ms > now_ms &&
+            f->second.after == price_text(r.price)) {
             const std::string& before = f->second.before;
             const std::string& after = f->second.after;
             cell_style lit = hue;
@@ -309,8 +336,8 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
             lit.color = direction_color(settings_.colors, f->second.up ? 1 : -1);
             for (std::size_t i = 0; i < after.size(); ++i) {
                 const std::size_t from_right = after.size() - i;
-                const bool differs = from_right > before.size() ||
-                                     before[before.size() - from_right] != after[i];
+                const bool differs =
+                    from_right > before.size() || before[before.size() - from_right] != after[i];
                 price_cell.push_back({std::string(1, after[i]), differs ? lit : hue});
             }
             if (shown_price.size() > after.size())
@@ -421,7 +448,8 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
     const auto put_cell = [&](std::size_t row, std::size_t x, const column& col,
                               const cell_text& cell) {
         const std::size_t used = cell_width(cell);
-        std::size_t at = x + (col.alignment == align::right && col.width > used ? col.width - used : 0);
+        std::size_t at =
+            x + (col.alignment == align::right && col.width > used ? col.width - used : 0);
         for (const segment& s : cell) at = frame.put(row, at, s.text, s.style);
     };
 
@@ -461,9 +489,9 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
             break;
         case link_status::state::reconnecting: {
             const std::int64_t wait = std::max<std::int64_t>(0, link.retry_at_ms - now_ms);
-            state_text = fmt::format("✕ {} {}: {} · {} {}s", settings_.daemon, w.stale,
-                                     sanitize_for_terminal(link.error), w.retry,
-                                     (wait + 999) / 1000);
+            state_text =
+                fmt::format("✕ {} {}: {} · {} {}s", settings_.daemon, w.stale,
+                            sanitize_for_terminal(link.error), w.retry, (wait + 999) / 1000);
             state_style.reverse = true;
             break;
         }
@@ -472,9 +500,12 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
     std::map<std::string, std::string> feeds;  // exchange -> state from its rows
     for (const auto& r : rows) {
         std::string& s = feeds[r.exchange];
-        if (r.status == "live" || s == "live") s = "live";
-        else if (r.status == "connecting" || s == "connecting") s = "connecting";
-        else s = r.status;
+        if (r.status == "live" || s == "live")
+            s = "live";
+        else if (r.status == "connecting" || s == "connecting")
+            s = "connecting";
+        else
+            s = r.status;
     }
     for (const auto& [id, state] : feeds) {
         const std::string_view shown = state == "live"         ? w.live
@@ -483,18 +514,20 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
                                                                : std::string_view(state);
         cell_style s = plain;
         s.dim = state != "live" || !link_live;
-        x = frame.put(status_row, x, fmt::format("  {} {}", exchange_label(id, settings_.lang),
-                                                sanitize_for_terminal(shown)), s);
+        x = frame.put(status_row, x,
+                      fmt::format("  {} {}", exchange_label(id, settings_.lang),
+                                  sanitize_for_terminal(shown)),
+                      s);
     }
     if (link.last_update_ms != 0)
         x = frame.put(status_row, x,
                       fmt::format("  {} {}", w.last_update,
                                   clock_text(link.last_update_ms, link.utc_offset_ms)),
                       plain);
-    x = frame.put(status_row, x,
-                  fmt::format("  {} {}{}", w.sort, w.sorts[static_cast<int>(sort_)],
-                              reverse_ ? " ↑" : ""),
-                  plain);
+    x = frame.put(
+        status_row, x,
+        fmt::format("  {} {}{}", w.sort, w.sorts[static_cast<int>(sort_)], reverse_ ? " ↑" : ""),
+        plain);
     if (rows.size() > table_rows && table_rows > 0)
         x = frame.put(status_row, x,
                       fmt::format("  {}-{}/{}", scroll_ + 1,

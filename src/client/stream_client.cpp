@@ -48,19 +48,18 @@ stream_client::stream_client(const std::string& host, const std::string& port,
     tcp::resolver resolver(impl_->context);
     bool done = false;
     error_code& ec = impl_->connect_error;
-    resolver.async_resolve(
-        host, port, [&](error_code e, const tcp::resolver::results_type& found) {
-            if (e) {
-                ec = e;
-                done = true;
-                return;
-            }
-            asio::async_connect(impl_->ws.next_layer(), found,
-                                [&](error_code connect_ec, const tcp::endpoint&) {
-                                    ec = connect_ec;
-                                    done = true;
-                                });
-        });
+    resolver.async_resolve(host, port, [&](error_code e, const tcp::resolver::results_type& found) {
+        if (e) {
+            ec = e;
+            done = true;
+            return;
+        }
+        asio::async_connect(impl_->ws.next_layer(), found,
+                            [&](error_code connect_ec, const tcp::endpoint&) {
+                                ec = connect_ec;
+                                done = true;
+                            });
+    });
     if (!impl_->run_until(done, deadline)) {
         resolver.cancel();
         ec = asio::error::timed_out;
@@ -82,9 +81,13 @@ stream_client::stream_client(const std::string& host, const std::string& port,
 
 stream_client::~stream_client() = default;
 
-const error_code& stream_client::connect_error() const noexcept { return impl_->connect_error; }
+const error_code& stream_client::connect_error() const noexcept {
+    return impl_->connect_error;
+}
 
-const error_code& stream_client::read_error() const noexcept { return impl_->read_error; }
+const error_code& stream_client::read_error() const noexcept {
+    return impl_->read_error;
+}
 
 std::optional<std::string> stream_client::read(std::chrono::milliseconds timeout) {
     // A read that times out stays pending: the next call picks up the same message, so a

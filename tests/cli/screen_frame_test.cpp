@@ -30,7 +30,8 @@ struct fake_screen {
                 while (end < bytes.size() && !(bytes[end] >= 0x40 && bytes[end] <= 0x7e)) ++end;
                 const std::string params = bytes.substr(i + 2, end - i - 2);
                 if (bytes[end] == 'H') {
-                    if (params.empty()) row = col = 0;
+                    if (params.empty())
+                        row = col = 0;
                     else {
                         row = std::stoul(params.substr(0, params.find(';'))) - 1;
                         col = std::stoul(params.substr(params.find(';') + 1)) - 1;
@@ -43,8 +44,10 @@ struct fake_screen {
             }
             std::size_t len = 1;
             const auto lead = static_cast<unsigned char>(bytes[i]);
-            if (lead >= 0xE0) len = 3;
-            else if (lead >= 0xC0) len = 2;
+            if (lead >= 0xE0)
+                len = 3;
+            else if (lead >= 0xC0)
+                len = 2;
             const std::string glyph = bytes.substr(i, len);
             i += len;
             cells[row][col] = glyph;

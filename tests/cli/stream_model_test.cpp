@@ -14,14 +14,16 @@ using outcome = sise::cli::stream_model::outcome;
 
 namespace {
 
-std::string row(std::string_view market, std::string_view price, std::string_view exchange = "upbit") {
+std::string row(std::string_view market, std::string_view price,
+                std::string_view exchange = "upbit") {
     return fmt::format(
         R"({{"exchange":"{}","market":"{}","base":"X","quote":"KRW","name_ko":"","name_en":"",)"
         R"("status":"live","price":"{}","change_pct_24h":"1.5","basis":"rolling_24h"}})",
         exchange, market, price);
 }
 
-std::string message(std::string_view type, std::uint64_t seq, const std::vector<std::string>& rows) {
+std::string message(std::string_view type, std::uint64_t seq,
+                    const std::vector<std::string>& rows) {
     std::string tickers;
     for (const auto& r : rows) tickers += (tickers.empty() ? "" : ",") + r;
     return fmt::format(R"({{"type":"{}","seq":{},"time":{},"tickers":[{}]}})", type, seq,
@@ -50,7 +52,8 @@ TEST_SUITE("cli") {
     TEST_CASE("a snapshot fills the table in its order and every row counts as changed") {
         stream_model model;
         CHECK_FALSE(model.synced());
-        const auto r = model.apply(message("snapshot", 10, {row("KRW-BTC", "100"), row("KRW-ETH", "50")}));
+        const auto r =
+            model.apply(message("snapshot", 10, {row("KRW-BTC", "100"), row("KRW-ETH", "50")}));
         CHECK(r.what == outcome::applied);
         CHECK(r.changed == std::vector<std::size_t>{0, 1});
         CHECK(prices(model) == std::vector<std::string>{"KRW-BTC=100", "KRW-ETH=50"});
@@ -77,7 +80,8 @@ TEST_SUITE("cli") {
 
     TEST_CASE("a row sent again with the same values is not reported as changed") {
         stream_model model = synced_model();
-        const auto r = model.apply(message("update", 11, {row("KRW-ETH", "50"), row("KRW-BTC", "99")}));
+        const auto r =
+            model.apply(message("update", 11, {row("KRW-ETH", "50"), row("KRW-BTC", "99")}));
         CHECK(r.changed == std::vector<std::size_t>{0});
     }
 
@@ -94,7 +98,8 @@ TEST_SUITE("cli") {
 
     TEST_CASE("a seq that goes backwards asks for a resync and updates wait for the snapshot") {
         stream_model model = synced_model();
-        REQUIRE(model.apply(message("update", 11, {row("KRW-BTC", "101")})).what == outcome::applied);
+        REQUIRE(model.apply(message("update", 11, {row("KRW-BTC", "101")})).what ==
+                outcome::applied);
 
         const auto back = model.apply(message("update", 11, {row("KRW-BTC", "90")}));
         CHECK(back.what == outcome::resync);
@@ -159,7 +164,8 @@ TEST_SUITE("cli") {
         CHECK_FALSE(model.synced());
         CHECK(model.rows().size() == 3);
         // A restarted daemon starts its seq again: the new snapshot is taken as it is.
-        const auto r = model.apply(message("snapshot", 1, {row("KRW-BTC", "100"), row("KRW-ETH", "51")}));
+        const auto r =
+            model.apply(message("snapshot", 1, {row("KRW-BTC", "100"), row("KRW-ETH", "51")}));
         CHECK(r.what == outcome::applied);
         CHECK(r.changed == std::vector<std::size_t>{1});
         CHECK(model.rows().size() == 2);

@@ -10,10 +10,10 @@
 #include "sise/core/error.hpp"
 
 using sise::cli::language;
+using sise::cli::message_parser;
 using sise::cli::render_options;
 using sise::cli::render_table;
 using sise::cli::snapshot;
-using sise::cli::message_parser;
 using sise::cli::ticker_row;
 
 namespace {

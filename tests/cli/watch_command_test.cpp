@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <regex>
 #include <sstream>
@@ -58,9 +58,8 @@ public:
         static std::atomic<int> counter{0};
         socket_ = fmt::format("sise-watch-test-{}-{}", ::getpid(), counter++);
         const auto started = tmux({"-f", "/dev/null", "new-session", "-d", "-s", "w", "-x",
-                                   std::to_string(width), "-y", std::to_string(height),
-                                   "env", "PS1=$ ", "TERM=tmux-256color", "LC_ALL=C.UTF-8",
-                                   "sh"});
+                                   std::to_string(width), "-y", std::to_string(height), "env",
+                                   "PS1=$ ", "TERM=tmux-256color", "LC_ALL=C.UTF-8", "sh"});
         REQUIRE_MESSAGE(started.exit_code == 0, started.output);
     }
     ~tmux_terminal() { tmux({"kill-server"}); }
@@ -144,8 +143,9 @@ std::string price_text(std::int64_t won) {
 }  // namespace
 
 TEST_SUITE("integration") {
-    TEST_CASE("sise watch in a terminal follows sised live and sorts and reflows and recovers "
-              "from a daemon restart and gives the screen back") {
+    TEST_CASE(
+        "sise watch in a terminal follows sised live and sorts and reflows and recovers "
+        "from a daemon restart and gives the screen back") {
         sise::fake::upbit_options fake_options;
         fake_options.frames_per_second = 2;
         sise::fake::upbit_server exchange(fake_options);
@@ -173,7 +173,8 @@ TEST_SUITE("integration") {
             if (rows.size() != markets.size()) return false;
             for (std::size_t i = 0; i < markets.size(); ++i) {
                 const std::string name = sise::fake::describe_market(markets[i]).korean_name;
-                const std::string price = price_text(1000 + 1000 * static_cast<std::int64_t>(i * i * 7));
+                const std::string price =
+                    price_text(1000 + 1000 * static_cast<std::int64_t>(i * i * 7));
                 const bool found = std::any_of(rows.begin(), rows.end(), [&](const screen_row& r) {
                     return r.line.starts_with(name + " ") && contains(r.line, " " + price);
                 });
@@ -193,8 +194,8 @@ TEST_SUITE("integration") {
         {
             const auto rows = table_rows(screen);
             const std::string header = lines_of(screen)[0];
-            const std::size_t heading_end =
-                display_width(header.substr(0, header.find("현재가(원)") + std::string("현재가(원)").size()));
+            const std::size_t heading_end = display_width(
+                header.substr(0, header.find("현재가(원)") + std::string("현재가(원)").size()));
             for (const auto& r : rows) {
                 CAPTURE(r.line);
                 CHECK(r.price_end == heading_end);
@@ -205,7 +206,10 @@ TEST_SUITE("integration") {
         const auto moved_at = std::chrono::steady_clock::now();
         REQUIRE(exchange.send_ticker("KRW-BTC", "123456789"));
         std::tie(shown, screen) = term.wait_for(
-            [](const std::string& s) { return contains(s, "비트코인 ") && contains(s, "123,456,789"); }, 1s);
+            [](const std::string& s) {
+                return contains(s, "비트코인 ") && contains(s, "123,456,789");
+            },
+            1s);
         CHECK_MESSAGE(shown, screen);
         CHECK(std::chrono::steady_clock::now() - moved_at < 1s);
 
@@ -238,7 +242,8 @@ TEST_SUITE("integration") {
         std::tie(shown, screen) = term.wait_for(
             [&](const std::string& s) {
                 const auto l = lines_of(s);
-                return l.size() == 20 && contains(s, "현재가(원)") && table_rows(s).size() == markets.size();
+                return l.size() == 20 && contains(s, "현재가(원)") &&
+                       table_rows(s).size() == markets.size();
             },
             2s);
         CHECK_MESSAGE(shown, screen);
@@ -255,7 +260,10 @@ TEST_SUITE("integration") {
         // The daemon killed: shown at once, the last table kept.
         daemon->kill();
         std::tie(shown, screen) = term.wait_for(
-            [](const std::string& s) { return contains(s, "✕ 127.0.0.1") && contains(s, "연결 끊김"); }, 2s);
+            [](const std::string& s) {
+                return contains(s, "✕ 127.0.0.1") && contains(s, "연결 끊김");
+            },
+            2s);
         CHECK_MESSAGE(shown, screen);
         CHECK(table_rows(screen).size() == markets.size());
         CHECK(contains(screen, "123,456,789"));
@@ -283,8 +291,8 @@ TEST_SUITE("integration") {
         CHECK(term.display("#{alternate_on} #{cursor_flag}") == "0 1\n");
 
         // Ctrl-C (SIGINT from the terminal) gives the screen back too; exit status 130.
-        term.type("clear; " SISE_CLI_PATH " watch --url http://127.0.0.1:" +
-                  std::to_string(port) + "; printf 'status:%s\n' $?");
+        term.type("clear; " SISE_CLI_PATH " watch --url http://127.0.0.1:" + std::to_string(port) +
+                  "; printf 'status:%s\n' $?");
         term.key("Enter");
         std::tie(shown, screen) = term.wait_for(
             [&](const std::string& s) { return table_rows(s).size() == markets.size(); }, 5s);
@@ -305,11 +313,11 @@ TEST_SUITE("integration") {
         daemon_process daemon(config(exchange, 0));
         const auto markets = sise::fake::default_markets();
 
-        const auto result = run_program(
-            {"/bin/sh", "-c",
-             fmt::format("{} watch --url http://127.0.0.1:{} | head -n 20", SISE_CLI_PATH,
-                         daemon.port())},
-            15s);
+        const auto result =
+            run_program({"/bin/sh", "-c",
+                         fmt::format("{} watch --url http://127.0.0.1:{} | head -n 20",
+                                     SISE_CLI_PATH, daemon.port())},
+                        15s);
         INFO(result.output);
         const std::regex line(
             R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z upbit (KRW-[A-Z]+) ([0-9.]+|-) (-?[0-9.]+|-) (rolling_24h|partial|none) (live|connecting))");
@@ -327,7 +335,8 @@ TEST_SUITE("integration") {
         CHECK(lines == 20);
         // The first lines are the snapshot: every configured market once.
         REQUIRE(seen.size() >= markets.size());
-        std::vector<std::string> first(seen.begin(), seen.begin() + static_cast<long>(markets.size()));
+        std::vector<std::string> first(seen.begin(),
+                                       seen.begin() + static_cast<long>(markets.size()));
         CHECK(first == markets);
 
         // --markets: only those rows, from the first line on.

@@ -7,7 +7,8 @@ using sise::cli::ticker_row;
 using sise::cli::watch_line;
 
 TEST_SUITE("cli") {
-    TEST_CASE("a changed row is one line of fields: time exchange market price change basis status") {
+    TEST_CASE(
+        "a changed row is one line of fields: time exchange market price change basis status") {
         ticker_row r;
         r.exchange = "upbit";
         r.market = "KRW-BTC";

@@ -111,7 +111,8 @@ TEST_SUITE("cli") {
         CHECK(frame.at(2, tilde + 1).style.color == 31);
     }
 
-    TEST_CASE("colours follow the palette: kr red up and blue down or us green up and red down or none") {
+    TEST_CASE(
+        "colours follow the palette: kr red up and blue down or us green up and red down or none") {
         const auto color_of = [](palette p, std::size_t line) {
             watch_settings s;
             s.colors = p;
@@ -196,7 +197,8 @@ TEST_SUITE("cli") {
 
     TEST_CASE("rows beyond the screen scroll with arrows and pages and the position is shown") {
         std::vector<ticker_row> rows;
-        for (int i = 0; i < 30; ++i) rows.push_back(row("KRW-C" + std::to_string(i), "", "100", "1"));
+        for (int i = 0; i < 30; ++i)
+            rows.push_back(row("KRW-C" + std::to_string(i), "", "100", "1"));
         watch_view view({});
         auto l = lines(view.render(rows, live_link(), 0, 80, 10));  // 8 rows visible
         CHECK(l[1].starts_with("C0 "));
@@ -269,7 +271,7 @@ TEST_SUITE("cli") {
         std::string lit;
         for (std::size_t i = 0; i < 11; ++i)
             lit += frame.at(1, start + i).style.reverse ? '^' : '.';
-        CHECK(lit == ".....^^....");  // 150,1[39→41],000
+        CHECK(lit == ".....^^....");                      // 150,1[39→41],000
         CHECK(frame.at(1, start + 5).style.color == 31);  // up, in the palette's rising colour
         CHECK_FALSE(view.highlighting(2000));
         frame = view.render(rows, live_link(), 2000, 60, 6);

@@ -11,7 +11,9 @@ namespace sise::cli {
 
 enum class color_mode { automatic, always, never };
 inline constexpr std::array<std::pair<std::string_view, color_mode>, 3> color_mode_names{
-    {{"auto", color_mode::automatic}, {"always", color_mode::always}, {"never", color_mode::never}}};
+    {{"auto", color_mode::automatic},
+     {"always", color_mode::always},
+     {"never", color_mode::never}}};
 
 // NO_COLOR (no-color.org): set and not empty turns colour off. A TERM that is unset, empty
 // or "dumb" cannot be trusted with escape sequences. `automatic`: only on a terminal.

@@ -32,8 +32,8 @@ struct ticker_row {
     std::string basis;
     std::optional<std::string> high_24h;  // extremes over the same window
     std::optional<std::string> low_24h;
-    std::optional<std::string> volume_24h;  // base-currency volume, as the exchange gives it
-    std::int64_t covered_24h_ms = 0;        // how much of the 24 h the window covers
+    std::optional<std::string> volume_24h;         // base-currency volume, as the exchange gives it
+    std::int64_t covered_24h_ms = 0;               // how much of the 24 h the window covers
     std::optional<std::int64_t> received_time_ms;  // when sised received the last frame
 
     bool operator==(const ticker_row&) const = default;

@@ -50,11 +50,11 @@ struct watch_settings {
 // The connection to sised, as the status line shows it.
 struct link_status {
     enum class state { connecting, live, reconnecting } now = state::connecting;
-    unsigned attempt = 0;            // failed attempts in a row
-    std::int64_t retry_at_ms = 0;    // reconnecting: when the next attempt is
-    std::string error;               // why the last attempt or connection ended
-    std::int64_t last_update_ms = 0; // 0: none yet
-    std::int64_t utc_offset_ms = 0;  // local time = UTC + this, for the clock shown
+    unsigned attempt = 0;             // failed attempts in a row
+    std::int64_t retry_at_ms = 0;     // reconnecting: when the next attempt is
+    std::string error;                // why the last attempt or connection ended
+    std::int64_t last_update_ms = 0;  // 0: none yet
+    std::int64_t utc_offset_ms = 0;   // local time = UTC + this, for the clock shown
 };
 
 // How long a changed price's digits stay highlighted.
@@ -62,8 +62,8 @@ inline constexpr std::int64_t flash_ms = 1000;
 
 // The rows' display order for a sort key (rows without the value last, whatever the
 // direction); `reverse` flips the rest.
-std::vector<std::size_t> sort_rows(const std::vector<ticker_row>& rows, sort_key key,
-                                   bool reverse, language lang);
+std::vector<std::size_t> sort_rows(const std::vector<ticker_row>& rows, sort_key key, bool reverse,
+                                   language lang);
 
 class watch_view {
 public:
