@@ -31,22 +31,20 @@ struct column {
 
 struct words {
     std::string_view name, exchange, price, change, high, low, volume, age;
-    std::string_view connecting, stale, live, reconnecting, last_update, sort, help_hint;
+    std::string_view connecting, stale, live, last_update, sort, help_hint;
     std::string_view sorts[5];
-    std::string_view retry;  // "{} s"
+    std::string_view retry;  // followed by the seconds to the next attempt
 };
 
 constexpr words korean{
-    "종목",      "거래소",    "현재가",    "변동률",
-    "고가(24h)", "저가(24h)", "거래량",    "경과",
-    "연결 중",   "연결 끊김", "실시간",    "재연결 대기",
-    "갱신",      "정렬",      "?: 도움말", {"설정순", "이름", "가격", "변동률", "|변동률|"},
+    "종목",      "거래소", "현재가", "변동률",    "고가(24h)",
+    "저가(24h)", "거래량", "경과",   "연결 중",   "연결 끊김",
+    "실시간",    "갱신",   "정렬",   "?: 도움말", {"설정순", "이름", "가격", "변동률", "|변동률|"},
     "재연결"};
 constexpr words english{
-    "Coin",       "Exchange", "Price",   "Change",
-    "High 24h",   "Low 24h",  "Volume",  "Age",
-    "connecting", "stale",    "live",    "reconnecting",
-    "updated",    "sort",     "?: help", {"config", "name", "price", "change", "|change|"},
+    "Coin",    "Exchange", "Price", "Change",     "High 24h",
+    "Low 24h", "Volume",   "Age",   "connecting", "stale",
+    "live",    "updated",  "sort",  "?: help",    {"config", "name", "price", "change", "|change|"},
     "retry"};
 
 constexpr std::size_t gap = 2;
