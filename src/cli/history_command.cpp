@@ -17,10 +17,6 @@
 namespace sise::cli {
 namespace {
 
-constexpr int exit_ok = 0;
-constexpr int exit_failure = 1;
-constexpr int exit_usage = 2;
-
 // Output is written in pieces of about this size, so a million records never sit in memory.
 constexpr std::size_t flush_size = 64 * 1024;
 

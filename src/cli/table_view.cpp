@@ -1,7 +1,6 @@
 #include "sise/cli/table_view.hpp"
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
 #include <algorithm>
 #include <array>
@@ -9,212 +8,8 @@
 #include <utility>
 
 #include "sise/cli/text_width.hpp"
-#include "sise/core/error.hpp"
 
 namespace sise::cli {
-
-// --- parsing -------------------------------------------------------------------------------
-
-namespace od = simdjson::ondemand;
-
-struct snapshot_parser::impl {
-    od::parser parser;
-    // simdjson reads up to SIMDJSON_PADDING bytes past the end; 3.0.1 has no pad() helper,
-    // so the body is copied into a buffer whose capacity covers the padding.
-    std::string buffer;
-};
-
-namespace {
-
-// A failed read: the code for the caller, the text for the one-line message.
-struct failure {
-    errc code;
-    std::string why;
-};
-using result = std::optional<failure>;
-
-result fail(errc code, std::string why) { return failure{code, std::move(why)}; }
-
-std::string json_error(std::string_view where, simdjson::error_code error) {
-    return fmt::format("{}: {}", where, simdjson::error_message(error));
-}
-
-result read_string(od::value value, std::string_view where, std::string& out) {
-    std::string_view text;
-    if (auto error = value.get_string().get(text))
-        return fail(errc::malformed_frame, error == simdjson::INCORRECT_TYPE
-                                               ? fmt::format("{}: expected a string", where)
-                                               : json_error(where, error));
-    out.assign(text);
-    return std::nullopt;
-}
-
-// A decimal field: a string holding a plain decimal, or null.
-result read_decimal(od::value value, std::string_view where, std::optional<std::string>& out) {
-    od::json_type type;
-    if (auto error = value.type().get(type))
-        return fail(errc::malformed_frame, json_error(where, error));
-    if (type == od::json_type::null) {
-        bool is_null = false;
-        if (auto error = value.is_null().get(is_null); error || !is_null)
-            return fail(errc::malformed_frame, fmt::format("{}: not a valid null", where));
-        out.reset();
-        return std::nullopt;
-    }
-    if (type != od::json_type::string)
-        return fail(errc::bad_number, fmt::format("{}: expected a decimal string or null", where));
-    std::string text;
-    if (auto failed = read_string(value, where, text)) return failed;
-    if (!is_plain_decimal(text))
-        return fail(errc::bad_number, fmt::format("{}: not a plain decimal number", where));
-    out = std::move(text);
-    return std::nullopt;
-}
-
-result read_row(od::value value, std::size_t index, ticker_row& row) {
-    const std::string at = fmt::format("tickers[{}]", index);
-    od::object object;
-    if (auto error = value.get_object().get(object))
-        return fail(errc::malformed_frame, error == simdjson::INCORRECT_TYPE
-                                               ? fmt::format("{}: expected an object", at)
-                                               : json_error(at, error));
-
-    // Fields are matched as they come, in one pass: any order, unknown fields skipped.
-    enum : unsigned { f_exchange = 1, f_market = 2, f_base = 4, f_quote = 8, f_status = 16 };
-    unsigned seen = 0;
-    for (auto member : object) {
-        od::field field;
-        std::string_view key;
-        if (auto error = std::move(member).get(field))
-            return fail(errc::malformed_frame, json_error(at, error));
-        if (auto error = field.unescaped_key().get(key))
-            return fail(errc::malformed_frame, json_error(at, error));
-        const std::string where = fmt::format("{}.{}", at, key);
-        od::value v = field.value();
-        result failed;
-        if (key == "exchange") {
-            seen |= f_exchange;
-            failed = read_string(v, where, row.exchange);
-        } else if (key == "market") {
-            seen |= f_market;
-            failed = read_string(v, where, row.market);
-        } else if (key == "base") {
-            seen |= f_base;
-            failed = read_string(v, where, row.base);
-        } else if (key == "quote") {
-            seen |= f_quote;
-            failed = read_string(v, where, row.quote);
-        } else if (key == "status") {
-            seen |= f_status;
-            failed = read_string(v, where, row.status);
-        } else if (key == "name_ko") {
-            failed = read_string(v, where, row.name_ko);
-        } else if (key == "name_en") {
-            failed = read_string(v, where, row.name_en);
-        } else if (key == "price") {
-            failed = read_decimal(v, where, row.price);
-        } else if (key == "exchange_change_pct") {
-            failed = read_decimal(v, where, row.exchange_change_pct);
-        } else if (key == "exchange_change_basis") {
-            failed = read_string(v, where, row.exchange_change_basis);
-        } else if (key == "change_pct_24h") {
-            failed = read_decimal(v, where, row.change_pct_24h);
-        } else if (key == "basis") {
-            failed = read_string(v, where, row.basis);
-        }
-        if (failed) return failed;
-    }
-
-    constexpr std::array<std::pair<unsigned, std::string_view>, 5> required{
-        {{f_exchange, "exchange"},
-         {f_market, "market"},
-         {f_base, "base"},
-         {f_quote, "quote"},
-         {f_status, "status"}}};
-    for (const auto& [flag, name] : required)
-        if ((seen & flag) == 0)
-            return fail(errc::missing_field, fmt::format("{}: missing \"{}\"", at, name));
-    return std::nullopt;
-}
-
-result read_snapshot(od::document& doc, snapshot& out) {
-    od::object root;
-    if (auto error = doc.get_object().get(root))
-        return fail(errc::malformed_frame, error == simdjson::INCORRECT_TYPE
-                                               ? std::string("not a JSON object")
-                                               : json_error("not JSON", error));
-    bool seen_type = false;
-    bool seen_tickers = false;
-    for (auto member : root) {
-        od::field field;
-        std::string_view key;
-        if (auto error = std::move(member).get(field))
-            return fail(errc::malformed_frame, json_error("body", error));
-        if (auto error = field.unescaped_key().get(key))
-            return fail(errc::malformed_frame, json_error("body", error));
-        od::value v = field.value();
-        if (key == "type") {
-            std::string type;
-            if (auto failed = read_string(v, "type", type)) return failed;
-            if (type != "snapshot") return fail(errc::malformed_frame, "type is not \"snapshot\"");
-            seen_type = true;
-        } else if (key == "seq") {
-            if (auto error = v.get_uint64().get(out.seq))
-                return fail(errc::malformed_frame, json_error("seq", error));
-        } else if (key == "time") {
-            if (auto error = v.get_int64().get(out.time_ms))
-                return fail(errc::malformed_frame, json_error("time", error));
-        } else if (key == "tickers") {
-            od::array tickers;
-            if (auto error = v.get_array().get(tickers))
-                return fail(errc::malformed_frame, error == simdjson::INCORRECT_TYPE
-                                                       ? std::string("tickers: expected an array")
-                                                       : json_error("tickers", error));
-            out.rows.clear();
-            for (auto element : tickers) {
-                od::value item;
-                if (auto error = std::move(element).get(item))
-                    return fail(errc::malformed_frame, json_error("tickers", error));
-                ticker_row row;
-                if (auto failed = read_row(item, out.rows.size(), row)) return failed;
-                out.rows.push_back(std::move(row));
-            }
-            seen_tickers = true;
-        }
-    }
-    if (!seen_type) return fail(errc::missing_field, "missing \"type\"");
-    if (!seen_tickers) return fail(errc::missing_field, "missing \"tickers\"");
-    // On-Demand stops where the caller stops reading: check nothing follows the object.
-    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS)
-        return fail(errc::malformed_frame, "content after the JSON object");
-    return std::nullopt;
-}
-
-}  // namespace
-
-snapshot_parser::snapshot_parser() : impl_(std::make_unique<impl>()) {}
-snapshot_parser::~snapshot_parser() = default;
-
-boost::system::error_code snapshot_parser::parse(std::string_view body, snapshot& out,
-                                                 std::string& why) {
-    std::string& buffer = impl_->buffer;
-    buffer.reserve(body.size() + simdjson::SIMDJSON_PADDING);
-    buffer.assign(body);
-
-    od::document doc;
-    if (auto error =
-            impl_->parser.iterate(buffer.data(), buffer.size(), buffer.capacity()).get(doc)) {
-        why = json_error("not JSON", error);
-        return errc::malformed_frame;
-    }
-    out = snapshot{};
-    if (auto failed = read_snapshot(doc, out)) {
-        why = std::move(failed->why);
-        out = snapshot{};
-        return failed->code;
-    }
-    return {};
-}
 
 // --- rendering -----------------------------------------------------------------------------
 
@@ -268,20 +63,6 @@ constexpr labels english{"Coin",
 constexpr std::size_t gap = 2;       // spaces between columns
 constexpr std::size_t min_name = 4;  // a name column is never cut below this
 
-std::string_view exchange_label(std::string_view exchange, language lang) {
-    struct entry {
-        std::string_view id, ko, en;
-    };
-    static constexpr std::array names{
-        entry{"upbit", "업비트", "Upbit"},       entry{"bithumb", "빗썸", "Bithumb"},
-        entry{"binance", "바이낸스", "Binance"}, entry{"coinbase", "코인베이스", "Coinbase"},
-        entry{"kraken", "크라켄", "Kraken"},     entry{"okx", "OKX", "OKX"},
-        entry{"bybit", "바이비트", "Bybit"}};
-    for (const auto& e : names)
-        if (e.id == exchange) return lang == language::ko ? e.ko : e.en;
-    return exchange;
-}
-
 std::string price_header(const labels& l, language lang, std::string_view quote) {
     if (quote.empty()) return std::string(l.price);
     if (lang == language::ko) {
@@ -334,6 +115,27 @@ void append_cell(std::string& line, const cell& c, const column& col, bool color
 
 }  // namespace
 
+std::string_view exchange_label(std::string_view exchange, language lang) {
+    struct entry {
+        std::string_view id, ko, en;
+    };
+    static constexpr std::array names{
+        entry{"upbit", "업비트", "Upbit"},       entry{"bithumb", "빗썸", "Bithumb"},
+        entry{"binance", "바이낸스", "Binance"}, entry{"coinbase", "코인베이스", "Coinbase"},
+        entry{"kraken", "크라켄", "Kraken"},     entry{"okx", "OKX", "OKX"},
+        entry{"bybit", "바이비트", "Bybit"}};
+    for (const auto& e : names)
+        if (e.id == exchange) return lang == language::ko ? e.ko : e.en;
+    return exchange;
+}
+
+std::string display_name(const ticker_row& r, language lang) {
+    const std::string& local_name = lang == language::ko ? r.name_ko : r.name_en;
+    return sanitize_for_terminal(!local_name.empty() ? local_name
+                                 : !r.base.empty()   ? r.base
+                                                     : r.market);
+}
+
 std::string render_table(std::span<const ticker_row> rows, const render_options& options) {
     const labels& l = options.lang == language::ko ? korean : english;
 
@@ -362,11 +164,7 @@ std::string render_table(std::span<const ticker_row> rows, const render_options&
         const bool live = r.status == "live";
         const std::string dim = live ? "" : "2";
 
-        const std::string& local_name = options.lang == language::ko ? r.name_ko : r.name_en;
-        const std::string& shown = !local_name.empty() ? local_name
-                                   : !r.base.empty()   ? r.base
-                                                       : r.market;
-        name.cells.push_back({sanitize_for_terminal(shown), dim});
+        name.cells.push_back({display_name(r, options.lang), dim});
         exchange.cells.push_back(
             {sanitize_for_terminal(exchange_label(r.exchange, options.lang)), dim});
 

@@ -10,10 +10,10 @@
 #include "sise/core/error.hpp"
 
 using sise::cli::language;
+using sise::cli::message_parser;
 using sise::cli::render_options;
 using sise::cli::render_table;
 using sise::cli::snapshot;
-using sise::cli::snapshot_parser;
 using sise::cli::ticker_row;
 
 namespace {
@@ -29,10 +29,10 @@ constexpr std::string_view sample_body =
 ]})";
 
 snapshot parse_ok(std::string_view body) {
-    snapshot_parser parser;
+    message_parser parser;
     snapshot out;
     std::string why;
-    const auto ec = parser.parse(body, out, why);
+    const auto ec = parser.parse_snapshot(body, out, why);
     INFO(why);
     REQUIRE_FALSE(ec);
     return out;
@@ -138,19 +138,19 @@ TEST_SUITE("cli") {
              sise::errc::malformed_frame, "tickers[0].name_ko"},
             {R"({"type":"snapshot","seq":"42","tickers":[]})", sise::errc::malformed_frame, "seq"},
         };
-        snapshot_parser parser;  // one parser for all: a failure must not spoil the next parse
+        message_parser parser;  // one parser for all: a failure must not spoil the next parse
         for (const bad& c : cases) {
             CAPTURE(c.body);
             snapshot out;
             std::string why;
-            const auto ec = parser.parse(c.body, out, why);
+            const auto ec = parser.parse_snapshot(c.body, out, why);
             CHECK(ec == make_error_code(c.code));
             CHECK(why.find(c.mentions) != std::string::npos);
             CHECK(out.rows.empty());
         }
         snapshot out;
         std::string why;
-        CHECK_FALSE(parser.parse(sample_body, out, why));
+        CHECK_FALSE(parser.parse_snapshot(sample_body, out, why));
         CHECK(out.rows.size() == 4);
     }
 

@@ -1,6 +1,6 @@
-// A test's view of sised as a local client sees it: a websocket subscriber with timeouts on
-// every step, and a one-shot HTTP GET. Each client owns its io_context and runs it only
-// inside its calls, so a test stays single-threaded and deterministic.
+// A test's view of sised as a local client sees it: the client library's websocket
+// subscriber (sise/client/stream_client.hpp) on 127.0.0.1, and a one-shot HTTP GET that keeps
+// the raw headers. Each owns its io_context and runs it only inside its calls.
 #pragma once
 
 #include <chrono>
@@ -11,34 +11,19 @@
 
 #include <boost/system/error_code.hpp>
 
+#include "sise/client/stream_client.hpp"
+
 namespace sise::test {
 
 using namespace std::chrono_literals;
 
-class stream_client {
+// The client library's stream client, connected to 127.0.0.1:port.
+class stream_client : public client::stream_client {
 public:
     // Connects to ws://127.0.0.1:port/v1/stream; `origin` empty sends no Origin header.
     explicit stream_client(std::uint16_t port, std::string origin = "",
-                           std::string target = "/v1/stream");
-    ~stream_client();
-
-    // The handshake's error, if it failed (e.g. a 403 for a refused Origin).
-    const boost::system::error_code& connect_error() const noexcept;
-    bool connected() const noexcept { return !connect_error(); }
-
-    // The next message, or nullopt on timeout (the read stays pending for the next call) or
-    // on error (the connection is then unusable).
-    std::optional<std::string> read(std::chrono::milliseconds timeout = 5s);
-    bool send(const std::string& text, std::chrono::milliseconds timeout = 5s);
-    // Sets the socket's receive buffer small (call before reading nothing, to make the
-    // server's send path fill up quickly).
-    void shrink_receive_buffer();
-    // True once the server has closed the connection (reads until EOF or timeout).
-    bool closed_by_server(std::chrono::milliseconds timeout = 5s);
-
-private:
-    struct impl;
-    std::unique_ptr<impl> impl_;
+                           std::string target = "/v1/stream")
+        : client::stream_client("127.0.0.1", std::to_string(port), target, origin) {}
 };
 
 struct http_result {

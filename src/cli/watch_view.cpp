@@ -1,0 +1,538 @@
+#include "sise/cli/watch_view.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <set>
+
+#include "sise/cli/text_width.hpp"
+
+namespace sise::cli {
+
+namespace {
+
+struct segment {
+    std::string text;
+    cell_style style;
+};
+using cell_text = std::vector<segment>;
+
+enum class align { left, right };
+
+struct column {
+    std::string header;
+    align alignment = align::left;
+    std::vector<cell_text> cells;
+    std::size_t width = 0;
+};
+
+struct words {
+    std::string_view name, exchange, price, change, high, low, volume, age;
+    std::string_view connecting, stale, live, last_update, sort, help_hint;
+    std::string_view sorts[5];
+    std::string_view retry;  // followed by the seconds to the next attempt
+};
+
+constexpr words korean{
+    "종목",      "거래소", "현재가", "변동률",    "고가(24h)",
+    "저가(24h)", "거래량", "경과",   "연결 중",   "연결 끊김",
+    "실시간",    "갱신",   "정렬",   "?: 도움말", {"설정순", "이름", "가격", "변동률", "|변동률|"},
+    "재연결"};
+constexpr words english{
+    "Coin",    "Exchange", "Price", "Change",     "High 24h",
+    "Low 24h", "Volume",   "Age",   "connecting", "stale",
+    "live",    "updated",  "sort",  "?: help",    {"config", "name", "price", "change", "|change|"},
+    "retry"};
+
+constexpr std::size_t gap = 2;
+constexpr std::size_t min_name = 4;
+
+std::string row_key(const ticker_row& r) {
+    return r.exchange + ":" + r.market;
+}
+
+std::optional<double> number(const std::optional<std::string>& text) {
+    if (!text) return std::nullopt;
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (ec != std::errc{} || end != text->data() + text->size()) return std::nullopt;
+    return value;
+}
+
+std::string price_text(const std::optional<std::string>& price) {
+    if (!price) return "-";
+    if (auto formatted = format_price(*price)) return *formatted;
+    return "-";
+}
+
+// A volume for people: grouped, at most two decimals (cut, not rounded).
+std::string volume_text(const std::optional<std::string>& volume) {
+    if (!volume) return "-";
+    std::string text = *volume;
+    if (const auto dot = text.find('.'); dot != std::string::npos && text.size() > dot + 3)
+        text.resize(dot + 3);
+    if (auto formatted = format_price(text)) return *formatted;
+    return "-";
+}
+
+std::string age_text(std::optional<std::int64_t> received_ms, std::int64_t now_ms) {
+    if (!received_ms) return "-";
+    const std::int64_t age = std::max<std::int64_t>(0, now_ms - *received_ms);
+    if (age < 10'000) return fmt::format("{}.{}s", age / 1000, age % 1000 / 100);
+    if (age < 120'000) return fmt::format("{}s", age / 1000);
+    if (age < 7'200'000) return fmt::format("{}m", age / 60'000);
+    return fmt::format("{}h", age / 3'600'000);
+}
+
+std::uint8_t direction_color(palette colors, int direction) {
+    if (colors == palette::none || direction == 0) return 0;
+    if (colors == palette::kr) return direction > 0 ? 31 : 34;
+    return direction > 0 ? 32 : 31;
+}
+
+// The sign of a formatted percentage as shown ("0.00%" has none).
+int shown_direction(const std::string& pct) {
+    if (pct.empty()) return 0;
+    if (pct.front() == '+') return 1;
+    if (pct.front() == '-' && pct.size() > 1) return -1;
+    return 0;
+}
+
+std::string clock_text(std::int64_t utc_ms, std::int64_t offset_ms) {
+    const std::int64_t day_ms = 86'400'000;
+    const std::int64_t local = ((utc_ms + offset_ms) % day_ms + day_ms) % day_ms;
+    return fmt::format("{:02}:{:02}:{:02}", local / 3'600'000, local / 60'000 % 60,
+                       local / 1000 % 60);
+}
+
+std::size_t cell_width(const cell_text& cell) {
+    std::size_t w = 0;
+    for (const segment& s : cell) w += display_width(s.text);
+    return w;
+}
+
+// Cuts a cell to `width` columns (names only: figures are never cut).
+void cut_cell(cell_text& cell, std::size_t width) {
+    std::string all;
+    for (const segment& s : cell) all += s.text;
+    const cell_style style = cell.empty() ? cell_style{} : cell.front().style;
+    cell = {{truncate_to_width(all, width), style}};
+}
+
+const std::vector<std::string_view> help_lines_ko{
+    "키",
+    "  q          끝내기",
+    "  s          정렬 바꾸기: 설정순, 이름, 가격, 변동률, |변동률|",
+    "  r          정렬 방향 뒤집기",
+    "  ↑ ↓ PgUp PgDn Home End   스크롤",
+    "  h v e a    24h 고가/저가, 거래량, 거래소, 경과 시간 열 켜기/끄기",
+    "  ?          이 도움말 닫기",
+    "",
+    "변동률은 sise의 24시간 변동률입니다. '~'와 시간은 아직 24시간을 다 채우지",
+    "못한 창(그 시간 동안의 변동)을 뜻합니다. 흐린 행은 실시간이 아닙니다."};
+const std::vector<std::string_view> help_lines_en{
+    "Keys",
+    "  q          quit",
+    "  s          cycle sort: config, name, price, change, |change|",
+    "  r          reverse the sort",
+    "  Up Down PgUp PgDn Home End   scroll",
+    "  h v e a    toggle columns: 24h high/low, volume, exchange, age",
+    "  ?          close this help",
+    "",
+    "Change is sise's rolling 24 h change. '~' and hours mark a window that does not",
+    "cover 24 h yet (the change over those hours). Dim rows are not live."};
+
+}  // namespace
+
+std::vector<std::size_t> sort_rows(const std::vector<ticker_row>& rows, sort_key key, bool reverse,
+                                   language lang) {
+    std::vector<std::size_t> order(rows.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    if (key == sort_key::config) {
+        if (reverse) std::reverse(order.begin(), order.end());
+        return order;
+    }
+    if (key == sort_key::name) {
+        std::vector<std::string> names;
+        for (const auto& r : rows) names.push_back(display_name(r, lang));
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return reverse ? names[a] > names[b] : names[a] < names[b];
+        });
+        return order;
+    }
+    // Figures: largest first; rows without the figure last in either direction.
+    std::vector<std::optional<double>> values;
+    for (const auto& r : rows) {
+        std::optional<double> v =
+            key == sort_key::price ? number(r.price) : number(r.change_pct_24h);
+        if (v && key == sort_key::abs_change) v = std::fabs(*v);
+        values.push_back(v);
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (!values[a] || !values[b]) return values[a].has_value() && !values[b].has_value();
+        return reverse ? *values[a] < *values[b] : *values[a] > *values[b];
+    });
+    return order;
+}
+
+watch_view::watch_view(watch_settings settings) : settings_(std::move(settings)) {}
+
+void watch_view::observe(const std::vector<ticker_row>& rows,
+                         const std::vector<std::size_t>& changed, std::int64_t now_ms) {
+    for (const std::size_t i : changed) {
+        if (i >= rows.size()) continue;
+        const ticker_row& r = rows[i];
+        const std::string key = row_key(r);
+        const std::string now_text = price_text(r.price);
+        auto last = last_price_.find(key);
+        if (last != last_price_.end() && last->second != now_text && r.price &&
+            last->second != "-") {
+            flash f;
+            f.before = last->second;
+            f.after = now_text;
+            // Compare the digits as numbers: grouped text compares wrongly ("9" vs "10").
+            std::string a = f.before, b = f.after;
+            std::erase(a, ',');
+            std::erase(b, ',');
+            f.up = number(b).value_or(0) > number(a).value_or(0);
+            f.until_ms = now_ms + flash_ms;
+            flashes_[key] = std::move(f);
+        }
+        last_price_[key] = now_text;
+    }
+}
+
+bool watch_view::highlighting(std::int64_t now_ms) const {
+    return std::any_of(flashes_.begin(), flashes_.end(),
+                       [now_ms](const auto& f) { return f.second.until_ms > now_ms; });
+}
+
+watch_view::action watch_view::on_key(const key_press& k) {
+    const auto scroll_to = [this](std::size_t target) {
+        const std::size_t max = row_count_ > page_ ? row_count_ - page_ : 0;
+        scroll_ = std::min(target, max);
+        return action::redraw;
+    };
+    switch (k.what) {
+        case key::up:
+            return scroll_to(scroll_ > 0 ? scroll_ - 1 : 0);
+        case key::down:
+            return scroll_to(scroll_ + 1);
+        case key::page_up:
+            return scroll_to(scroll_ > page_ ? scroll_ - page_ : 0);
+        case key::page_down:
+            return scroll_to(scroll_ + page_);
+        case key::home:
+            return scroll_to(0);
+        case key::end:
+            return scroll_to(row_count_);
+        case key::escape:
+            if (!help_) return action::none;
+            help_ = false;
+            return action::redraw;
+        case key::character:
+            break;
+    }
+    switch (k.ch) {
+        case 'q':
+        case 'Q':
+            return action::quit;
+        case 's':
+            sort_ = static_cast<sort_key>((static_cast<int>(sort_) + 1) % 5);
+            return action::redraw;
+        case 'r':
+            reverse_ = !reverse_;
+            return action::redraw;
+        case '?':
+            help_ = !help_;
+            return action::redraw;
+        case 'h':
+            settings_.columns.high_low = !settings_.columns.high_low;
+            return action::redraw;
+        case 'v':
+            settings_.columns.volume = !settings_.columns.volume;
+            return action::redraw;
+        case 'e':
+            settings_.columns.exchange = !settings_.columns.exchange;
+            return action::redraw;
+        case 'a':
+            settings_.columns.age = !settings_.columns.age;
+            return action::redraw;
+        default:
+            return action::none;
+    }
+}
+
+screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_status& link,
+                                std::int64_t now_ms, std::size_t width, std::size_t height) {
+    screen_frame frame(width, height);
+    if (width == 0 || height == 0) return frame;
+    const words& w = settings_.lang == language::ko ? korean : english;
+    const bool link_live = link.now == link_status::state::live;
+    const cell_style plain;
+    cell_style dim;
+    dim.dim = true;
+
+    std::set<std::string_view> exchanges, quotes;
+    for (const auto& r : rows) {
+        exchanges.insert(r.exchange);
+        quotes.insert(r.quote);
+    }
+    const bool one_quote = quotes.size() <= 1;
+    std::string price_header(w.price);
+    if (one_quote && !quotes.empty()) {
+        const std::string quote = sanitize_for_terminal(*quotes.begin());
+        price_header += settings_.lang == language::ko && quote == "KRW" ? "(원)"
+                        : settings_.lang == language::ko                 ? "(" + quote + ")"
+                                                                         : " (" + quote + ")";
+    }
+
+    column name{std::string(w.name), align::left, {}, 0};
+    column exchange{std::string(w.exchange), align::left, {}, 0};
+    column price{price_header, align::right, {}, 0};
+    column change{std::string(w.change), align::right, {}, 0};
+    column high{std::string(w.high), align::right, {}, 0};
+    column low{std::string(w.low), align::right, {}, 0};
+    column volume{std::string(w.volume), align::right, {}, 0};
+    column age{std::string(w.age), align::right, {}, 0};
+    column note{"", align::left, {}, 0};
+
+    const std::vector<std::size_t> order = sort_rows(rows, sort_, reverse_, settings_.lang);
+    for (const std::size_t index : order) {
+        const ticker_row& r = rows[index];
+        // A row is live only when its feed is and the connection to sised is.
+        const bool live = r.status == "live" && link_live;
+        cell_style base;
+        base.dim = !live;
+
+        name.cells.push_back({{display_name(r, settings_.lang), base}});
+        exchange.cells.push_back(
+            {{sanitize_for_terminal(exchange_label(r.exchange, settings_.lang)), base}});
+
+        std::string pct;
+        if (r.change_pct_24h && r.basis != "none")
+            if (auto formatted = format_percent(*r.change_pct_24h)) pct = *formatted;
+        const int direction = shown_direction(pct);
+        cell_style hue = base;
+        hue.color = direction_color(settings_.colors, direction);
+
+        // The price, with the digits that changed recently in reverse video.
+        std::string shown_price = price_text(r.price);
+        if (!one_quote && r.price) shown_price += " " + sanitize_for_terminal(r.quote);
+        cell_text price_cell;
+        const auto f = flashes_.find(row_key(r));
+        if (f != flashes_.end() && f->second.until_ms > now_ms &&
+            f->second.after == price_text(r.price)) {
+            const std::string& before = f->second.before;
+            const std::string& after = f->second.after;
+            cell_style lit = hue;
+            lit.reverse = true;
+            lit.dim = false;
+            lit.color = direction_color(settings_.colors, f->second.up ? 1 : -1);
+            for (std::size_t i = 0; i < after.size(); ++i) {
+                const std::size_t from_right = after.size() - i;
+                const bool differs =
+                    from_right > before.size() || before[before.size() - from_right] != after[i];
+                price_cell.push_back({std::string(1, after[i]), differs ? lit : hue});
+            }
+            if (shown_price.size() > after.size())
+                price_cell.push_back({shown_price.substr(after.size()), hue});
+        } else {
+            price_cell.push_back({shown_price, hue});
+        }
+        price.cells.push_back(std::move(price_cell));
+
+        // The rolling change; a partial window says so: "~+1.23% 5h".
+        cell_text change_cell;
+        if (pct.empty()) {
+            change_cell.push_back({"-", base});
+        } else if (r.basis == "rolling_24h") {
+            change_cell.push_back({pct, hue});
+        } else {
+            cell_style faint = base;
+            faint.dim = true;
+            const std::int64_t covered = r.covered_24h_ms;
+            // The span covered, while it is short of 24 h (a window can cover 24 h and still
+            // be partial, when minutes inside it are missing: then the "~" alone).
+            const std::string hours = covered >= 86'400'000 ? ""
+                                      : covered >= 3'600'000
+                                          ? fmt::format(" {}h", covered / 3'600'000)
+                                          : fmt::format(" {}m", covered / 60'000);
+            change_cell.push_back({"~", faint});
+            change_cell.push_back({pct, hue});
+            if (!hours.empty()) change_cell.push_back({hours, faint});
+        }
+        change.cells.push_back(std::move(change_cell));
+
+        high.cells.push_back({{price_text(r.high_24h), base}});
+        low.cells.push_back({{price_text(r.low_24h), base}});
+        volume.cells.push_back({{volume_text(r.volume_24h), base}});
+        age.cells.push_back({{age_text(r.received_time_ms, now_ms), base}});
+
+        std::string note_text;
+        if (!link_live || r.status == "stale")
+            note_text = w.stale;
+        else if (r.status == "connecting")
+            note_text = w.connecting;
+        else if (r.status != "live")
+            note_text = sanitize_for_terminal(r.status);
+        note.cells.push_back({{note_text, base}});
+    }
+
+    // Columns in screen order, with the order in which they give way when narrow.
+    std::vector<column*> columns{&name};
+    const bool show_exchange = settings_.columns.exchange || exchanges.size() > 1;
+    if (show_exchange) columns.push_back(&exchange);
+    columns.push_back(&price);
+    columns.push_back(&change);
+    if (settings_.columns.high_low) {
+        columns.push_back(&high);
+        columns.push_back(&low);
+    }
+    if (settings_.columns.volume) columns.push_back(&volume);
+    if (settings_.columns.age) columns.push_back(&age);
+    const bool any_note = std::any_of(note.cells.begin(), note.cells.end(),
+                                      [](const cell_text& c) { return !c.front().text.empty(); });
+    if (any_note) columns.push_back(&note);
+
+    std::size_t total = 0;
+    const auto measure = [&] {
+        total = 0;
+        for (column* col : columns) {
+            col->width = display_width(col->header);
+            for (const cell_text& c : col->cells) col->width = std::max(col->width, cell_width(c));
+            total += col->width;
+        }
+        total += gap * (columns.size() - 1);
+    };
+    measure();
+    const auto drop = [&](column* col) {
+        if (total <= width) return;
+        const auto at = std::find(columns.begin(), columns.end(), col);
+        if (at == columns.end()) return;
+        columns.erase(at);
+        measure();
+    };
+    drop(&age);
+    drop(&volume);
+    if (total > width) {  // high and low go together
+        std::erase(columns, &low);
+        drop(&high);
+    }
+    drop(&exchange);
+    if (total > width && name.width > min_name) {
+        const std::size_t excess = total - width;
+        name.width = std::max(min_name, name.width > excess ? name.width - excess : 0);
+        name.header = truncate_to_width(name.header, name.width);
+        for (cell_text& c : name.cells)
+            if (cell_width(c) > name.width) cut_cell(c, name.width);
+        total = 0;
+        for (column* col : columns) total += col->width;
+        total += gap * (columns.size() - 1);
+    }
+    drop(&note);
+    drop(&change);
+    // Still too wide: the frame clips at the right edge.
+
+    const std::size_t status_row = height - 1;
+    const std::size_t table_rows = height >= 2 ? height - 2 : 0;  // minus header and status
+    page_ = std::max<std::size_t>(1, table_rows);
+    row_count_ = rows.size();
+    scroll_ = std::min(scroll_, rows.size() > table_rows ? rows.size() - table_rows : 0);
+
+    const auto put_cell = [&](std::size_t row, std::size_t x, const column& col,
+                              const cell_text& cell) {
+        const std::size_t used = cell_width(cell);
+        std::size_t at =
+            x + (col.alignment == align::right && col.width > used ? col.width - used : 0);
+        for (const segment& s : cell) at = frame.put(row, at, s.text, s.style);
+    };
+
+    if (help_) {
+        const auto& lines = settings_.lang == language::ko ? help_lines_ko : help_lines_en;
+        for (std::size_t i = 0; i < lines.size() && i < status_row; ++i)
+            frame.put(i, 0, lines[i], i == 0 ? cell_style{0, true, false, false} : plain);
+    } else if (height >= 2) {
+        std::size_t x = 0;
+        cell_style bold;
+        bold.bold = true;
+        for (column* col : columns) {
+            put_cell(0, x, *col, {{col->header, bold}});
+            x += col->width + gap;
+        }
+        for (std::size_t line = 0; line < table_rows && scroll_ + line < rows.size(); ++line) {
+            x = 0;
+            for (column* col : columns) {
+                put_cell(line + 1, x, *col, col->cells[scroll_ + line]);
+                x += col->width + gap;
+            }
+        }
+    }
+
+    // Status line: the connection, each feed, the last update, the sort, the scroll position.
+    std::size_t x = 0;
+    cell_style state_style;
+    state_style.bold = true;
+    std::string state_text;
+    switch (link.now) {
+        case link_status::state::live:
+            state_text = fmt::format("● {}", settings_.daemon);
+            state_style.color = settings_.colors == palette::none ? 0 : 32;
+            break;
+        case link_status::state::connecting:
+            state_text = fmt::format("… {} {}", settings_.daemon, w.connecting);
+            break;
+        case link_status::state::reconnecting: {
+            const std::int64_t wait = std::max<std::int64_t>(0, link.retry_at_ms - now_ms);
+            state_text =
+                fmt::format("✕ {} {}: {} · {} {}s", settings_.daemon, w.stale,
+                            sanitize_for_terminal(link.error), w.retry, (wait + 999) / 1000);
+            state_style.reverse = true;
+            break;
+        }
+    }
+    x = frame.put(status_row, x, state_text, state_style);
+    std::map<std::string, std::string> feeds;  // exchange -> state from its rows
+    for (const auto& r : rows) {
+        std::string& s = feeds[r.exchange];
+        if (r.status == "live" || s == "live")
+            s = "live";
+        else if (r.status == "connecting" || s == "connecting")
+            s = "connecting";
+        else
+            s = r.status;
+    }
+    for (const auto& [id, state] : feeds) {
+        const std::string_view shown = state == "live"         ? w.live
+                                       : state == "connecting" ? w.connecting
+                                       : state == "stale"      ? w.stale
+                                                               : std::string_view(state);
+        cell_style s = plain;
+        s.dim = state != "live" || !link_live;
+        x = frame.put(status_row, x,
+                      fmt::format("  {} {}", exchange_label(id, settings_.lang),
+                                  sanitize_for_terminal(shown)),
+                      s);
+    }
+    if (link.last_update_ms != 0)
+        x = frame.put(status_row, x,
+                      fmt::format("  {} {}", w.last_update,
+                                  clock_text(link.last_update_ms, link.utc_offset_ms)),
+                      plain);
+    x = frame.put(
+        status_row, x,
+        fmt::format("  {} {}{}", w.sort, w.sorts[static_cast<int>(sort_)], reverse_ ? " ↑" : ""),
+        plain);
+    if (rows.size() > table_rows && table_rows > 0)
+        x = frame.put(status_row, x,
+                      fmt::format("  {}-{}/{}", scroll_ + 1,
+                                  std::min(rows.size(), scroll_ + table_rows), rows.size()),
+                      plain);
+    frame.put(status_row, x, fmt::format("  {}", w.help_hint), dim);
+    return frame;
+}
+
+}  // namespace sise::cli
