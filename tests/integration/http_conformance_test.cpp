@@ -23,7 +23,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include "fake/upbit_server.hpp"
+#include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
 #include "support/health.hpp"
 #include "support/local_client.hpp"
@@ -43,7 +43,7 @@ using boost::system::error_code;
 
 constexpr std::string_view allowed_origin = "http://localhost:3000";
 
-std::string config_for(const fake::upbit_server& exchange, const std::string& extra_server = "",
+std::string config_for(const fake::exchange_server& exchange, const std::string& extra_server = "",
                        int publish_interval_ms = 100) {
     return fmt::format(R"(
 [server]
@@ -118,7 +118,7 @@ TEST_SUITE("integration") {
     TEST_CASE(
         "a request with a non-chunked Transfer-Encoding gets 400 and its body is never "
         "served as a request") {
-        fake::upbit_server exchange;
+        fake::exchange_server exchange;
         exchange.start();
         daemon_process daemon(config_for(exchange));
         for (std::string coding : {"xchunked", "gzip", "chunked, gzip"}) {
@@ -134,7 +134,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("a request with a chunked or sized body gets 413 and the connection closes") {
-        fake::upbit_server exchange;
+        fake::exchange_server exchange;
         exchange.start();
         daemon_process daemon(config_for(exchange));
         for (std::string framing :
@@ -157,7 +157,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("an absolute-form request target is answered like its origin form") {
-        fake::upbit_server exchange;
+        fake::exchange_server exchange;
         exchange.start();
         daemon_process daemon(config_for(exchange));
         REQUIRE(eventually([&] { return exchange.subscriptions() == 1; }, 5s));
@@ -170,7 +170,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("an oversized request line gets 414 and an oversized header section 431") {
-        fake::upbit_server exchange;
+        fake::exchange_server exchange;
         exchange.start();
         daemon_process daemon(config_for(exchange));
         // Longer than the 8 KiB header section: the parser stops inside the request line.
@@ -195,7 +195,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("a refused Origin gets 403 without Access-Control-Allow-Origin on every endpoint") {
-        fake::upbit_server exchange;
+        fake::exchange_server exchange;
         exchange.start();
         daemon_process daemon(config_for(exchange));
         for (std::string target :
@@ -224,9 +224,9 @@ TEST_SUITE("integration") {
     TEST_CASE(
         "a websocket client that stops reading is disconnected within the write timeout "
         "and sised queues at most twice its send buffer for it") {
-        fake::upbit_options options;
+        fake::server_options options;
         options.frames_per_second = 2'000;  // a busy but normal stream
-        fake::upbit_server exchange(options);
+        fake::exchange_server exchange(options);
         exchange.start();
         daemon_process daemon(config_for(
             exchange, "client_write_timeout_ms = 2000\nclient_send_buffer_bytes = 65536", 0));
@@ -267,7 +267,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("a websocket client that keeps reading stays connected past the write timeout") {
-        fake::upbit_server exchange;
+        fake::exchange_server exchange;
         exchange.start();
         daemon_process daemon(config_for(exchange, "client_write_timeout_ms = 500"));
         REQUIRE(eventually([&] { return exchange.subscriptions() == 1; }, 5s));
