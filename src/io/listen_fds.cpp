@@ -1,0 +1,72 @@
+#include "sise/io/listen_fds.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace sise::io {
+namespace {
+
+std::optional<long> parse_long(std::string_view text) {
+    long value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return {};
+    return value;
+}
+
+std::optional<std::string_view> env(const char* name) {
+    const char* value = std::getenv(name);
+    if (!value) return {};
+    return std::string_view(value);
+}
+
+}  // namespace
+
+std::optional<std::vector<listen_fd>> parse_listen_fds(std::optional<std::string_view> listen_pid,
+                                                       std::optional<std::string_view> listen_fds,
+                                                       std::optional<std::string_view> fd_names,
+                                                       pid_t self) {
+    std::vector<listen_fd> out;
+    if (!listen_pid || !listen_fds) return out;
+    const auto pid = parse_long(*listen_pid);
+    if (!pid) return {};
+    if (*pid != self) return out;  // inherited from a parent that was activated: not ours
+    const auto count = parse_long(*listen_fds);
+    if (!count || *count < 0 || *count > max_listen_fds) return {};
+    for (long i = 0; i < *count; ++i)
+        out.push_back({first_listen_fd + static_cast<int>(i), "unknown"});
+    if (fd_names && !out.empty()) {
+        std::size_t index = 0;
+        std::string_view rest = *fd_names;
+        while (true) {
+            const auto colon = rest.find(':');
+            if (index == out.size()) return {};
+            out[index++].name = std::string(rest.substr(0, colon));
+            if (colon == std::string_view::npos) break;
+            rest.remove_prefix(colon + 1);
+        }
+        if (index != out.size()) return {};
+    }
+    return out;
+}
+
+std::vector<listen_fd> take_listen_fds() {
+    auto fds = parse_listen_fds(env("LISTEN_PID"), env("LISTEN_FDS"), env("LISTEN_FDNAMES"),
+                                ::getpid());
+    ::unsetenv("LISTEN_PID");
+    ::unsetenv("LISTEN_FDS");
+    ::unsetenv("LISTEN_FDNAMES");
+    if (!fds) throw std::runtime_error("LISTEN_PID/LISTEN_FDS/LISTEN_FDNAMES are malformed");
+    for (const auto& passed : *fds) {
+        const int flags = ::fcntl(passed.fd, F_GETFD);
+        if (flags < 0 || ::fcntl(passed.fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+            throw std::runtime_error("LISTEN_FDS: fd " + std::to_string(passed.fd) +
+                                     " is not open");
+    }
+    return *fds;
+}
+
+}  // namespace sise::io
