@@ -54,8 +54,8 @@ std::optional<std::vector<listen_fd>> parse_listen_fds(std::optional<std::string
 }
 
 std::vector<listen_fd> take_listen_fds() {
-    auto fds = parse_listen_fds(env("LISTEN_PID"), env("LISTEN_FDS"), env("LISTEN_FDNAMES"),
-                                ::getpid());
+    auto fds =
+        parse_listen_fds(env("LISTEN_PID"), env("LISTEN_FDS"), env("LISTEN_FDNAMES"), ::getpid());
     ::unsetenv("LISTEN_PID");
     ::unsetenv("LISTEN_FDS");
     ::unsetenv("LISTEN_FDNAMES");

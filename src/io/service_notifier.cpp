@@ -69,8 +69,8 @@ std::optional<notify_address> parse_notify_socket(std::string_view value) {
         return {};
     std::memcpy(out.address.sun_path, value.data(), value.size());
     if (abstract) out.address.sun_path[0] = '\0';
-    out.length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + value.size() +
-                                        (abstract ? 0 : 1));
+    out.length =
+        static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + value.size() + (abstract ? 0 : 1));
     return out;
 }
 

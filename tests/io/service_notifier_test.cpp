@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <stdexcept>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 
 using namespace sise;
