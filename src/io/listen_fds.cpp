@@ -3,27 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <cstdlib>
 #include <stdexcept>
 
+#include "sise/io/environment.hpp"
+
 namespace sise::io {
-namespace {
-
-std::optional<long> parse_long(std::string_view text) {
-    long value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return {};
-    return value;
-}
-
-std::optional<std::string_view> env(const char* name) {
-    const char* value = std::getenv(name);
-    if (!value) return {};
-    return std::string_view(value);
-}
-
-}  // namespace
 
 std::optional<std::vector<listen_fd>> parse_listen_fds(std::optional<std::string_view> listen_pid,
                                                        std::optional<std::string_view> listen_fds,
@@ -31,10 +16,10 @@ std::optional<std::vector<listen_fd>> parse_listen_fds(std::optional<std::string
                                                        pid_t self) {
     std::vector<listen_fd> out;
     if (!listen_pid || !listen_fds) return out;
-    const auto pid = parse_long(*listen_pid);
+    const auto pid = environment_number<long>(*listen_pid);
     if (!pid) return {};
     if (*pid != self) return out;  // inherited from a parent that was activated: not ours
-    const auto count = parse_long(*listen_fds);
+    const auto count = environment_number<long>(*listen_fds);
     if (!count || *count < 0 || *count > max_listen_fds) return {};
     for (long i = 0; i < *count; ++i)
         out.push_back({first_listen_fd + static_cast<int>(i), "unknown"});
@@ -55,7 +40,8 @@ std::optional<std::vector<listen_fd>> parse_listen_fds(std::optional<std::string
 
 std::vector<listen_fd> take_listen_fds() {
     auto fds =
-        parse_listen_fds(env("LISTEN_PID"), env("LISTEN_FDS"), env("LISTEN_FDNAMES"), ::getpid());
+        parse_listen_fds(environment_variable("LISTEN_PID"), environment_variable("LISTEN_FDS"),
+                         environment_variable("LISTEN_FDNAMES"), ::getpid());
     ::unsetenv("LISTEN_PID");
     ::unsetenv("LISTEN_FDS");
     ::unsetenv("LISTEN_FDNAMES");

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -13,18 +12,9 @@
 
 #include <fmt/format.h>
 
+#include "sise/io/environment.hpp"
+
 namespace sise::io {
-namespace {
-
-template <typename Number>
-std::optional<Number> parse_number(std::string_view text) {
-    Number value{};
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return {};
-    return value;
-}
-
-}  // namespace
 
 namespace notify_message {
 
@@ -51,12 +41,17 @@ std::optional<std::chrono::microseconds> watchdog_ping_interval(
     pid_t self) {
     if (!watchdog_usec) return {};
     if (watchdog_pid) {
-        const auto pid = parse_number<pid_t>(*watchdog_pid);
+        const auto pid = environment_number<pid_t>(*watchdog_pid);
         if (!pid || *pid != self) return {};
     }
-    const auto usec = parse_number<std::uint64_t>(*watchdog_usec);
+    const auto usec = environment_number<std::uint64_t>(*watchdog_usec);
     if (!usec || *usec == 0 || *usec > static_cast<std::uint64_t>(INT64_MAX)) return {};
     return std::chrono::microseconds{static_cast<std::int64_t>(*usec / 2)};
+}
+
+std::optional<std::chrono::microseconds> watchdog_ping_interval_from_environment() {
+    return watchdog_ping_interval(environment_variable("WATCHDOG_USEC"),
+                                  environment_variable("WATCHDOG_PID"), ::getpid());
 }
 
 std::optional<notify_address> parse_notify_socket(std::string_view value) {
@@ -86,9 +81,9 @@ service_notifier::service_notifier(std::string_view socket) {
 }
 
 service_notifier service_notifier::from_environment() {
-    const char* socket = std::getenv("NOTIFY_SOCKET");
-    if (!socket || !*socket) return {};
-    return service_notifier(socket);
+    const auto socket = environment_variable("NOTIFY_SOCKET");
+    if (!socket || socket->empty()) return {};
+    return service_notifier(*socket);
 }
 
 service_notifier::service_notifier(service_notifier&& other) noexcept

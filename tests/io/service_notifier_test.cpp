@@ -85,6 +85,17 @@ TEST_SUITE("io") {
         CHECK_FALSE(io::watchdog_ping_interval("30000000", "x", 42));
     }
 
+    TEST_CASE("the watchdog interval is read from this process's environment") {
+        ::setenv("WATCHDOG_USEC", "4000000", 1);
+        ::setenv("WATCHDOG_PID", std::to_string(::getpid()).c_str(), 1);
+        CHECK(io::watchdog_ping_interval_from_environment() == 2s);
+        ::setenv("WATCHDOG_PID", std::to_string(::getpid() + 1).c_str(), 1);
+        CHECK_FALSE(io::watchdog_ping_interval_from_environment());
+        ::unsetenv("WATCHDOG_USEC");
+        ::unsetenv("WATCHDOG_PID");
+        CHECK_FALSE(io::watchdog_ping_interval_from_environment());
+    }
+
     TEST_CASE("NOTIFY_SOCKET is a path or an abstract @name, nothing else") {
         const auto path = io::parse_notify_socket("/run/systemd/notify");
         REQUIRE(path);

@@ -44,6 +44,9 @@ std::optional<std::chrono::microseconds> watchdog_ping_interval(
     std::optional<std::string_view> watchdog_usec, std::optional<std::string_view> watchdog_pid,
     pid_t self);
 
+// The same from this process's $WATCHDOG_USEC and $WATCHDOG_PID.
+std::optional<std::chrono::microseconds> watchdog_ping_interval_from_environment();
+
 // $NOTIFY_SOCKET as a socket address: an absolute path, or "@name" for a name in the abstract
 // namespace (the '@' becomes a leading NUL). nullopt for anything else or a name too long.
 struct notify_address {
