@@ -4,6 +4,7 @@
 // functions of a snapshot, so they agree by construction and are tested without a daemon.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +12,8 @@
 #include <vector>
 
 #include "sise/core/exchange.hpp"
+#include "sise/stats/latency_histogram.hpp"
+#include "sise/stats/process.hpp"
 
 namespace sise::stats {
 
@@ -24,6 +27,44 @@ constexpr std::string_view to_string(feed_state state) noexcept {
         case feed_state::stopped: return "stopped";
     }
     return "stopped";
+}
+
+// Why a feed connection ended, as a bounded label set (sise_feed_reconnects_total{reason}).
+// connect_failed: resolve, TCP, TLS, websocket handshake or subscription failed (never live);
+// closed_by_exchange: a websocket close frame; idle_timeout: no data or pong in time;
+// read_error: any other failure of a live connection.
+enum class reconnect_reason { connect_failed, closed_by_exchange, idle_timeout, read_error };
+inline constexpr std::array all_reconnect_reasons{
+    reconnect_reason::connect_failed, reconnect_reason::closed_by_exchange,
+    reconnect_reason::idle_timeout, reconnect_reason::read_error};
+
+constexpr std::string_view to_string(reconnect_reason reason) noexcept {
+    switch (reason) {
+        case reconnect_reason::connect_failed: return "connect_failed";
+        case reconnect_reason::closed_by_exchange: return "closed_by_exchange";
+        case reconnect_reason::idle_timeout: return "idle_timeout";
+        case reconnect_reason::read_error: return "read_error";
+    }
+    return "read_error";
+}
+
+// Why the server ended a client connection, besides being slow (server_stats's
+// slow_client_disconnects), as a bounded label set (sise_client_disconnects_total{reason}).
+enum class client_disconnect_reason { client_closed, write_timeout, bad_messages, error, shutdown };
+inline constexpr std::array all_client_disconnect_reasons{
+    client_disconnect_reason::client_closed, client_disconnect_reason::write_timeout,
+    client_disconnect_reason::bad_messages, client_disconnect_reason::error,
+    client_disconnect_reason::shutdown};
+
+constexpr std::string_view to_string(client_disconnect_reason reason) noexcept {
+    switch (reason) {
+        case client_disconnect_reason::client_closed: return "client_closed";
+        case client_disconnect_reason::write_timeout: return "write_timeout";
+        case client_disconnect_reason::bad_messages: return "bad_messages";
+        case client_disconnect_reason::error: return "error";
+        case client_disconnect_reason::shutdown: return "shutdown";
+    }
+    return "error";
 }
 
 // One exchange connection; monotonic except `state` and the times (epoch ms, 0 = never).
@@ -41,6 +82,10 @@ struct feed_stats {
     std::uint64_t exchange_errors = 0;
     std::uint64_t unknown_markets = 0;
     std::string last_error;
+    std::uint64_t bytes_received = 0;  // websocket payload bytes of whole frames
+    // Ended connections by reason, indexed by reconnect_reason.
+    std::array<std::uint64_t, all_reconnect_reasons.size()> reconnects{};
+    latency_histogram lag;  // a ticker's exchange_time_ms -> its receipt here
 };
 
 // The REST candle backfill of one feed's 24 h windows.
@@ -63,6 +108,11 @@ struct server_stats {
     std::uint64_t slow_client_disconnects = 0;
     std::size_t open_connections = 0;
     std::size_t subscribers = 0;
+    // Ended client connections by reason, indexed by client_disconnect_reason.
+    std::array<std::uint64_t, all_client_disconnect_reasons.size()> disconnects{};
+    // A ticker's receipt from the exchange -> the publication holding it written to a
+    // subscriber (its websocket write completed); includes the publish conflation window.
+    latency_histogram delivery_latency;
 };
 
 // The history writer thread (copied out of its atomics) and the daemon's use of the files.
@@ -100,6 +150,7 @@ struct snapshot {
     std::optional<history_stats> history;  // absent when history is disabled
     std::uint64_t rejected_updates = 0;    // updates for markets not in the table
     std::uint64_t seq = 0;                 // the publisher's last sequence number
+    process_stats process;                 // the daemon's own process (io/process_reader)
 };
 
 // Healthy: at least one feed, and every feed live.
