@@ -11,13 +11,13 @@
   const LABELS = {
     ko: {
       name: '종목', price: '현재가', change: '변동률', basis: '24시간 변동률 기준',
-      partial: '최근 {h}시간 기준', updated: '최종 업데이트', pause: '일시정지', resume: '재개',
+      partial: '최근 {h}시간 기준', gaps: '일부 누락', updated: '최종 업데이트', pause: '일시정지', resume: '재개',
       paused: '업데이트 멈춤', connecting: '연결 중', live: '실시간', stale: '지연',
       reconnecting: '연결 끊김, 다시 연결 중', caption: '시세',
     },
     en: {
       name: 'Name', price: 'Price', change: 'Change', basis: '24 h change',
-      partial: 'over the last {h} h only', updated: 'Updated', pause: 'Pause', resume: 'Resume',
+      partial: 'over the last {h} h only', gaps: 'with gaps', updated: 'Updated', pause: 'Pause', resume: 'Resume',
       paused: 'updates paused', connecting: 'connecting', live: 'live', stale: 'stale',
       reconnecting: 'connection lost, reconnecting', caption: 'Prices',
     },
@@ -310,8 +310,10 @@ polyline{fill:none;stroke:currentColor;stroke-width:1.25}
         const partial = row.basis === 'partial';
         line.pct.textContent = pct == null ? '—' : (partial ? '~' : '') + pct;
         const hours = Math.floor((row.covered_24h_ms || 0) / 3600000);
-        line.note.textContent = partial ? (ko ? hours + '시간' : hours + ' h') : status === 'live' ? '' : t[status];
-        line.tr.title = partial ? t.partial.replace('{h}', hours) : '';
+        // Partial: "~" and the hours the window covers, or "gaps" when it spans 24 h with holes.
+        const span = hours >= 24 ? t.gaps : ko ? hours + '시간' : hours + ' h';
+        line.note.textContent = partial ? span : status === 'live' ? '' : t[status];
+        line.tr.title = partial ? (hours >= 24 ? t.gaps : t.partial.replace('{h}', hours)) : '';
         line.tr.dataset.basis = row.basis || 'none';
         const dir = pct == null ? '' : pct[0] === '+' ? 'up' : pct[0] === '-' ? 'down' : '';
         line.price.className = 'price ' + dir;

@@ -104,7 +104,7 @@ function serveSite(port, pageFor) {
 // index.html as the node server serves it: pointed at sised, since widget.js comes from here.
 function demoPage() {
   return readFileSync(path.join(web, 'index.html'), 'utf8')
-    .replace('<sise-ticker', `<sise-ticker src="http://127.0.0.1:${sisedPort}" sparkline="1m"`);
+    .replace('<sise-ticker', `<sise-ticker src="http://127.0.0.1:${sisedPort}"`);
 }
 
 function embedPage(markets) {
@@ -257,7 +257,6 @@ test('the demo page shows one row per configured market with the fake\'s prices,
   assert.match(basis, /24시간 변동률 기준/);
   assert.match(basis, /최종 업데이트 \d\d:\d\d:\d\d/);
 
-  await new Promise((r) => setTimeout(r, 1500));  // let sparklines load for the screenshot
   await page.setViewport({ width: 520, height: 900, deviceScaleFactor: 1 });
   const widget = await page.$('sise-ticker');
   await widget.screenshot({ path: path.join(repo, 'docs/widget.png') });
