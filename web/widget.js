@@ -404,5 +404,7 @@ polyline{fill:none;stroke:currentColor;stroke-width:1.25}
     }
   }
 
+  // The formatting, for sites and tests: SiseTicker.format.price('1234.50') -> "1,234.50".
+  SiseTicker.format = { price: formatPrice, percent: formatPercent };
   customElements.define('sise-ticker', SiseTicker);
 })();

@@ -17,7 +17,8 @@ std::string asset_etag(std::string_view bytes) {
     if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1)
         throw std::runtime_error("SHA-256 failed");
     std::string tag = "\"sha256-";
-    for (std::size_t i = 0; i < 16; ++i) fmt::format_to(std::back_inserter(tag), "{:02x}", digest[i]);
+    for (std::size_t i = 0; i < 16; ++i)
+        fmt::format_to(std::back_inserter(tag), "{:02x}", digest[i]);
     tag += '"';
     return tag;
 }

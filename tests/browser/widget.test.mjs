@@ -231,6 +231,20 @@ test('widget.js gzips to under 8 KB', () => {
   assert.ok(size < 8192, `${size} bytes`);
 });
 
+test('prices keep the exchange\'s digits, grouped; percents round half away from zero on the digits', async () => {
+  const { page } = await open(demoUrl(), demoOrigins());
+  const out = await page.evaluate(() => {
+    const f = customElements.get('sise-ticker').format;
+    return {
+      price: ['150201000', '1234567.89000000', '0.00001234', '-1000', '999', '0.30000000000000004'].map(f.price),
+      percent: ['-2.9512', '2.995', '-0.004', '99.995', '0', '12', '-0.005', '1.2'].map(f.percent),
+    };
+  });
+  assert.deepEqual(out.price, ['150,201,000', '1,234,567.89000000', '0.00001234', '-1,000', '999', '0.30000000000000004']);
+  assert.deepEqual(out.percent, ['-2.95%', '+3.00%', '0.00%', '+100.00%', '0.00%', '+12.00%', '-0.01%', '+1.20%']);
+  await page.close();
+});
+
 test('the demo page shows one row per configured market with the fake\'s prices, then the next tick', async () => {
   const { page, foreign, cspErrors } = await open(demoUrl(), demoOrigins());
   await until('live', async () => (await state(page)) === 'live');
