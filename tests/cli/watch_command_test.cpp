@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "fake/price_walk.hpp"
-#include "fake/upbit_server.hpp"
+#include "fake/exchange_server.hpp"
 #include "sise/cli/text_width.hpp"
 #include "support/daemon.hpp"
 
@@ -28,7 +28,7 @@ using sise::cli::display_width;
 using sise::test::daemon_process;
 using sise::test::run_program;
 
-std::string config(const sise::fake::upbit_server& exchange, std::uint16_t port) {
+std::string config(const sise::fake::exchange_server& exchange, std::uint16_t port) {
     return fmt::format(R"(
 [server]
 port = {}
@@ -146,9 +146,9 @@ TEST_SUITE("integration") {
     TEST_CASE(
         "sise watch in a terminal follows sised live and sorts and reflows and recovers "
         "from a daemon restart and gives the screen back") {
-        sise::fake::upbit_options fake_options;
+        sise::fake::server_options fake_options;
         fake_options.frames_per_second = 2;
-        sise::fake::upbit_server exchange(fake_options);
+        sise::fake::exchange_server exchange(fake_options);
         exchange.start();
         exchange.pause_stream(true);  // prices move only when the test moves them
         auto daemon = std::make_unique<daemon_process>(config(exchange, 0));
@@ -306,9 +306,9 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("sise watch piped prints one plain line per changed row like tail -f") {
-        sise::fake::upbit_options fake_options;
+        sise::fake::server_options fake_options;
         fake_options.frames_per_second = 20;
-        sise::fake::upbit_server exchange(fake_options);
+        sise::fake::exchange_server exchange(fake_options);
         exchange.start();
         daemon_process daemon(config(exchange, 0));
         const auto markets = sise::fake::default_markets();
