@@ -1,5 +1,8 @@
 #include "sise/api/router.hpp"
 
+#include "sise/stats/healthz.hpp"
+#include "sise/stats/prometheus.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -52,9 +55,15 @@ response history(const publish::request_target& target, const view&) {
 }
 
 response health(const publish::request_target&, const view& state) {
-    bool healthy = false;
-    auto body = state.health_json(healthy);
-    return answer(healthy ? 200 : 503, std::move(body));
+    const stats::snapshot s = state.stats_snapshot();
+    return answer(stats::healthy(s) ? 200 : 503, stats::healthz_json(s));
+}
+
+// Prometheus text exposition 0.0.4 (docs/operations.md lists every metric).
+response metrics(const publish::request_target&, const view& state) {
+    response out = answer(200, stats::prometheus_text(state.stats_snapshot()));
+    out.content_type = stats::prometheus_content_type;
+    return out;
 }
 
 // GET (and HEAD) endpoints. Adding one is adding a row.
@@ -62,10 +71,11 @@ struct route_entry {
     std::string_view path;
     response (*handler)(const publish::request_target&, const view&);
 };
-constexpr std::array<route_entry, 3> routes{{
+constexpr std::array<route_entry, 4> routes{{
     {"/v1/snapshot", snapshot},
     {"/v1/history", history},
     {"/healthz", health},
+    {"/metrics", metrics},
 }};
 
 constexpr std::string_view stream_path = "/v1/stream";

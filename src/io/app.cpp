@@ -6,6 +6,7 @@
 
 #include "sise/core/version.hpp"
 #include "sise/io/clock.hpp"
+#include "sise/io/process_reader.hpp"
 #include "sise/publish/json_writer.hpp"
 
 namespace sise::io {
@@ -152,53 +153,24 @@ void app::publish_now() {
     if (auto publication = publisher_.publish(table_, now_ms())) server_->broadcast(*publication);
 }
 
-std::string app::health_json(bool& healthy) const {
-    const auto now = now_ms();
-    healthy = !feeds_.empty() && std::all_of(feeds_.begin(), feeds_.end(), [](const auto& feed) {
-                  return feed->client.stats().state == feed_state::live;
-              });
-    std::string out =
-        fmt::format("{{\"status\":\"{}\",\"version\":\"{}\",\"uptime_ms\":{},\"feeds\":[",
-                    healthy ? "ok" : "degraded", sise::version, now - started_ms_);
-    bool first = true;
+stats::snapshot app::stats_snapshot() const {
+    stats::snapshot s;
+    s.version = sise::version;
+    s.now_ms = now_ms();
+    s.started_ms = started_ms_;
     for (const auto& unit : feeds_) {
-        const feed_client* feed = &unit->client;
-        const feed_stats& s = feed->stats();
-        if (!first) out += ',';
-        first = false;
-        out += fmt::format(
-            "{{\"exchange\":\"{}\",\"state\":\"{}\",\"last_message_age_ms\":{},"
-            "\"connected_since\":{},\"connect_attempts\":{},\"connections\":{},\"frames\":{},"
-            "\"tickers\":{},\"heartbeats\":{},\"bad_frames\":{},\"oversized_frames\":{},"
-            "\"exchange_errors\":{},\"last_error\":",
-            to_string(feed->exchange()), to_string(s.state),
-            s.last_message_ms ? fmt::format("{}", now - s.last_message_ms) : "null",
-            s.connected_since_ms ? fmt::format("{}", s.connected_since_ms) : "null",
-            s.connect_attempts, s.connections, s.frames, s.tickers, s.heartbeats, s.bad_frames,
-            s.oversized_frames, s.exchange_errors);
-        publish::append_json_string(out, s.last_error);
-        if (const auto& backfill = unit->backfill) {
-            const backfill_stats& b = backfill->stats();
-            out += fmt::format(
-                ",\"backfill\":{{\"markets\":{},\"markets_complete\":{},\"requests\":{},"
-                "\"failures\":{},\"rate_limited\":{},\"last_error\":",
-                b.markets, b.markets_complete, b.requests, b.failures, b.rate_limited);
-            publish::append_json_string(out, b.last_error);
-            out += '}';
-        }
-        out += '}';
+        stats::feed_entry entry;
+        entry.exchange = unit->config.exchange;
+        entry.feed = unit->client.stats();
+        if (unit->backfill) entry.backfill = unit->backfill->stats();
+        s.feeds.push_back(std::move(entry));
     }
-    const server_stats& server = server_->stats();
-    out += fmt::format(
-        "],\"server\":{{\"open_connections\":{},\"subscribers\":{},\"http_requests\":{},"
-        "\"rejected_connections\":{},\"rejected_origins\":{},\"bad_client_messages\":{},"
-        "\"slow_client_disconnects\":{}}},\"rejected_updates\":{},\"seq\":{},\"history\":",
-        server.open_connections, server.subscribers, server.http_requests,
-        server.rejected_connections, server.rejected_origins, server.bad_client_messages,
-        server.slow_client_disconnects, rejected_updates_, publisher_.seq());
-    out += history_ ? history_->health_json() : "null";
-    out += '}';
-    return out;
+    s.server = server_->stats();
+    if (history_) s.history = history_->stats();
+    s.rejected_updates = rejected_updates_;
+    s.seq = publisher_.seq();
+    s.process = read_process_stats();
+    return s;
 }
 
 void app::history_query(const publish::request_target& target,

@@ -238,23 +238,29 @@ void history_service::query(const publish::request_target& target, std::int64_t 
     }
 }
 
-std::string history_service::health_json() const {
-    const history::writer_stats s = writer_->stats();
-    std::string out = "{\"dir\":";
-    publish::append_json_string(out, config_.dir);
-    out += fmt::format(
-        ",\"failing\":{},\"records_written\":{},\"records_synced\":{},\"dropped_queue_full\":{},"
-        "\"dropped_write_failed\":{},\"write_errors\":{},\"torn_lines_cut\":{},"
-        "\"files_compressed\":{},\"files_removed\":{},\"queue_depth\":{},\"warm_start_records\":{},"
-        "\"warm_start_minutes\":{},\"warm_start_coverage_spans\":{},\"coverage_written\":{},"
-        "\"coverage_dropped\":{},\"queries\":{},\"queries_refused\":{},\"last_error\":",
-        s.failing, s.records_written, s.records_synced, s.dropped_queue_full,
-        s.dropped_write_failed, s.write_errors, s.torn_lines_cut, s.files_compressed,
-        s.files_removed, s.queue_depth, warm_records_, warm_minutes_, warm_coverage_spans_,
-        s.coverage_written, s.coverage_dropped, queries_, queries_refused_);
-    publish::append_json_string(out, s.last_error);
-    out += '}';
-    return out;
+stats::history_stats history_service::stats() const {
+    const history::writer_stats w = writer_->stats();
+    stats::history_stats s;
+    s.dir = config_.dir;
+    s.records_written = w.records_written;
+    s.records_synced = w.records_synced;
+    s.dropped_queue_full = w.dropped_queue_full;
+    s.dropped_write_failed = w.dropped_write_failed;
+    s.write_errors = w.write_errors;
+    s.torn_lines_cut = w.torn_lines_cut;
+    s.files_compressed = w.files_compressed;
+    s.files_removed = w.files_removed;
+    s.queue_depth = w.queue_depth;
+    s.failing = w.failing;
+    s.last_error = w.last_error;
+    s.warm_start_records = warm_records_;
+    s.warm_start_minutes = warm_minutes_;
+    s.warm_start_coverage_spans = warm_coverage_spans_;
+    s.coverage_written = w.coverage_written;
+    s.coverage_dropped = w.coverage_dropped;
+    s.queries = queries_;
+    s.queries_refused = queries_refused_;
+    return s;
 }
 
 }  // namespace sise::io

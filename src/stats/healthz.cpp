@@ -40,10 +40,12 @@ void append_history(std::string& out, const history_stats& h) {
         ",\"failing\":{},\"records_written\":{},\"records_synced\":{},\"dropped_queue_full\":{},"
         "\"dropped_write_failed\":{},\"write_errors\":{},\"torn_lines_cut\":{},"
         "\"files_compressed\":{},\"files_removed\":{},\"queue_depth\":{},\"warm_start_records\":{},"
-        "\"warm_start_minutes\":{},\"queries\":{},\"queries_refused\":{},\"last_error\":",
+        "\"warm_start_minutes\":{},\"warm_start_coverage_spans\":{},\"coverage_written\":{},"
+        "\"coverage_dropped\":{},\"queries\":{},\"queries_refused\":{},\"last_error\":",
         h.failing, h.records_written, h.records_synced, h.dropped_queue_full,
         h.dropped_write_failed, h.write_errors, h.torn_lines_cut, h.files_compressed,
-        h.files_removed, h.queue_depth, h.warm_start_records, h.warm_start_minutes, h.queries,
+        h.files_removed, h.queue_depth, h.warm_start_records, h.warm_start_minutes,
+        h.warm_start_coverage_spans, h.coverage_written, h.coverage_dropped, h.queries,
         h.queries_refused);
     append_json_string(out, h.last_error);
     out += '}';
@@ -63,10 +65,11 @@ std::string healthz_json(const snapshot& s) {
     out += fmt::format(
         "],\"server\":{{\"open_connections\":{},\"subscribers\":{},\"http_requests\":{},"
         "\"rejected_connections\":{},\"rejected_origins\":{},\"bad_client_messages\":{},"
-        "\"slow_client_disconnects\":{}}},\"rejected_updates\":{},\"seq\":{},\"history\":",
+        "\"slow_client_disconnects\":{},\"refused_requests\":{},\"client_errors\":{}}},\"rejected_updates\":{},\"seq\":{},\"history\":",
         server.open_connections, server.subscribers, server.http_requests,
         server.rejected_connections, server.rejected_origins, server.bad_client_messages,
-        server.slow_client_disconnects, s.rejected_updates, s.seq);
+        server.slow_client_disconnects, server.refused_requests, server.client_errors,
+        s.rejected_updates, s.seq);
     if (s.history)
         append_history(out, *s.history);
     else

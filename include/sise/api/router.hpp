@@ -14,6 +14,7 @@
 #include "sise/market/table.hpp"
 #include "sise/publish/fanout.hpp"
 #include "sise/publish/http_target.hpp"
+#include "sise/stats/snapshot.hpp"
 
 namespace sise::api {
 
@@ -23,8 +24,8 @@ public:
     virtual ~view() = default;
     virtual const market::ticker_table& table() const = 0;
     virtual const publish::publisher& publisher() const = 0;
-    // Body of /healthz; `healthy` selects 200 or 503.
-    virtual std::string health_json(bool& healthy) const = 0;
+    // Every counter at this instant: /healthz and /metrics are two encodings of it.
+    virtual stats::snapshot stats_snapshot() const = 0;
     // server.allowed_origins: exact origins, or "*".
     virtual std::span<const std::string> allowed_origins() const = 0;
 };

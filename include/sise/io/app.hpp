@@ -41,7 +41,7 @@ public:
     // server_backend
     const market::ticker_table& table() const override { return table_; }
     const publish::publisher& publisher() const override { return publisher_; }
-    std::string health_json(bool& healthy) const override;
+    stats::snapshot stats_snapshot() const override;
     void history_query(const publish::request_target& target,
                        std::function<void(unsigned status, std::string body)> answer) override;
 

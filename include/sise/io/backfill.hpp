@@ -18,17 +18,11 @@
 #include "sise/io/asio.hpp"
 #include "sise/io/config.hpp"
 #include "sise/market/table.hpp"
+#include "sise/stats/snapshot.hpp"
 
 namespace sise::io {
 
-struct backfill_stats {
-    std::uint64_t requests = 0;
-    std::uint64_t failures = 0;       // errors, 429, 5xx, unreadable bodies
-    std::uint64_t rate_limited = 0;   // 429 or 418 answers
-    std::size_t markets = 0;
-    std::size_t markets_complete = 0;
-    std::string last_error;
-};
+using stats::backfill_stats;  // part of the daemon's one stats model (stats/snapshot.hpp)
 
 class backfiller {
 public:

@@ -19,39 +19,14 @@
 #include "sise/io/asio.hpp"
 #include "sise/io/config.hpp"
 #include "sise/io/log.hpp"
+#include "sise/stats/snapshot.hpp"
 
 namespace sise::io {
 
-enum class feed_state { connecting, live, backoff, stopped };
-
-constexpr std::string_view to_string(feed_state state) noexcept {
-    switch (state) {
-        case feed_state::connecting: return "connecting";
-        case feed_state::live: return "live";
-        case feed_state::backoff: return "reconnecting";
-        case feed_state::stopped: return "stopped";
-    }
-    return "stopped";
-}
-
-// Counters for /healthz and the tests; monotonic except `state` and times.
-struct feed_stats {
-    feed_state state = feed_state::connecting;
-    std::int64_t connected_since_ms = 0;
-    std::int64_t last_message_ms = 0;
-    std::uint64_t connect_attempts = 0;
-    std::uint64_t connections = 0;  // successful handshakes + subscriptions
-    std::uint64_t frames = 0;
-    std::uint64_t tickers = 0;
-    std::uint64_t heartbeats = 0;
-    std::uint64_t bad_frames = 0;
-    std::uint64_t oversized_frames = 0;
-    std::uint64_t exchange_errors = 0;
-    std::uint64_t reconnect_requests = 0;  // frames asking us to reconnect now
-    std::uint64_t app_pings = 0;           // application pings sent
-    std::uint64_t unknown_markets = 0;
-    std::string last_error;
-};
+// The feed's counters are part of the daemon's one stats model (stats/snapshot.hpp).
+using stats::feed_state;
+using stats::feed_stats;
+using stats::to_string;
 
 class feed_sink {
 public:

@@ -22,6 +22,7 @@
 #include "sise/io/config.hpp"
 #include "sise/market/table.hpp"
 #include "sise/publish/http_target.hpp"
+#include "sise/stats/snapshot.hpp"
 
 namespace sise::io {
 
@@ -60,8 +61,8 @@ public:
     void query(const publish::request_target& target, std::int64_t now_ms,
                std::function<void(history_answer)> answer);
 
-    // The "history" member of /healthz (without the key).
-    std::string health_json() const;
+    // The counters of the writer and of this service, for the stats snapshot.
+    stats::history_stats stats() const;
 
 private:
 

@@ -51,7 +51,7 @@ public:
     // api::view
     const market::ticker_table& table() const override { return backend_.table(); }
     const publish::publisher& publisher() const override { return backend_.publisher(); }
-    std::string health_json(bool& healthy) const override { return backend_.health_json(healthy); }
+    stats::snapshot stats_snapshot() const override { return backend_.stats_snapshot(); }
     std::span<const std::string> allowed_origins() const override {
         return config_.allowed_origins;
     }

@@ -15,6 +15,7 @@
 #include "sise/market/table.hpp"
 #include "sise/publish/fanout.hpp"
 #include "sise/publish/http_target.hpp"
+#include "sise/stats/snapshot.hpp"
 
 namespace sise::io {
 
@@ -27,25 +28,14 @@ public:
     virtual ~server_backend() = default;
     virtual const market::ticker_table& table() const = 0;
     virtual const publish::publisher& publisher() const = 0;
-    // Body of /healthz; `healthy` selects 200 or 503.
-    virtual std::string health_json(bool& healthy) const = 0;
+    // Every counter at this instant (the server fills in its own part).
+    virtual stats::snapshot stats_snapshot() const = 0;
     // GET /v1/history: answered later, on the loop (the files are read on another thread).
     virtual void history_query(const publish::request_target& target,
                                std::function<void(unsigned status, std::string body)> answer) = 0;
 };
 
-struct server_stats {
-    std::uint64_t http_requests = 0;
-    std::uint64_t websocket_sessions = 0;    // accepted over the lifetime
-    std::uint64_t rejected_connections = 0;  // over max_clients
-    std::uint64_t rejected_origins = 0;
-    std::uint64_t bad_client_messages = 0;
-    std::uint64_t slow_client_disconnects = 0;  // stuck write or unanswered ping
-    std::uint64_t refused_requests = 0;         // 400/413/414/431 that close the connection
-    std::uint64_t client_errors = 0;            // unexpected I/O errors on client connections
-    std::size_t open_connections = 0;
-    std::size_t subscribers = 0;
-};
+using stats::server_stats;  // part of the daemon's one stats model (stats/snapshot.hpp)
 
 class server {
 public:

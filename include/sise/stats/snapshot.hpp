@@ -80,6 +80,8 @@ struct feed_stats {
     std::uint64_t bad_frames = 0;
     std::uint64_t oversized_frames = 0;
     std::uint64_t exchange_errors = 0;
+    std::uint64_t reconnect_requests = 0;  // frames asking us to reconnect now
+    std::uint64_t app_pings = 0;           // application pings sent
     std::uint64_t unknown_markets = 0;
     std::string last_error;
     std::uint64_t bytes_received = 0;  // websocket payload bytes of whole frames
@@ -105,7 +107,9 @@ struct server_stats {
     std::uint64_t rejected_connections = 0;  // over max_clients
     std::uint64_t rejected_origins = 0;
     std::uint64_t bad_client_messages = 0;
-    std::uint64_t slow_client_disconnects = 0;
+    std::uint64_t slow_client_disconnects = 0;  // stuck write or unanswered ping
+    std::uint64_t refused_requests = 0;         // 400/413/414/431 that close the connection
+    std::uint64_t client_errors = 0;            // unexpected I/O errors on client connections
     std::size_t open_connections = 0;
     std::size_t subscribers = 0;
     // Ended client connections by reason, indexed by client_disconnect_reason.
@@ -131,6 +135,9 @@ struct history_stats {
     std::string last_error;
     std::uint64_t warm_start_records = 0;
     std::uint64_t warm_start_minutes = 0;
+    std::uint64_t warm_start_coverage_spans = 0;
+    std::uint64_t coverage_written = 0;  // coverage lines handed to the kernel
+    std::uint64_t coverage_dropped = 0;  // queue full or disk refusing: those minutes unknown
     std::uint64_t queries = 0;
     std::uint64_t queries_refused = 0;
 };
