@@ -7,6 +7,7 @@
 #include "sise/core/version.hpp"
 #include "sise/io/clock.hpp"
 #include "sise/io/process_reader.hpp"
+#include "sise/stats/status_line.hpp"
 #include "sise/publish/json_writer.hpp"
 
 namespace sise::io {
@@ -20,7 +21,8 @@ app::app(config configuration)
     : config_(std::move(configuration)), publish_timer_(context_),
       shutdown_timer_(context_),
       housekeeping_timer_(context_),
-      signals_(context_, SIGINT, SIGTERM) {
+      signals_(context_, SIGINT, SIGTERM),
+      watchdog_timer_(context_) {
     set_log_level(config_.log);
     // Rows exist from the start (status "connecting"), named from the bundled list until
     // the exchange's own market list arrives.
@@ -53,6 +55,10 @@ void app::run() {
         });
     for (auto& feed : feeds_) feed->start();
     schedule_housekeeping();
+    // The server listens since the constructor: clients can connect, exchanges may not yet.
+    last_status_ = stats::status_line(stats_snapshot());
+    notify(notifier_.ready(last_status_));
+    schedule_watchdog();
     context_.run();
     log(log_level::notice, "sised stopped");
 }
@@ -60,6 +66,8 @@ void app::run() {
 void app::stop() {
     if (stopping_) return;
     stopping_ = true;
+    notify(notifier_.stopping());
+    watchdog_timer_.cancel();
     error_code ignored;
     signals_.cancel(ignored);
     publish_timer_.cancel();
@@ -125,6 +133,7 @@ void app::schedule_housekeeping() {
                 if (history_) history_->on_watched(feed->config.exchange, since, now);
             }
         if (history_) history_->tick(now);
+        update_status();
         // The 24 h reference moves every minute, trades or not.
         if (const auto minute = now / 60'000; minute != last_minute_) {
             last_minute_ = minute;
@@ -151,6 +160,34 @@ void app::schedule_publish() {
 
 void app::publish_now() {
     if (auto publication = publisher_.publish(table_, now_ms())) server_->broadcast(*publication);
+}
+
+void app::notify(const error_code& ec) {
+    if (!ec) return;
+    std::uint64_t suppressed = 0;
+    if (notify_log_.allow(std::chrono::steady_clock::now(), suppressed))
+        log(log_level::warning, "systemd notification failed: {} ({} similar suppressed)",
+            ec.message(), suppressed);
+}
+
+void app::update_status() {
+    if (!notifier_.enabled()) return;
+    std::string status = stats::status_line(stats_snapshot());
+    if (status == last_status_) return;
+    last_status_ = std::move(status);
+    notify(notifier_.status(last_status_));
+}
+
+// WATCHDOG=1 comes from this loop itself, so a loop that hangs stops sending it and systemd
+// restarts the service (WatchdogSec= in systemd/sised.service).
+void app::schedule_watchdog() {
+    if (!watchdog_interval_ || stopping_) return;
+    watchdog_timer_.expires_after(*watchdog_interval_);
+    watchdog_timer_.async_wait([this](error_code ec) {
+        if (ec || stopping_) return;
+        notify(notifier_.watchdog());
+        schedule_watchdog();
+    });
 }
 
 stats::snapshot app::stats_snapshot() const {

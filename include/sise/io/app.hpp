@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -16,6 +18,7 @@
 #include "sise/io/feed_unit.hpp"
 #include "sise/io/history_service.hpp"
 #include "sise/io/server.hpp"
+#include "sise/io/service_notifier.hpp"
 #include "sise/market/table.hpp"
 #include "sise/publish/fanout.hpp"
 
@@ -50,6 +53,10 @@ private:
     void schedule_housekeeping();
     void check_shutdown();
     void publish_now();
+    // systemd (docs/operations.md): READY, STATUS, WATCHDOG from this loop, STOPPING.
+    void notify(const error_code& ec);
+    void update_status();
+    void schedule_watchdog();
 
     config config_;
     asio::io_context context_{1};
@@ -66,6 +73,12 @@ private:
     asio::signal_set signals_;
     std::int64_t started_ms_ = 0;
     std::uint64_t rejected_updates_ = 0;
+    service_notifier notifier_ = service_notifier::from_environment();
+    std::optional<std::chrono::microseconds> watchdog_interval_ =
+        watchdog_ping_interval_from_environment();
+    asio::steady_timer watchdog_timer_;
+    std::string last_status_;
+    log_limiter notify_log_;
     bool publish_scheduled_ = false;
     bool stopping_ = false;
 };
