@@ -22,7 +22,8 @@ app::app(config configuration)
       shutdown_timer_(context_),
       housekeeping_timer_(context_),
       signals_(context_, SIGINT, SIGTERM),
-      watchdog_timer_(context_) {
+      watchdog_timer_(context_),
+      hangups_(context_, SIGHUP) {
     set_log_level(config_.log);
     // Rows exist from the start (status "connecting"), named from the bundled list until
     // the exchange's own market list arrives.
@@ -59,6 +60,7 @@ void app::run() {
     last_status_ = stats::status_line(stats_snapshot());
     notify(notifier_.ready(last_status_));
     schedule_watchdog();
+    wait_for_hangup();
     context_.run();
     log(log_level::notice, "sised stopped");
 }
@@ -70,6 +72,7 @@ void app::stop() {
     watchdog_timer_.cancel();
     error_code ignored;
     signals_.cancel(ignored);
+    hangups_.cancel(ignored);
     publish_timer_.cancel();
     housekeeping_timer_.cancel();
     for (auto& feed : feeds_) feed->stop();
@@ -168,6 +171,18 @@ void app::notify(const error_code& ec) {
     if (notify_log_.allow(std::chrono::steady_clock::now(), suppressed))
         log(log_level::warning, "systemd notification failed: {} ({} similar suppressed)",
             ec.message(), suppressed);
+}
+
+// SIGHUP's default action would end the daemon; until a reload is built (docs/operations.md)
+// it is caught and answered with a log line, so a stray `kill -HUP` costs nothing.
+void app::wait_for_hangup() {
+    hangups_.async_wait([this](error_code ec, int) {
+        if (ec || stopping_) return;
+        log(log_level::notice,
+            "SIGHUP: configuration reload is not supported yet; restart sised to apply a new "
+            "config");
+        wait_for_hangup();
+    });
 }
 
 void app::update_status() {

@@ -125,10 +125,13 @@ TEST_SUITE("integration") {
         CHECK(count(last, "STOPPING=1") == 1);
     }
 
-    TEST_CASE("sised without NOTIFY_SOCKET runs as before and sends nothing") {
+    TEST_CASE("SIGHUP is logged and does not end sised") {
         fake::exchange_server exchange;
         exchange.start();
         daemon_process sised(config_for(exchange));
+        REQUIRE(::kill(sised.pid(), SIGHUP) == 0);
+        CHECK(sised.wait_for_log("SIGHUP: configuration reload is not supported yet", 2s));
+        CHECK(sised.running());
         CHECK(http_get(sised.port(), "/healthz").status != 0);
         CHECK(sised.terminate() == 0);
     }

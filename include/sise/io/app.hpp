@@ -57,6 +57,7 @@ private:
     void notify(const error_code& ec);
     void update_status();
     void schedule_watchdog();
+    void wait_for_hangup();
 
     config config_;
     asio::io_context context_{1};
@@ -77,6 +78,7 @@ private:
     std::optional<std::chrono::microseconds> watchdog_interval_ =
         watchdog_ping_interval_from_environment();
     asio::steady_timer watchdog_timer_;
+    asio::signal_set hangups_;  // SIGHUP: logged, never fatal (reload is not built yet)
     std::string last_status_;
     log_limiter notify_log_;
     bool publish_scheduled_ = false;
