@@ -80,6 +80,27 @@ constexpr std::array<route_entry, 4> routes{{
 
 constexpr std::string_view stream_path = "/v1/stream";
 
+// The demo page and the widget: strong ETag, 304 on a match, and a CSP for the page that
+// allows nothing but this daemon (docs/widget.md).
+response serve_asset(const asset& file, const request_headers& headers) {
+    const bool page = file.content_type.starts_with("text/html");
+    response out;
+    out.content_type = file.content_type;
+    out.cache = page ? cache_policy::revalidate : cache_policy::public_short;
+    out.headers.emplace_back("ETag", std::string(file.etag));
+    out.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    if (page)
+        out.headers.emplace_back("Content-Security-Policy",
+                                 "default-src 'none'; script-src 'self'; style-src 'self'; "
+                                 "connect-src 'self'; img-src 'self'");
+    if (!headers.if_none_match.empty() && etag_matches(headers.if_none_match, file.etag)) {
+        out.status = 304;
+        return out;
+    }
+    out.body = std::string(file.bytes);
+    return out;
+}
+
 // RFC 9112 §6: requests here have no body. A request announcing one is refused and its
 // connection closed, since its body was not read and must never be taken for a request.
 std::optional<response> refuse_body(const request_headers& headers) {
@@ -130,6 +151,8 @@ response route_allowed(std::string_view method, std::string_view target_text,
     }
     for (const auto& entry : routes)
         if (entry.path == target->path) return entry.handler(*target, state);
+    if (const asset* file = find_asset(state.assets(), target->path))
+        return serve_asset(*file, headers);
     return answer(404, error_json("not_found", "no such endpoint"));
 }
 
@@ -143,7 +166,9 @@ bool origin_allowed(std::span<const std::string> allowed, std::string_view origi
 
 response route(std::string_view method, std::string_view target, const request_headers& headers,
                const view& state) {
-    if (!origin_allowed(state.allowed_origins(), headers.origin)) {
+    const auto own = state.own_origins();
+    const bool same_origin = std::find(own.begin(), own.end(), headers.origin) != own.end();
+    if (!same_origin && !origin_allowed(state.allowed_origins(), headers.origin)) {
         // A refused page must not be able to read even this answer: no CORS headers.
         response out = answer(403, error_json("origin_not_allowed", "this Origin is not allowed"));
         out.close = refuse_body(headers).has_value();  // its body was not read

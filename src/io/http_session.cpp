@@ -34,8 +34,9 @@ bool normal_end(const error_code& ec) {
 
 std::string_view cache_control(api::cache_policy policy) {
     switch (policy) {
-        case api::cache_policy::no_store:
-            break;
+        case api::cache_policy::no_store: break;
+        case api::cache_policy::revalidate: return "no-cache";
+        case api::cache_policy::public_short: return "public, max-age=300";
     }
     return "no-store";
 }
@@ -91,6 +92,7 @@ void http_session::on_read(error_code ec, std::size_t) {
     headers.origin = request[http::field::origin];
     headers.transfer_encoding = request[http::field::transfer_encoding];
     headers.content_length = request[http::field::content_length];
+    headers.if_none_match = request[http::field::if_none_match];
     headers.websocket_upgrade = websocket::is_upgrade(request);
     api::response response =
         api::route(request.method_string(), request.target(), headers, owner());

@@ -1,5 +1,7 @@
 #include "sise/io/hub.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -35,6 +37,19 @@ void hub::start_housekeeping() {
         for (auto* session : sessions) session->check_deadlines(now);
         self->start_housekeeping();
     });
+}
+
+void hub::set_port(std::uint16_t port) {
+    // The page this daemon serves has the origin of the address it bound; a loopback bind is
+    // also reached as localhost. An unspecified bind (0.0.0.0, ::) has no single origin: list
+    // the public one in server.allowed_origins.
+    own_origins_.clear();
+    const std::string& address = config_.address;
+    const bool v6 = address.find(':') != std::string::npos;
+    own_origins_.push_back(v6 ? fmt::format("http://[{}]:{}", address, port)
+                              : fmt::format("http://{}:{}", address, port));
+    if (address == "127.0.0.1" || address == "::1")
+        own_origins_.push_back(fmt::format("http://localhost:{}", port));
 }
 
 void hub::stop() {

@@ -9,6 +9,7 @@ server::server(asio::io_context& context, const server_config& config, server_ba
     : hub_(std::make_shared<hub>(context, config, backend)),
       listener_(std::make_shared<listener>(context, hub_)) {
     listener_->run();
+    hub_->set_port(listener_->port());
     hub_->start_housekeeping();
 }
 

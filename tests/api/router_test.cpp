@@ -29,9 +29,15 @@ public:
         return s;
     }
     std::span<const std::string> allowed_origins() const override { return origins_; }
+    std::span<const std::string> own_origins() const override { return own_; }
+    std::span<const api::asset> assets() const override { return assets_; }
 
     bool healthy_ = true;
     std::vector<std::string> origins_{"http://localhost:3000"};
+    std::vector<std::string> own_{"http://127.0.0.1:8765"};
+    std::vector<api::asset> assets_{
+        {"index.html", "text/html; charset=utf-8", "<p>hi</p>", "\"sha256-aa\""},
+        {"widget.js", "text/javascript; charset=utf-8", "customElements", "\"sha256-bb\""}};
 
 private:
     market::ticker_table table_;
@@ -176,7 +182,8 @@ TEST_SUITE("api") {
         auto snapshot = get(view, "HTTP://localhost/v1/snapshot?markets=KRW-BTC");
         CHECK(snapshot.status == 200);
         CHECK(snapshot.body.find("KRW-BTC") != std::string::npos);
-        CHECK(get(view, "http://127.0.0.1:8765").status == 404);  // path "/"
+        // An empty path is "/" (RFC 9112 §3.2.2): the demo page.
+        CHECK(get(view, "http://127.0.0.1:8765").body == "<p>hi</p>");
         CHECK(get(view, "ftp://127.0.0.1/healthz").status == 400);
     }
 
@@ -212,5 +219,40 @@ TEST_SUITE("api") {
         auto response = get(view, many);
         CHECK(response.status == 400);
         CHECK(response.body.find("at most 256") != std::string::npos);
+    }
+
+    TEST_CASE("the demo page and the widget are served with ETag and revalidation") {
+        fake_view view;
+        auto page = get(view, "/");
+        CHECK(page.status == 200);
+        CHECK(page.content_type == "text/html; charset=utf-8");
+        CHECK(page.body == "<p>hi</p>");
+        CHECK(page.cache == api::cache_policy::revalidate);
+        CHECK(has_header(page, "ETag"));
+        CHECK(has_header(page, "Content-Security-Policy"));
+        auto script = get(view, "/widget.js");
+        CHECK(script.status == 200);
+        CHECK(script.cache == api::cache_policy::public_short);
+        CHECK_FALSE(has_header(script, "Content-Security-Policy"));
+        api::request_headers cached;
+        cached.if_none_match = "\"sha256-bb\"";
+        auto again = get(view, "/widget.js", cached);
+        CHECK(again.status == 304);
+        CHECK(again.body.empty());
+        cached.if_none_match = "\"sha256-old\"";
+        CHECK(get(view, "/widget.js", cached).status == 200);
+        CHECK(get(view, "/nope.js").status == 404);
+    }
+
+    TEST_CASE("the daemon's own origin is allowed without being listed and gets CORS headers") {
+        fake_view view;
+        api::request_headers own;
+        own.origin = "http://127.0.0.1:8765";
+        auto response = get(view, "/v1/snapshot", own);
+        CHECK(response.status == 200);
+        CHECK(has_header(response, "Access-Control-Allow-Origin"));
+        api::request_headers other;
+        other.origin = "http://127.0.0.1:9999";
+        CHECK(get(view, "/v1/snapshot", other).status == 403);
     }
 }

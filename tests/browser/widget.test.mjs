@@ -21,7 +21,7 @@ const MARKETS = ['KRW-BTC', 'KRW-ETH', 'KRW-XRP'];
 // The one-line switch: false while sised's router does not serve "/" and "/widget.js" yet
 // (the demo page and widget.js then come from the node server, cross-origin); true once it
 // does (the page is sised's own, same origin).
-const DEMO_FROM_SISED = false;
+const DEMO_FROM_SISED = true;
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'sise-browser-'));
 const children = [];

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "sise/api/assets.hpp"
 #include "sise/market/table.hpp"
 #include "sise/publish/fanout.hpp"
 #include "sise/publish/http_target.hpp"
@@ -28,6 +29,12 @@ public:
     virtual stats::snapshot stats_snapshot() const = 0;
     // server.allowed_origins: exact origins, or "*".
     virtual std::span<const std::string> allowed_origins() const = 0;
+    // The daemon's own origins ("http://127.0.0.1:8765", ...): the page it serves itself is
+    // always allowed. Fixed strings from the bound address, never the Host header (which a
+    // DNS-rebinding page controls).
+    virtual std::span<const std::string> own_origins() const = 0;
+    // The web assets served at "/" and "/<name>" (api/assets.hpp).
+    virtual std::span<const asset> assets() const = 0;
 };
 
 // The request header fields the router decides on (absent fields are empty).
@@ -35,6 +42,7 @@ struct request_headers {
     std::string_view origin;
     std::string_view transfer_encoding;
     std::string_view content_length;
+    std::string_view if_none_match;
     bool websocket_upgrade = false;  // Connection: upgrade + Upgrade: websocket
 };
 
@@ -44,7 +52,11 @@ enum class action {
     history,  // /v1/history: answered later by the backend; `target` is set
 };
 
-enum class cache_policy { no_store };
+enum class cache_policy {
+    no_store,    // live JSON
+    revalidate,  // the demo page: "no-cache" (always asks, 304 when unchanged)
+    public_short,  // widget.js and its stylesheet: "public, max-age=300"
+};
 
 struct response {
     action what = action::respond;

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -55,11 +56,16 @@ public:
     std::span<const std::string> allowed_origins() const override {
         return config_.allowed_origins;
     }
+    std::span<const std::string> own_origins() const override { return own_origins_; }
+    std::span<const api::asset> assets() const override { return api::builtin_assets(); }
+    // Once bound: the origins a page served by this daemon itself has.
+    void set_port(std::uint16_t port);
 
 private:
     server_config config_;
     server_backend& backend_;
     server_stats stats_;
+    std::vector<std::string> own_origins_;
     std::unordered_set<ws_session*> subscribers_;
     publish::client_message_parser client_parser_;
     log_limiter client_log_;
