@@ -36,6 +36,9 @@ app::app(config configuration)
             std::make_unique<history_service>(config_.history, context_.get_executor(), table_);
     publisher_.publish(table_, now_ms());
     server_ = std::make_unique<server>(context_, config_.server, *this);
+    // The two seams: a new consumer (Redis, metrics) is one more line here.
+    if (history_) tick_sinks_.push_back(history_.get());
+    publication_sinks_.push_back(server_.get());
 }
 
 app::~app() = default;
@@ -110,7 +113,7 @@ void app::on_tickers(exchange_id exchange, std::span<const ticker_update> ticker
             continue;
         }
         if (!table_.apply(*id, update, received_ms)) ++rejected_updates_;
-        if (history_) history_->on_applied(*id, update, received_ms);
+        for (market::tick_sink* sink : tick_sinks_) sink->on_tick(*id, update, received_ms);
     }
     schedule_publish();
 }
@@ -162,7 +165,8 @@ void app::schedule_publish() {
 }
 
 void app::publish_now() {
-    if (auto publication = publisher_.publish(table_, now_ms())) server_->broadcast(*publication);
+    if (auto publication = publisher_.publish(table_, now_ms()))
+        for (publish::publication_sink* sink : publication_sinks_) sink->on_publication(*publication);
 }
 
 void app::notify(const error_code& ec) {

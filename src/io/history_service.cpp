@@ -48,7 +48,7 @@ history_service::history_service(const history_config& config, asio::any_io_exec
 
 history_service::~history_service() = default;
 
-void history_service::on_applied(market::row_id id, const ticker_update& update,
+void history_service::on_tick(market::row_id id, const ticker_update& update,
                                  std::int64_t received_ms) {
     // After apply, an update is current exactly when the table took it; a late frame is not
     // the market's state.

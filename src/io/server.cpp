@@ -25,7 +25,7 @@ const server_stats& server::stats() const noexcept {
     return hub_->stats();
 }
 
-void server::broadcast(const publish::publication& publication) {
+void server::on_publication(const publish::publication& publication) {
     hub_->broadcast(publication);
 }
 

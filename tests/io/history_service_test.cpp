@@ -43,7 +43,7 @@ struct service_setup {
         update.price = *decimal::from_json_number(price);
         update.exchange_time_ms = time_ms;
         table.apply(row, update, time_ms + 5);
-        service.on_applied(row, update, time_ms + 5);
+        service.on_tick(row, update, time_ms + 5);
     }
 
     std::vector<std::string> prices_on_disk() const {

@@ -20,7 +20,9 @@
 #include "sise/io/server.hpp"
 #include "sise/io/service_notifier.hpp"
 #include "sise/market/table.hpp"
+#include "sise/market/tick_sink.hpp"
 #include "sise/publish/fanout.hpp"
+#include "sise/publish/publication_sink.hpp"
 
 namespace sise::io {
 
@@ -66,6 +68,8 @@ private:
     std::vector<std::unique_ptr<feed_unit>> feeds_;  // one per enabled exchange
     std::unique_ptr<server> server_;
     std::unique_ptr<history_service> history_;  // null when history is disabled
+    std::vector<market::tick_sink*> tick_sinks_;                 // every update the table took
+    std::vector<publish::publication_sink*> publication_sinks_;  // every publication
     asio::steady_timer publish_timer_;
     asio::steady_timer shutdown_timer_;
     std::chrono::steady_clock::time_point shutdown_deadline_{};

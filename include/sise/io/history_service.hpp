@@ -21,6 +21,7 @@
 #include "sise/io/blocking_worker.hpp"
 #include "sise/io/config.hpp"
 #include "sise/market/table.hpp"
+#include "sise/market/tick_sink.hpp"
 #include "sise/publish/http_target.hpp"
 #include "sise/stats/snapshot.hpp"
 
@@ -31,7 +32,7 @@ struct history_answer {
     std::string body;  // JSON
 };
 
-class history_service {
+class history_service final : public market::tick_sink {
 public:
     // Starts the writer thread and the worker thread; the history directory is created by
     // the writer when it first writes (a problem there is logged, never fatal).
@@ -42,7 +43,8 @@ public:
     // After ticker_table::apply(id, update, received_ms), whatever it returned: records the
     // row's new state, or holds it (sampling) and records the held close of an earlier minute.
     // A late update the table did not take is ignored.
-    void on_applied(market::row_id id, const ticker_update& update, std::int64_t received_ms);
+    void on_tick(market::row_id id, const ticker_update& update,
+                 std::int64_t received_ms) override;
 
     // Every market of `exchange` was watched (its feed live and subscribed) over
     // [from_ms, to_ms); written as coverage, about once a minute.

@@ -15,6 +15,7 @@
 #include "sise/market/table.hpp"
 #include "sise/publish/fanout.hpp"
 #include "sise/publish/http_target.hpp"
+#include "sise/publish/publication_sink.hpp"
 #include "sise/stats/snapshot.hpp"
 
 namespace sise::io {
@@ -37,7 +38,7 @@ public:
 
 using stats::server_stats;  // part of the daemon's one stats model (stats/snapshot.hpp)
 
-class server {
+class server final : public publish::publication_sink {
 public:
     // Binds at once; throws boost::system::system_error if the address cannot be bound.
     server(asio::io_context& context, const server_config& config, server_backend& backend);
@@ -47,7 +48,7 @@ public:
     const server_stats& stats() const noexcept;
 
     // Hands a publication to every subscriber (those mid-write keep it as pending rows).
-    void broadcast(const publish::publication& publication);
+    void on_publication(const publish::publication& publication) override;
 
     // Stops accepting and closes every session (websocket close 1001 "going away").
     void stop();

@@ -1,7 +1,8 @@
 // The "tick applied" seam: whatever wants every update the table accepted (history files,
-// later metrics) implements this and is registered with the app. Called on the event loop,
-// right after ticker_table::apply took the update, with the row already holding it; a sink
-// must not block and must not change the table.
+// later metrics) implements this and is registered with the app. Called on the event loop
+// right after ticker_table::apply(id, update, received_ms), whatever it returned (a late
+// update the table ignored is passed too: table.is_current tells); a sink must not block and
+// must not change the table.
 #pragma once
 
 #include <cstdint>
