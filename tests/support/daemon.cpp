@@ -25,18 +25,23 @@ std::string read_file(const std::filesystem::path& path) {
 }
 
 pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& output) {
+    // Everything the child needs is built before fork: the test process has threads (the fake
+    // exchange), and a child that allocates after fork can deadlock on an allocator lock
+    // another thread held at that instant (seen under ASan: sised never started).
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    const std::string output_path = output.string();
     pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
-        int fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        // Only async-signal-safe calls from here to execv.
+        int fd = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (fd >= 0) {
             dup2(fd, 1);
             dup2(fd, 2);
             close(fd);
         }
-        std::vector<char*> args;
-        for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-        args.push_back(nullptr);
         execv(args[0], args.data());
         _exit(127);
     }
