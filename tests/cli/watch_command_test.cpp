@@ -10,14 +10,15 @@
 #include <chrono>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "fake/price_walk.hpp"
 #include "fake/exchange_server.hpp"
+#include "fake/price_walk.hpp"
 #include "sise/cli/text_width.hpp"
 #include "support/daemon.hpp"
 
@@ -102,6 +103,18 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
+}
+
+// The exit status the shell printed as `<tag>:<status>` on a line of its own; nullopt before
+// then. The echoed command line holds "<tag>:%s" too, so a plain search would match as soon as
+// the watch gives the main screen back, before the shell has run the printf.
+std::optional<int> printed_status(const std::string& screen, const std::string& tag) {
+    const std::regex printed("^" + tag + ":([0-9]+)$");
+    for (const std::string& line : lines_of(screen)) {
+        std::smatch m;
+        if (std::regex_match(line, m, printed)) return std::stoi(m[1].str());
+    }
+    return std::nullopt;
 }
 
 // The table's rows on screen: the lines between the header (종목...) and the status line.
@@ -282,11 +295,11 @@ TEST_SUITE("integration") {
 
         // q: the shell's screen as it was, cursor shown, exit status 0.
         term.type("q");
-        std::tie(shown, screen) =
-            term.wait_for([](const std::string& s) { return contains(s, "after:"); }, 3s);
+        std::tie(shown, screen) = term.wait_for(
+            [](const std::string& s) { return printed_status(s, "after").has_value(); }, 3s);
         CHECK_MESSAGE(shown, screen);
         CHECK(contains(screen, "before-watch"));
-        CHECK(contains(screen, "after:0"));
+        CHECK(printed_status(screen, "after") == 0);
         CHECK_FALSE(contains(screen, "현재가"));
         CHECK(term.display("#{alternate_on} #{cursor_flag}") == "0 1\n");
 
@@ -298,10 +311,10 @@ TEST_SUITE("integration") {
             [&](const std::string& s) { return table_rows(s).size() == markets.size(); }, 5s);
         CHECK_MESSAGE(shown, screen);
         term.key("C-c");
-        std::tie(shown, screen) =
-            term.wait_for([](const std::string& s) { return contains(s, "status:"); }, 3s);
+        std::tie(shown, screen) = term.wait_for(
+            [](const std::string& s) { return printed_status(s, "status").has_value(); }, 3s);
         CHECK_MESSAGE(shown, screen);
-        CHECK(contains(screen, "status:130"));
+        CHECK(printed_status(screen, "status") == 130);
         CHECK(term.display("#{alternate_on} #{cursor_flag}") == "0 1\n");
     }
 
