@@ -68,6 +68,16 @@ constexpr bool rss_is_meaningful = false;
 constexpr bool rss_is_meaningful = true;
 #endif
 
+// Under ThreadSanitizer this process reads its sockets some ten times slower than in a release
+// build: 2,000 subscribers at 200 frames/s outrun it, and sised rightly drops them as stuck
+// readers (docs/robustness.md). The race check needs the same code paths, not the same crowd;
+// the release run asserts the capacity.
+#if defined(__SANITIZE_THREAD__)
+constexpr std::size_t crowd_size = 500;
+#else
+constexpr std::size_t crowd_size = 2000;
+#endif
+
 // --- what sised says about itself ------------------------------------------------------------
 
 struct health_view {
@@ -692,7 +702,7 @@ TEST_SUITE("integration") {
     TEST_CASE(
         "two thousand subscribers each get a snapshot and a healthy one still gets prompt "
         "updates") {
-        constexpr std::size_t clients = 2000;
+        constexpr std::size_t clients = crowd_size;
         // This process holds every client socket, sised (which inherits the limit) the other ends.
         REQUIRE(raise_fd_limit(clients + 512) >= clients + 512);
 
