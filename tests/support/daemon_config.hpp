@@ -23,9 +23,8 @@ class daemon_config {
 public:
     // `toml_value` is TOML as written: `20`, `"notice"`, `["KRW-BTC"]`, `true`.
     daemon_config& set(std::string_view table, std::string_view key, std::string_view toml_value);
-    template <typename Number>
-    requires std::integral<Number> daemon_config& set(std::string_view table, std::string_view key,
-                                                      Number value) {
+    template <std::integral Number>
+    daemon_config& set(std::string_view table, std::string_view key, Number value) {
         return set(table, key, std::string_view(fmt::format("{}", value)));
     }
     // A string value, quoted.
