@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
         // Before any thread starts: they all inherit it.
         CPU_ZERO(&others);
         sched_getaffinity(0, sizeof others, &others);
-        CPU_CLR(sised_cpu, &others);
+        CPU_CLR(static_cast<std::size_t>(sised_cpu), &others);
         if (CPU_COUNT(&others) == 0 || sched_setaffinity(0, sizeof others, &others) != 0) {
             fmt::print(stderr, "cannot keep CPU {} for sised alone\n", sised_cpu);
             return 2;
@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
     if (sised_cpu >= 0) {
         cpu_set_t one;
         CPU_ZERO(&one);
-        CPU_SET(sised_cpu, &one);
+        CPU_SET(static_cast<std::size_t>(sised_cpu), &one);
         // Every thread of sised: the loop and the history writer and reader.
         for (const auto& task : std::filesystem::directory_iterator(
                  fmt::format("/proc/{}/task", daemon.pid())))

@@ -11,6 +11,7 @@
 
 #include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
+#include "support/daemon_config.hpp"
 
 namespace sise::bench {
 
@@ -20,34 +21,22 @@ struct reference_setup {
 
     // `extra_feed`: more `[feeds.upbit]` keys, one per line.
     reference_setup(double rate, std::size_t max_clients, std::string_view extra_feed = {})
-        : exchange(streaming_at(rate)),
+        : exchange(test::fake_at(rate)),
           daemon(config(started(exchange), max_clients, extra_feed)) {}
 
 private:
-    static fake::server_options streaming_at(double rate) {
-        fake::server_options options;
-        options.frames_per_second = rate;
-        return options;
-    }
     static fake::exchange_server& started(fake::exchange_server& server) {
         server.start();
         return server;
     }
     static std::string config(const fake::exchange_server& server, std::size_t max_clients,
                               std::string_view extra_feed) {
-        return fmt::format(R"(
-[server]
-port = 0
-publish_interval_ms = 100
-max_clients = {}
-[log]
-level = "notice"
-[feeds.upbit]
-websocket_url = "{}"
-rest_url = "{}"
-{}
-)",
-                           max_clients, server.websocket_url(), server.rest_url(), extra_feed);
+        return test::behind(server)
+            .set("server", "publish_interval_ms", 100)
+            .set("server", "max_clients", max_clients)
+            .text("log", "level", "notice")
+            .lines("feeds.upbit", extra_feed)
+            .toml();
     }
 };
 

@@ -32,10 +32,7 @@
 #include "support/wait.hpp"
 
 using namespace std::chrono_literals;
-using sise::test::drive;
-using sise::test::fd_count;
-using sise::test::ms;
-using sise::test::raise_fd_limit;
+using namespace sise::test;
 
 namespace {
 
@@ -49,26 +46,6 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr auto sample_every = 10s;
 constexpr auto fault_every = 30s;
 constexpr auto warmup = 60s;  // growth is judged against the first sample after this
-
-struct health_view {
-    std::uint64_t open_connections = 0, subscribers = 0, slow = 0;
-    std::uint64_t feed_connections = 0, frames = 0, bad_frames = 0;
-    std::string state;
-};
-
-health_view read_health(std::uint16_t port) {
-    health_view out;
-    const sise::test::healthz health(port);
-    if (!health.has("/server") || !health.has("/feeds/0")) return out;
-    out.open_connections = health.number("/server/open_connections");
-    out.subscribers = health.number("/server/subscribers");
-    out.slow = health.number("/server/slow_client_disconnects");
-    out.feed_connections = health.number("/feeds/0/connections");
-    out.frames = health.number("/feeds/0/frames");
-    out.bad_frames = health.number("/feeds/0/bad_frames");
-    out.state = health.text("/feeds/0/state");
-    return out;
-}
 
 // A full websocket client (it answers sised's keep-alive pings): reads and counts messages.
 struct subscriber {
@@ -227,9 +204,9 @@ int main(int argc, char** argv) {
         "faults {}, feed connections {}, feed state {}, bad frames {}; subscribers: {} "
         "disconnected{}, {} saw stale rows, /healthz subscribers {}, slow-client "
         "disconnects {}\n",
-        faults, health.feed_connections, health.state, health.bad_frames, lost,
+        faults, health.feed_connections, health.feed_state, health.bad_frames, lost,
         first_error.empty() ? "" : " (" + first_error + ")", saw_stale, health.subscribers,
-        health.slow);
+        health.slow_client_disconnects);
 
     for (auto& s : subs) {
         s->closing = true;

@@ -135,7 +135,7 @@ int main() {
     fmt::print("{:>8} {:>9} {:>5} {:>11} {:>10} {:>6} {:>6} {:>6} {:>10} {:>9}\n", "terminal",
                "changed", "age", "first (B)", "mean (B)", "p50", "p99", "max", "bytes/s",
                "us/frame");
-    for (const auto [width, height] : {std::pair<std::size_t, std::size_t>{100, 30}, {80, 24}})
+    for (const auto& [width, height] : {std::pair<std::size_t, std::size_t>{100, 30}, {80, 24}})
         for (std::size_t changed : {1u, 3u, 12u})
             for (bool age : {false, true}) {
                 const result r = run(changed, width, height, age);

@@ -80,7 +80,7 @@ void history_service::tick(std::int64_t now_ms) {
     for (const std::size_t id : due_) writer_->push(held_[id]);
 
     // Records lost on the way to disk: the minutes held so far are not known after all.
-    const history::writer_stats stats = writer_->stats();
+    const stats::history_writer_stats stats = writer_->stats();
     const std::uint64_t dropped = stats.dropped_queue_full + stats.dropped_write_failed;
     if (dropped != dropped_seen_) {
         dropped_seen_ = dropped;
@@ -239,25 +239,12 @@ void history_service::query(const publish::request_target& target, std::int64_t 
 }
 
 stats::history_stats history_service::stats() const {
-    const history::writer_stats w = writer_->stats();
     stats::history_stats s;
+    static_cast<stats::history_writer_stats&>(s) = writer_->stats();
     s.dir = config_.dir;
-    s.records_written = w.records_written;
-    s.records_synced = w.records_synced;
-    s.dropped_queue_full = w.dropped_queue_full;
-    s.dropped_write_failed = w.dropped_write_failed;
-    s.write_errors = w.write_errors;
-    s.torn_lines_cut = w.torn_lines_cut;
-    s.files_compressed = w.files_compressed;
-    s.files_removed = w.files_removed;
-    s.queue_depth = w.queue_depth;
-    s.failing = w.failing;
-    s.last_error = w.last_error;
     s.warm_start_records = warm_records_;
     s.warm_start_minutes = warm_minutes_;
     s.warm_start_coverage_spans = warm_coverage_spans_;
-    s.coverage_written = w.coverage_written;
-    s.coverage_dropped = w.coverage_dropped;
     s.queries = queries_;
     s.queries_refused = queries_refused_;
     return s;

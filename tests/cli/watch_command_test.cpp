@@ -21,6 +21,7 @@
 #include "fake/price_walk.hpp"
 #include "sise/cli/text_width.hpp"
 #include "support/daemon.hpp"
+#include "support/daemon_config.hpp"
 
 namespace {
 
@@ -30,15 +31,10 @@ using sise::test::daemon_process;
 using sise::test::run_program;
 
 std::string config(const sise::fake::exchange_server& exchange, std::uint16_t port) {
-    return fmt::format(R"(
-[server]
-port = {}
-publish_interval_ms = 50
-[feeds.upbit]
-websocket_url = "{}"
-rest_url = "{}"
-)",
-                       port, exchange.websocket_url(), exchange.rest_url());
+    return sise::test::behind(exchange)
+        .set("server", "port", port)
+        .set("server", "publish_interval_ms", 50)
+        .toml();
 }
 
 // A program's path from $PATH (run_program takes paths), or "" when it is not installed.

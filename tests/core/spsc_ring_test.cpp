@@ -6,6 +6,8 @@
 #include <thread>
 #include <vector>
 
+TEST_SUITE_BEGIN("core");
+
 TEST_CASE("spsc_ring: bounded, FIFO, full means a failed push") {
     sise::spsc_ring<int> ring(3);
     CHECK(ring.capacity() == 4);
@@ -37,3 +39,5 @@ TEST_CASE("spsc_ring: one producer and one consumer thread lose and reorder noth
     CHECK(in_order);
     CHECK(expected == count);
 }
+
+TEST_SUITE_END();

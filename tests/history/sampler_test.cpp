@@ -37,6 +37,8 @@ struct harness {
 
 }  // namespace
 
+TEST_SUITE_BEGIN("history");
+
 TEST_CASE("history sampler: interval 0 writes every update") {
     harness h(0);
     for (std::int64_t t : {t0, t0 + 1, t0 + 1, t0 + 5}) h.update(0, t);
@@ -119,3 +121,5 @@ TEST_CASE("history sampler: random streams keep both promises") {
         }
     }
 }
+
+TEST_SUITE_END();

@@ -130,6 +130,8 @@ private:
 
 }  // namespace
 
+TEST_SUITE_BEGIN("history");
+
 TEST_CASE("history writer: records land whole in the market's day file, header first") {
     temp_dir dir;
     std::vector<record> btc{make_record(t0 + 1'000),
@@ -151,7 +153,7 @@ TEST_CASE("history writer: stopping writes and syncs everything queued") {
     temp_dir dir;
     std::vector<record> records;
     for (int i = 0; i < 5'000; ++i) records.push_back(make_record(t0 + i));
-    writer_stats stats;
+    stats::history_writer_stats stats;
     {
         auto options = options_for(dir);
         options.fsync_interval_ms = 60'000;  // only the final sync
@@ -188,7 +190,7 @@ TEST_CASE("history writer: a torn last line left by a crash is cut before append
     std::ofstream(day_file(btc_dir(dir), day0), std::ios::binary) << torn;
 
     const record next = make_record(t0 + 3'000);
-    writer_stats stats;
+    stats::history_writer_stats stats;
     {
         writer w(options_for(dir));
         w.push(next);
@@ -223,7 +225,7 @@ TEST_CASE("history writer: retention deletes old days, days before yesterday are
         gzwrite(gz, text.data(), static_cast<unsigned>(text.size()));
         gzclose(gz);
     }
-    writer_stats stats;
+    stats::history_writer_stats stats;
     {
         auto options = options_for(dir);
         options.keep_days = 30;
@@ -274,7 +276,7 @@ TEST_CASE("history writer: a full queue drops records and counts them, the produ
     auto options = options_for(dir);
     options.queue_records = 16;
     std::uint64_t pushed = 0, refused = 0;
-    writer_stats stats;
+    stats::history_writer_stats stats;
     {
         writer w(options);
         for (int i = 0; i < 100'000; ++i) (w.push(make_record(t0 + i)) ? pushed : refused) += 1;
@@ -389,7 +391,7 @@ TEST_CASE("history writer: a new file whose first write fails gets one header wh
 
 TEST_CASE("history writer: coverage lines go to the market's own coverage file, header first") {
     temp_dir dir;
-    writer_stats stats;
+    stats::history_writer_stats stats;
     {
         writer w(options_for(dir));
         CHECK(w.push_coverage(exchange_id::upbit, "KRW-BTC", {t0 + 1'000, t0 + 61'000}));
@@ -416,7 +418,7 @@ TEST_CASE("history writer: a torn coverage line is cut, old coverage files are n
     std::ofstream(coverage_file(btc_dir(dir), day0 - 5), std::ios::binary)
         << "from_ms,to_ms\n1763856001000,1763856061000\n";
     std::ofstream(coverage_file(btc_dir(dir), day0 - 31), std::ios::binary) << "from_ms,to_ms\n";
-    writer_stats stats;
+    stats::history_writer_stats stats;
     {
         auto options = options_for(dir);
         options.keep_days = 30;
@@ -433,3 +435,5 @@ TEST_CASE("history writer: a torn coverage line is cut, old coverage files are n
     CHECK_FALSE(fs::exists(coverage_file(btc_dir(dir), day0 - 31)));  // past retention
     CHECK(stats.files_removed == 1);
 }
+
+TEST_SUITE_END();

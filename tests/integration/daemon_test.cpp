@@ -9,6 +9,7 @@
 
 #include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
+#include "support/daemon_config.hpp"
 #include "support/health.hpp"
 #include "support/local_client.hpp"
 #include "support/wait.hpp"
@@ -70,33 +71,18 @@ struct daemon_settings {
 };
 
 std::string config_for(const fake::exchange_server& exchange, const daemon_settings& s = {}) {
-    return fmt::format(R"(
-[server]
-port = 0
-publish_interval_ms = {}
-{}
-
-[feeds.upbit]
-markets = [{}]
-websocket_url = "{}"
-rest_url = "{}"
-idle_timeout_ms = {}
-connect_timeout_ms = 2000
-reconnect_initial_ms = {}
-reconnect_max_ms = {}
-rest_timeout_ms = 1000
-backfill = {}
-{}
-)",
-                       s.publish_interval_ms, s.extra_server, s.markets, exchange.websocket_url(),
-                       exchange.rest_url(), s.idle_timeout_ms, s.reconnect_initial_ms,
-                       s.reconnect_max_ms, s.backfill, s.extra_feed);
-}
-
-fake::server_options quiet_fake() {
-    fake::server_options options;
-    options.frames_per_second = 0;
-    return options;
+    return behind(exchange)
+        .set("server", "publish_interval_ms", s.publish_interval_ms)
+        .lines("server", s.extra_server)
+        .set("feeds.upbit", "markets", "[" + s.markets + "]")
+        .set("feeds.upbit", "idle_timeout_ms", s.idle_timeout_ms)
+        .set("feeds.upbit", "connect_timeout_ms", 2000)
+        .set("feeds.upbit", "reconnect_initial_ms", s.reconnect_initial_ms)
+        .set("feeds.upbit", "reconnect_max_ms", s.reconnect_max_ms)
+        .set("feeds.upbit", "rest_timeout_ms", 1000)
+        .set("feeds.upbit", "backfill", s.backfill)
+        .lines("feeds.upbit", s.extra_feed)
+        .toml();
 }
 
 // Reads messages until one satisfies `predicate`; returns it, or nullopt on timeout.
@@ -129,8 +115,7 @@ std::map<std::string, std::string> prices_of(const message& m) {
 
 TEST_SUITE("integration") {
     TEST_CASE("a new subscriber gets a snapshot of every configured market, then live prices") {
-        fake::server_options options;
-        options.frames_per_second = 0;
+        fake::server_options options = fake_at(0);
         options.snapshot_on_subscribe = true;
         fake::exchange_server exchange(options);
         exchange.pause_stream(true);
@@ -180,7 +165,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("updates carry exactly the digits the exchange sent") {
-        fake::exchange_server exchange(quiet_fake());
+        fake::exchange_server exchange(fake_at(0));
         exchange.pause_stream(true);
         exchange.start();
         daemon_process daemon(config_for(exchange));
@@ -209,7 +194,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("a filtered subscriber receives only the markets it asked for") {
-        fake::exchange_server exchange(quiet_fake());
+        fake::exchange_server exchange(fake_at(0));
         exchange.pause_stream(true);
         exchange.start();
         daemon_process daemon(config_for(exchange));
@@ -250,7 +235,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("after the exchange drops the connection the daemon resubscribes within 2 s") {
-        fake::exchange_server exchange(quiet_fake());
+        fake::exchange_server exchange(fake_at(0));
         exchange.pause_stream(true);
         exchange.start();
         daemon_process daemon(config_for(exchange));
@@ -276,7 +261,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("rows turn stale while the feed is down and live again after reconnecting") {
-        fake::exchange_server exchange(quiet_fake());
+        fake::exchange_server exchange(fake_at(0));
         exchange.pause_stream(true);
         exchange.start();
         daemon_settings settings;
@@ -295,7 +280,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("a stalled exchange is detected within the idle timeout and reconnected") {
-        fake::exchange_server exchange(quiet_fake());
+        fake::exchange_server exchange(fake_at(0));
         exchange.pause_stream(true);
         exchange.start();
         daemon_settings settings;
@@ -319,7 +304,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("malformed, oversized and garbage frames neither crash nor stall the feed") {
-        fake::exchange_server exchange(quiet_fake());
+        fake::exchange_server exchange(fake_at(0));
         exchange.pause_stream(true);
         exchange.start();
         daemon_process daemon(config_for(exchange));
@@ -351,9 +336,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("a client that never reads neither delays others nor grows the daemon's memory") {
-        fake::server_options options;
-        options.frames_per_second = 20'000;
-        fake::exchange_server exchange(options);
+        fake::exchange_server exchange(fake_at(20'000));
         exchange.start();
         daemon_settings settings;
         settings.publish_interval_ms = 0;  // every frame is an update: the worst case
@@ -428,7 +411,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("browser origins are checked against the allow-list and clients without one pass") {
-        fake::exchange_server exchange(quiet_fake());
+        fake::exchange_server exchange(fake_at(0));
         exchange.start();
         daemon_settings settings;
         settings.extra_server = R"(allowed_origins = ["http://localhost:3000"])";
@@ -445,7 +428,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("connections beyond max_clients are refused and counted") {
-        fake::exchange_server exchange(quiet_fake());
+        fake::exchange_server exchange(fake_at(0));
         exchange.start();
         daemon_settings settings;
         settings.extra_server = "max_clients = 3";
@@ -467,7 +450,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("names come from the exchange's market list, with bundled names when it fails") {
-        fake::server_options options = quiet_fake();
+        fake::server_options options = fake_at(0);
         options.market_list_fault = fake::rest_fault::server_error;
         fake::exchange_server exchange(options);
         exchange.start();
@@ -481,9 +464,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("healthz reports each feed's state and the age of its last message") {
-        fake::server_options options;
-        options.frames_per_second = 50;
-        fake::exchange_server exchange(options);
+        fake::exchange_server exchange(fake_at(50));
         exchange.start();
         daemon_process daemon(config_for(exchange));
         REQUIRE(eventually([&] { return http_get(daemon.port(), "/healthz").status == 200; }, 5s));
@@ -495,7 +476,7 @@ TEST_SUITE("integration") {
     }
 
     TEST_CASE("SIGTERM shuts the daemon down cleanly") {
-        fake::exchange_server exchange(quiet_fake());
+        fake::exchange_server exchange(fake_at(0));
         exchange.start();
         daemon_process daemon(config_for(exchange));
         stream_client client(daemon.port());

@@ -16,10 +16,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "fake/exchange_server.hpp"
 #include "fake/price_walk.hpp"
 #include "fake/tls_cert.hpp"
-#include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
+#include "support/daemon_config.hpp"
 #include "support/health.hpp"
 #include "support/local_client.hpp"
 #include "support/raw_server.hpp"
@@ -36,46 +37,15 @@ using clock_type = std::chrono::steady_clock;
 
 // --- what the daemon says -------------------------------------------------------------------
 
-struct feed_health {
-    bool answered = false;  // /healthz answered with a parsable body
-    unsigned status = 0;
-    std::string state;
-    std::string last_error;
-    std::uint64_t connect_attempts = 0;
-    std::uint64_t connections = 0;
-    std::uint64_t frames = 0;
-    std::uint64_t tickers = 0;
-    std::uint64_t bad_frames = 0;
-    std::uint64_t oversized_frames = 0;
-};
-
-feed_health read_health(std::uint16_t port) {
-    feed_health out;
-    const healthz health(port, 2s);
-    if (health.response().error) return out;
-    out.status = health.response().status;
-    if (!health.has("/feeds/0")) return out;
-    out.state = health.text("/feeds/0/state");
-    out.last_error = health.text("/feeds/0/last_error");
-    out.connect_attempts = health.number("/feeds/0/connect_attempts");
-    out.connections = health.number("/feeds/0/connections");
-    out.frames = health.number("/feeds/0/frames");
-    out.tickers = health.number("/feeds/0/tickers");
-    out.bad_frames = health.number("/feeds/0/bad_frames");
-    out.oversized_frames = health.number("/feeds/0/oversized_frames");
-    out.answered = true;
-    return out;
-}
-
 // Every state and last_error seen while polling /healthz during a fault.
 struct health_log {
     std::set<std::string> states;
     std::set<std::string> errors;
 
-    feed_health poll(std::uint16_t port) {
-        feed_health h = read_health(port);
+    daemon_health poll(std::uint16_t port) {
+        daemon_health h = read_health(port, 2s);
         if (h.answered) {
-            states.insert(h.state);
+            states.insert(h.feed_state);
             if (!h.last_error.empty()) errors.insert(h.last_error);
         }
         return h;
@@ -162,32 +132,21 @@ struct feed_settings {
 };
 
 std::string config_for(const feed_settings& s) {
-    std::string timing;
+    daemon_config config;
+    config.set("server", "port", 0)
+        .set("server", "publish_interval_ms", 20)
+        .set("feeds.upbit", "markets", R"(["KRW-BTC", "KRW-ETH"])")
+        .text("feeds.upbit", "websocket_url", s.websocket_url)
+        .text("feeds.upbit", "rest_url", s.rest_url)
+        .text("feeds.upbit", "ca_file", s.ca_file);
     if (!s.shipped_timing) {
-        timing = fmt::format(
-            "connect_timeout_ms = {}\nidle_timeout_ms = {}\nrest_timeout_ms = {}\n"
-            "reconnect_initial_ms = {}\nreconnect_max_ms = {}\n",
-            s.connect_timeout_ms, s.idle_timeout_ms, s.rest_timeout_ms, s.reconnect_initial_ms,
-            s.reconnect_max_ms);
+        config.set("feeds.upbit", "connect_timeout_ms", s.connect_timeout_ms)
+            .set("feeds.upbit", "idle_timeout_ms", s.idle_timeout_ms)
+            .set("feeds.upbit", "rest_timeout_ms", s.rest_timeout_ms)
+            .set("feeds.upbit", "reconnect_initial_ms", s.reconnect_initial_ms)
+            .set("feeds.upbit", "reconnect_max_ms", s.reconnect_max_ms);
     }
-    return fmt::format(R"(
-[server]
-port = 0
-publish_interval_ms = 20
-
-[feeds.upbit]
-markets = ["KRW-BTC", "KRW-ETH"]
-websocket_url = "{}"
-rest_url = "{}"
-ca_file = "{}"
-{})",
-                       s.websocket_url, s.rest_url, s.ca_file, timing);
-}
-
-fake::server_options quiet_fake() {
-    fake::server_options options;
-    options.frames_per_second = 0;
-    return options;
+    return config.toml();
 }
 
 // A port on 127.0.0.1 that nobody listens on: bound once by us, then released.
@@ -230,7 +189,7 @@ std::uint64_t most_attempts(long long initial, long long max, long long elapsed)
 
 TEST_SUITE("integration") {
     TEST_CASE("a TCP reset before the handshake is reported and retried until streaming resumes") {
-        fake::exchange_server exchange(quiet_fake());
+        fake::exchange_server exchange(fake_at(0));
         exchange.pause_stream(true);
         exchange.start();
         constexpr std::uint64_t resets = 3;
@@ -259,18 +218,18 @@ TEST_SUITE("integration") {
         CHECK(raw.connections_accepted() == resets + 1);
         CHECK(seen.states.count("reconnecting") == 1);
         CHECK(seen.saw_error("reset"));
-        auto h = read_health(daemon.port());
+        auto h = read_health(daemon.port(), 2s);
         CHECK(h.connect_attempts == resets + 1);
-        CHECK(h.connections == 1);
+        CHECK(h.feed_connections == 1);
 
         exchange.send_ticker("KRW-BTC", "101000001");
         CHECK(snapshot_price_is(daemon.port(), "KRW-BTC", "101000001"));
-        CHECK(eventually([&] { return read_health(daemon.port()).state == "live"; }, 2s));
+        CHECK(eventually([&] { return read_health(daemon.port(), 2s).feed_state == "live"; }, 2s));
         CHECK(daemon.running());
     }
 
     TEST_CASE("a FIN without a close frame is reported and the feed resubscribes and streams") {
-        fake::exchange_server exchange(quiet_fake());
+        fake::exchange_server exchange(fake_at(0));
         exchange.pause_stream(true);
         exchange.start();
         feed_settings settings;
@@ -294,9 +253,9 @@ TEST_SUITE("integration") {
                 4s));
             MESSAGE("round " << round << ": resubscribed after " << ms(clock_type::now() - dropped)
                              << " ms; " << seen.text());
-            CHECK(eventually([&] { return read_health(daemon.port()).connections == round + 1; },
-                             1s));
-            auto h = read_health(daemon.port());
+            CHECK(eventually(
+                [&] { return read_health(daemon.port(), 2s).feed_connections == round + 1; }, 1s));
+            auto h = read_health(daemon.port(), 2s);
             CHECK(seen.saw_error("End of file"));  // the FIN, as the last disconnect's reason
             CHECK(seen.states.count("reconnecting") == 1);
             const auto price = fmt::format("10200000{}", round);
@@ -309,7 +268,7 @@ TEST_SUITE("integration") {
     TEST_CASE(
         "every close code from the exchange (1000, 1001, 1008, 1011, 1013, 4000) "
         "is followed by a reconnect and a working stream") {
-        fake::exchange_server exchange(quiet_fake());
+        fake::exchange_server exchange(fake_at(0));
         exchange.pause_stream(true);
         exchange.start();
         feed_settings settings;
@@ -328,9 +287,9 @@ TEST_SUITE("integration") {
             exchange.close_connections(code);
             ++expected;
             REQUIRE(eventually([&] { return exchange.subscriptions() == expected; }, 4s));
-            CHECK(
-                eventually([&] { return read_health(daemon.port()).connections == expected; }, 1s));
-            auto h = read_health(daemon.port());
+            CHECK(eventually(
+                [&] { return read_health(daemon.port(), 2s).feed_connections == expected; }, 1s));
+            auto h = read_health(daemon.port(), 2s);
             MESSAGE("close " << code << ": resubscribed after " << ms(clock_type::now() - closed)
                              << " ms; last_error \"" << h.last_error << "\"");
             CHECK(h.answered);
@@ -345,7 +304,7 @@ TEST_SUITE("integration") {
     TEST_CASE("a TLS handshake answered with garbage is reported and retried with growing delays") {
         temp_dir dir;
         const auto files = fake::make_self_signed_cert(dir.path().string());
-        fake::server_options options = quiet_fake();
+        fake::server_options options = fake_at(0);
         options.cert_file = files.cert_file;
         options.key_file = files.key_file;
         fake::exchange_server exchange(options);
@@ -395,7 +354,7 @@ TEST_SUITE("integration") {
             if (k > 0) CHECK(gaps[k] + 50 >= gaps[k - 1]);
         }
         CHECK(gaps.back() >= 3 * gaps.front());
-        auto h = read_health(daemon.port());
+        auto h = read_health(daemon.port(), 2s);
         CHECK(h.connect_attempts == garbage_connections + 1);
 
         exchange.send_ticker("KRW-BTC", "104000001");
@@ -415,12 +374,12 @@ TEST_SUITE("integration") {
         REQUIRE(eventually(
             [&] {
                 auto h = seen.poll(daemon.port());
-                return h.state == "reconnecting" &&
+                return h.feed_state == "reconnecting" &&
                        h.last_error.find("refused") != std::string::npos;
             },
             3s));
         // Watch for 3 s: the attempts keep coming, but no faster than the backoff allows.
-        feed_health h;
+        daemon_health h;
         REQUIRE(eventually(
             [&] {
                 h = seen.poll(daemon.port());
@@ -434,11 +393,11 @@ TEST_SUITE("integration") {
         CHECK(h.connect_attempts >= 3);
         CHECK(h.connect_attempts <= bound);
         CHECK(h.status == 503);
-        CHECK(h.connections == 0);
+        CHECK(h.feed_connections == 0);
         CHECK(daemon.running());
 
         // The exchange comes up on that port: the next attempt connects and prices flow.
-        fake::server_options options = quiet_fake();
+        fake::server_options options = fake_at(0);
         options.port = port;
         fake::exchange_server exchange(options);
         exchange.pause_stream(true);
@@ -446,13 +405,13 @@ TEST_SUITE("integration") {
         REQUIRE(eventually([&] { return exchange.subscriptions() == 1; }, 3s));
         exchange.send_ticker("KRW-BTC", "105000001");
         CHECK(snapshot_price_is(daemon.port(), "KRW-BTC", "105000001"));
-        CHECK(eventually([&] { return read_health(daemon.port()).state == "live"; }, 2s));
+        CHECK(eventually([&] { return read_health(daemon.port(), 2s).feed_state == "live"; }, 2s));
     }
 
     TEST_CASE(
         "an exchange that never answers the websocket handshake is cut off after "
         "connect_timeout_ms and retried") {
-        fake::exchange_server exchange(quiet_fake());
+        fake::exchange_server exchange(fake_at(0));
         exchange.pause_stream(true);
         exchange.start();
         constexpr std::uint64_t silent_connections = 2;
@@ -497,7 +456,7 @@ TEST_SUITE("integration") {
     TEST_CASE(
         "an upgrade response trickled one byte every 200 ms is cut off by the handshake "
         "timeout and retried") {
-        fake::exchange_server exchange(quiet_fake());
+        fake::exchange_server exchange(fake_at(0));
         exchange.pause_stream(true);
         exchange.start();
         constexpr std::uint64_t trickled_connections = 2;
@@ -602,13 +561,13 @@ TEST_SUITE("integration") {
         CHECK(subscriber_sees(client, "KRW-BTC", price, 10s));
         CHECK(handshake_ok);
         CHECK(segments == frame.size());
-        auto h = read_health(daemon.port());
+        auto h = read_health(daemon.port(), 2s);
         MESSAGE(frame.size() << "-byte frame sent in " << segments.load()
                              << " one-byte writes; frames " << h.frames << ", tickers " << h.tickers
                              << ", bad_frames " << h.bad_frames);
         CHECK(h.tickers == 1);
         CHECK(h.bad_frames == 0);
-        CHECK(h.connections == 1);
+        CHECK(h.feed_connections == 1);
         CHECK(raw.connections_accepted() == 1);
         CHECK(snapshot_row(daemon.port(), "KRW-BTC").value_or(row{}).price == price);
         raw.stop();
@@ -618,7 +577,7 @@ TEST_SUITE("integration") {
     TEST_CASE(
         "a 64 MiB frame is counted as oversized and dropped without a reconnect or "
         "memory growth") {
-        fake::server_options options = quiet_fake();
+        fake::server_options options = fake_at(0);
         options.max_pending_bytes = 96u << 20;  // let the fake queue the whole frame
         fake::exchange_server exchange(options);
         exchange.pause_stream(true);
@@ -637,7 +596,8 @@ TEST_SUITE("integration") {
 
         const auto sent = clock_type::now();
         exchange.inject(std::string(64u << 20, 'x'));
-        REQUIRE(eventually([&] { return read_health(daemon.port()).oversized_frames == 1; }, 10s));
+        REQUIRE(
+            eventually([&] { return read_health(daemon.port(), 2s).oversized_frames == 1; }, 10s));
         const auto took = ms(clock_type::now() - sent);
         const auto rss_after = daemon.rss_kib();
         const auto peak = daemon.peak_rss_kib();
@@ -649,9 +609,9 @@ TEST_SUITE("integration") {
 
         exchange.send_ticker("KRW-BTC", "108000002");
         CHECK(subscriber_sees(client, "KRW-BTC", "108000002"));
-        auto h = read_health(daemon.port());
+        auto h = read_health(daemon.port(), 2s);
         CHECK(h.oversized_frames == 1);
-        CHECK(h.connections == 1);
+        CHECK(h.feed_connections == 1);
         CHECK(exchange.subscriptions() == 1);  // the same connection carried on
         CHECK(exchange.connections_accepted() == 1);
         CHECK(daemon.running());
@@ -674,7 +634,7 @@ TEST_SUITE("integration") {
         int n = 0;
         for (const auto& c : cases) {
             CAPTURE(c.name);
-            fake::server_options options = quiet_fake();
+            fake::server_options options = fake_at(0);
             options.market_list_fault = c.fault;
             fake::exchange_server exchange(options);
             exchange.pause_stream(true);
@@ -703,7 +663,7 @@ TEST_SUITE("integration") {
             const auto price = fmt::format("10900000{}", ++n);
             exchange.send_ticker("KRW-BTC", price);
             CHECK(snapshot_price_is(daemon.port(), "KRW-BTC", price));
-            CHECK(read_health(daemon.port()).status == 200);
+            CHECK(read_health(daemon.port(), 2s).status == 200);
             CHECK(daemon.running());
         }
     }
@@ -711,11 +671,11 @@ TEST_SUITE("integration") {
     TEST_CASE(
         "an exchange that drops every connection is never reconnected to more than 5 "
         "times in a second") {
-        fake::exchange_server exchange(quiet_fake());
+        fake::exchange_server exchange(fake_at(0));
         exchange.pause_stream(true);
         exchange.start();
         // Names come from elsewhere, so every connection the exchange counts is a websocket.
-        fake::exchange_server names(quiet_fake());
+        fake::exchange_server names(fake_at(0));
         names.start();
         feed_settings settings;
         settings.websocket_url = exchange.websocket_url();
@@ -723,7 +683,7 @@ TEST_SUITE("integration") {
         settings.shipped_timing = true;  // reconnect_initial_ms 500, reconnect_max_ms 30000
         daemon_process daemon(config_for(settings));
         REQUIRE(eventually([&] { return exchange.subscriptions() == 1; }, 5s));
-        const auto attempts_before = read_health(daemon.port()).connect_attempts;
+        const auto attempts_before = read_health(daemon.port(), 2s).connect_attempts;
 
         // For 10 s every connection is dropped within 20 ms of its accept (before or right
         // after its subscribe); the accepts are timestamped by polling the fake every 2 ms.
@@ -762,12 +722,12 @@ TEST_SUITE("integration") {
         const auto gaps = gaps_ms(accepts);
         std::vector<long long> offsets;
         for (auto t : accepts) offsets.push_back(ms(t - start));
-        const auto h = read_health(daemon.port());
+        const auto h = read_health(daemon.port(), 2s);
         MESSAGE(accepts.size() << " connections in 10 s at (ms) " << join(offsets) << "; gaps "
                                << join(gaps) << "; per second [" << join(per_second)
                                << "]; max in any 1 s window " << sliding_max
                                << "; connect_attempts +" << h.connect_attempts - attempts_before
-                               << "; state " << h.state << ", last_error \"" << h.last_error
+                               << "; state " << h.feed_state << ", last_error \"" << h.last_error
                                << "\"");
         REQUIRE(accepts.size() >= 3);  // it does keep retrying
         CHECK(sliding_max <= 5);       // Upbit's websocket-connect limit (upbit.md §8)

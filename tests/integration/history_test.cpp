@@ -24,6 +24,7 @@
 #include "sise/history/record.hpp"
 #include "sise/history/writer.hpp"
 #include "support/daemon.hpp"
+#include "support/daemon_config.hpp"
 #include "support/health.hpp"
 #include "support/local_client.hpp"
 #include "support/wait.hpp"
@@ -46,35 +47,24 @@ struct history_settings {
 };
 
 std::string config_for(const fake::exchange_server& exchange, const history_settings& s) {
-    return fmt::format(R"(
-[server]
-port = 0
-publish_interval_ms = 20
-
-[history]
-dir = "{}"
-sample_interval_ms = {}
-fsync_interval_ms = {}
-warm_start = {}
-
-[feeds.upbit]
-markets = [{}]
-websocket_url = "{}"
-rest_url = "{}"
-connect_timeout_ms = 2000
-reconnect_initial_ms = 100
-reconnect_max_ms = 500
-rest_timeout_ms = 1000
-backfill = {}
-)",
-                       s.dir, s.sample_interval_ms, s.fsync_interval_ms, s.warm_start, s.markets,
-                       exchange.websocket_url(),
-                       s.rest_url.empty() ? exchange.rest_url() : s.rest_url, s.backfill);
+    auto config = behind(exchange);
+    config.set("server", "publish_interval_ms", 20)
+        .text("history", "dir", s.dir)
+        .set("history", "sample_interval_ms", s.sample_interval_ms)
+        .set("history", "fsync_interval_ms", s.fsync_interval_ms)
+        .set("history", "warm_start", s.warm_start)
+        .set("feeds.upbit", "markets", "[" + s.markets + "]")
+        .set("feeds.upbit", "connect_timeout_ms", 2000)
+        .set("feeds.upbit", "reconnect_initial_ms", 100)
+        .set("feeds.upbit", "reconnect_max_ms", 500)
+        .set("feeds.upbit", "rest_timeout_ms", 1000)
+        .set("feeds.upbit", "backfill", s.backfill);
+    if (!s.rest_url.empty()) config.text("feeds.upbit", "rest_url", s.rest_url);
+    return config.toml();
 }
 
 fake::server_options quiet_fake() {
-    fake::server_options options;
-    options.frames_per_second = 0;
+    fake::server_options options = fake_at(0);
     options.markets = {"KRW-BTC", "KRW-ETH"};
     return options;
 }
@@ -344,9 +334,7 @@ TEST_CASE("history: every received price is written with its digits and served o
 }
 
 TEST_CASE("history: SIGKILL mid-write leaves every file whole and keeps everything synced") {
-    fake::server_options fast;
-    fast.frames_per_second = 4'000;
-    fake::exchange_server exchange(fast);
+    fake::exchange_server exchange(fake_at(4'000));
     exchange.start();
     temp_dir dir;
     history_settings settings;

@@ -25,6 +25,7 @@
 
 #include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
+#include "support/daemon_config.hpp"
 #include "support/health.hpp"
 #include "support/local_client.hpp"
 #include "support/wait.hpp"
@@ -45,20 +46,12 @@ constexpr std::string_view allowed_origin = "http://localhost:3000";
 
 std::string config_for(const fake::exchange_server& exchange, const std::string& extra_server = "",
                        int publish_interval_ms = 100) {
-    return fmt::format(R"(
-[server]
-port = 0
-publish_interval_ms = {}
-allowed_origins = ["{}"]
-{}
-
-[feeds.upbit]
-websocket_url = "{}"
-rest_url = "{}"
-backfill = false
-)",
-                       publish_interval_ms, allowed_origin, extra_server, exchange.websocket_url(),
-                       exchange.rest_url());
+    return behind(exchange)
+        .set("server", "publish_interval_ms", publish_interval_ms)
+        .set("server", "allowed_origins", "[" + quoted(allowed_origin) + "]")
+        .lines("server", extra_server)
+        .set("feeds.upbit", "backfill", false)
+        .toml();
 }
 
 // Sends `request` on a fresh connection and returns everything sised wrote until it closed
@@ -224,9 +217,7 @@ TEST_SUITE("integration") {
     TEST_CASE(
         "a websocket client that stops reading is disconnected within the write timeout "
         "and sised queues at most twice its send buffer for it") {
-        fake::server_options options;
-        options.frames_per_second = 2'000;  // a busy but normal stream
-        fake::exchange_server exchange(options);
+        fake::exchange_server exchange(fake_at(2'000));  // a busy but normal stream
         exchange.start();
         daemon_process daemon(config_for(
             exchange, "client_write_timeout_ms = 2000\nclient_send_buffer_bytes = 65536", 0));

@@ -12,6 +12,7 @@
 
 #include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
+#include "support/daemon_config.hpp"
 #include "support/health.hpp"
 #include "support/local_client.hpp"
 
@@ -86,23 +87,16 @@ bool check_row(const published_row& row, std::int64_t time) {
 }
 
 std::string config(const fake::exchange_server& exchange, int rest_timeout_ms) {
-    return fmt::format(R"(
-[server]
-port = 0
-publish_interval_ms = 50
-[feeds.upbit]
-markets = ["KRW-BTC", "KRW-ETH"]
-websocket_url = "{}"
-rest_url = "{}"
-rest_timeout_ms = {}
-)",
-                       exchange.websocket_url(), exchange.rest_url(), rest_timeout_ms);
+    return behind(exchange)
+        .set("server", "publish_interval_ms", 50)
+        .set("feeds.upbit", "markets", R"(["KRW-BTC", "KRW-ETH"])")
+        .set("feeds.upbit", "rest_timeout_ms", rest_timeout_ms)
+        .toml();
 }
 
 fake::server_options path_fake(fake::candle_fault fault) {
-    fake::server_options options;
+    fake::server_options options = fake_at(0);
     options.markets = {"KRW-BTC", "KRW-ETH"};
-    options.frames_per_second = 0;
     options.candle_close = path_close;
     options.candles_fault = fault;
     options.candle_delay_ms = 700;

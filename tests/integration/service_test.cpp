@@ -18,6 +18,7 @@
 
 #include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
+#include "support/daemon_config.hpp"
 #include "support/local_client.hpp"
 
 using namespace sise;
@@ -81,16 +82,10 @@ std::size_t count(const std::vector<std::string>& messages, std::string_view tex
 }
 
 std::string config_for(const fake::exchange_server& exchange) {
-    return fmt::format(R"(
-[server]
-port = 0
-[feeds.upbit]
-markets = ["KRW-BTC"]
-websocket_url = "{}"
-rest_url = "{}"
-backfill = false
-)",
-                       exchange.websocket_url(), exchange.rest_url());
+    return behind(exchange)
+        .set("feeds.upbit", "markets", R"(["KRW-BTC"])")
+        .set("feeds.upbit", "backfill", false)
+        .toml();
 }
 
 }  // namespace

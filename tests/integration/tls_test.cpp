@@ -5,9 +5,10 @@
 
 #include <thread>
 
-#include "fake/tls_cert.hpp"
 #include "fake/exchange_server.hpp"
+#include "fake/tls_cert.hpp"
 #include "support/daemon.hpp"
+#include "support/daemon_config.hpp"
 #include "support/local_client.hpp"
 #include "support/wait.hpp"
 
@@ -19,35 +20,46 @@ namespace {
 
 std::string tls_config(const std::string& websocket_url, const std::string& rest_url,
                        const std::string& ca_file) {
-    return fmt::format(R"(
-[server]
-port = 0
-
-[feeds.upbit]
-markets = ["KRW-BTC"]
-websocket_url = "{}"
-rest_url = "{}"
-ca_file = "{}"
-connect_timeout_ms = 2000
-reconnect_initial_ms = 200
-reconnect_max_ms = 400
-rest_timeout_ms = 1000
-)",
-                       websocket_url, rest_url, ca_file);
+    return daemon_config()
+        .set("server", "port", 0)
+        .set("feeds.upbit", "markets", R"(["KRW-BTC"])")
+        .text("feeds.upbit", "websocket_url", websocket_url)
+        .text("feeds.upbit", "rest_url", rest_url)
+        .text("feeds.upbit", "ca_file", ca_file)
+        .set("feeds.upbit", "connect_timeout_ms", 2000)
+        .set("feeds.upbit", "reconnect_initial_ms", 200)
+        .set("feeds.upbit", "reconnect_max_ms", 400)
+        .set("feeds.upbit", "rest_timeout_ms", 1000)
+        .toml();
 }
 
 struct tls_exchange {
     temp_dir dir;
     fake::tls_files files = fake::make_self_signed_cert(dir.path().string());
     fake::exchange_server server{[this] {
-        fake::server_options options;
-        options.frames_per_second = 0;
+        fake::server_options options = fake_at(0);
         options.cert_file = files.cert_file;
         options.key_file = files.key_file;
         return options;
     }()};
     tls_exchange() { server.start(); }
 };
+
+// sised connected, refused the fake's certificate, reports why and never subscribed.
+void check_refused_certificate(daemon_process& daemon, tls_exchange& exchange) {
+    // The market-list request fails its handshake too, so accepted connections alone do
+    // not say the feed has reported yet: wait for the reason.
+    http_result health;
+    CHECK(eventually(
+        [&] {
+            health = http_get(daemon.port(), "/healthz");
+            return health.body.find("certificate verify failed") != std::string::npos;
+        },
+        5s));
+    CHECK(health.status == 503);
+    CHECK(exchange.server.connections_accepted() >= 1);
+    CHECK(exchange.server.subscriptions() == 0);
+}
 
 }  // namespace
 
@@ -57,16 +69,7 @@ TEST_SUITE("integration") {
         REQUIRE(exchange.server.tls());
         daemon_process daemon(
             tls_config(exchange.server.websocket_url(), exchange.server.rest_url(), ""));
-        // The market-list request fails its handshake too, so accepted connections alone do
-        // not say the feed has reported yet: wait for the reason.
-        http_result health;
-        CHECK(eventually([&] {
-            health = http_get(daemon.port(), "/healthz");
-            return health.body.find("certificate verify failed") != std::string::npos;
-        }, 5s));
-        CHECK(health.status == 503);
-        CHECK(exchange.server.connections_accepted() >= 1);
-        CHECK(exchange.server.subscriptions() == 0);
+        check_refused_certificate(daemon, exchange);
     }
 
     TEST_CASE("the same exchange is trusted once its CA file is configured") {
@@ -90,15 +93,6 @@ TEST_SUITE("integration") {
         url.replace(at, 9, "127.1");  // same address, not the name in the certificate
         daemon_process daemon(
             tls_config(url, exchange.server.rest_url(), exchange.files.cert_file));
-        // The market-list request fails its handshake too, so accepted connections alone do
-        // not say the feed has reported yet: wait for the reason.
-        http_result health;
-        CHECK(eventually([&] {
-            health = http_get(daemon.port(), "/healthz");
-            return health.body.find("certificate verify failed") != std::string::npos;
-        }, 5s));
-        CHECK(health.status == 503);
-        CHECK(exchange.server.connections_accepted() >= 1);
-        CHECK(exchange.server.subscriptions() == 0);
+        check_refused_certificate(daemon, exchange);
     }
 }

@@ -20,6 +20,7 @@
 #include "sise/core/spsc_ring.hpp"
 #include "sise/history/coverage.hpp"
 #include "sise/history/record.hpp"
+#include "sise/stats/snapshot.hpp"
 
 namespace sise::history {
 
@@ -42,22 +43,6 @@ struct writer_options {
     std::function<void(std::string_view line)> on_notice;
 };
 
-struct writer_stats {
-    std::uint64_t records_written = 0;  // whole lines handed to the kernel
-    std::uint64_t records_synced = 0;   // ... and fdatasync'ed
-    std::uint64_t dropped_queue_full = 0;
-    std::uint64_t dropped_write_failed = 0;  // held bytes over the bound while the disk refused
-    std::uint64_t write_errors = 0;          // failed open/write/sync attempts
-    std::uint64_t torn_lines_cut = 0;
-    std::uint64_t files_compressed = 0;
-    std::uint64_t files_removed = 0;
-    std::uint64_t coverage_written = 0;  // coverage lines handed to the kernel
-    std::uint64_t coverage_dropped = 0;  // queue full or disk refusing: those minutes unknown
-    std::size_t queue_depth = 0;
-    bool failing = false;  // the last attempt to write some file failed
-    std::string last_error;
-};
-
 class writer {
 public:
     // Starts the thread. Does not touch the disk on the caller's thread.
@@ -76,7 +61,7 @@ public:
                        const coverage_span& span) noexcept;
 
     // Any thread.
-    writer_stats stats() const;
+    stats::history_writer_stats stats() const;
 
 private:
     class worker;  // the thread's side: files, buffers, syncs, maintenance

@@ -119,9 +119,9 @@ struct server_stats {
     latency_histogram delivery_latency;
 };
 
-// The history writer thread (copied out of its atomics) and the daemon's use of the files.
-struct history_stats {
-    std::string dir;
+// The history writer thread's counters: history::writer::stats() copies them out of its
+// atomics. The one model of them; history_stats adds the daemon's use of the files.
+struct history_writer_stats {
     std::uint64_t records_written = 0;  // whole lines handed to the kernel
     std::uint64_t records_synced = 0;   // ... and fdatasync'ed
     std::uint64_t dropped_queue_full = 0;
@@ -130,14 +130,19 @@ struct history_stats {
     std::uint64_t torn_lines_cut = 0;
     std::uint64_t files_compressed = 0;
     std::uint64_t files_removed = 0;
+    std::uint64_t coverage_written = 0;  // coverage lines handed to the kernel
+    std::uint64_t coverage_dropped = 0;  // queue full or disk refusing: those minutes unknown
     std::size_t queue_depth = 0;
     bool failing = false;  // the last attempt to write some file failed
     std::string last_error;
+};
+
+// The history writer thread and the daemon's use of the files.
+struct history_stats : history_writer_stats {
+    std::string dir;
     std::uint64_t warm_start_records = 0;
     std::uint64_t warm_start_minutes = 0;
     std::uint64_t warm_start_coverage_spans = 0;
-    std::uint64_t coverage_written = 0;  // coverage lines handed to the kernel
-    std::uint64_t coverage_dropped = 0;  // queue full or disk refusing: those minutes unknown
     std::uint64_t queries = 0;
     std::uint64_t queries_refused = 0;
 };

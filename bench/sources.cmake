@@ -1,0 +1,5 @@
+# The benchmarks' sources, read by the top-level CMakeLists.txt whether or not they are built
+# (so cmake/check_sources.cmake knows them). One program a file.
+sise_sources(SISE_BENCH_SOURCES
+  clients_bench.cpp daemon_bench.cpp fake_throughput.cpp history_bench.cpp parse_bench.cpp
+  soak.cpp watch_bench.cpp window_bench.cpp)

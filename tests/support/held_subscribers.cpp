@@ -1,0 +1,122 @@
+#include "support/held_subscribers.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "support/wait.hpp"
+
+namespace sise::test {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+// `running` was counted by the spawner.
+asio::awaitable<void> drain(held_group& group, held_subscriber& s) {
+    for (;;) {
+        auto [ec, size] = co_await beast::get_lowest_layer(s.ws).socket().async_read_some(
+            asio::buffer(group.scratch), nothrow);
+        if (ec) {
+            if (!s.closing) {
+                s.error = "disconnected: " + ec.message();
+                ++group.disconnects;
+            }
+            break;
+        }
+        s.bytes += size;
+    }
+    s.finished = true;
+    --group.running;
+}
+
+// One of the workers that open the group's clients in turn. `running` was counted by the
+// spawner.
+asio::awaitable<void> open_worker(held_group& group, tcp::endpoint endpoint, std::size_t rows) {
+    while (group.next < group.clients.size()) {
+        held_subscriber& s = *group.clients[group.next++];
+        s.error = co_await open_stream(s.ws, s.buffer, endpoint, rows, group.step_timeout);
+        if (!s.error.empty()) {
+            ++group.failures;
+            s.finished = true;
+            continue;
+        }
+        s.snapshot = true;
+        ++group.snapshots;
+        ++group.running;
+        asio::co_spawn(co_await asio::this_coro::executor, drain(group, s), asio::detached);
+    }
+    --group.running;
+}
+
+}  // namespace
+
+std::size_t count_of(std::string_view text, std::string_view needle) {
+    std::size_t count = 0;
+    for (auto at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + 1))
+        ++count;
+    return count;
+}
+
+asio::awaitable<std::string> open_stream(ws_stream& ws, beast::flat_buffer& buffer,
+                                         tcp::endpoint endpoint, std::size_t rows,
+                                         std::chrono::steady_clock::duration step_timeout) {
+    auto& socket_layer = beast::get_lowest_layer(ws);
+    socket_layer.expires_after(step_timeout);
+    auto [connect_ec] = co_await socket_layer.async_connect(endpoint, nothrow);
+    if (connect_ec) co_return "connect: " + connect_ec.message();
+    socket_layer.expires_after(step_timeout);
+    auto [handshake_ec] = co_await ws.async_handshake(fmt::format("127.0.0.1:{}", endpoint.port()),
+                                                      "/v1/stream", nothrow);
+    if (handshake_ec) co_return "handshake: " + handshake_ec.message();
+    socket_layer.expires_after(step_timeout);
+    auto [read_ec, size] = co_await ws.async_read(buffer, nothrow);
+    socket_layer.expires_never();
+    if (read_ec) co_return "snapshot: " + read_ec.message();
+    const std::string text = beast::buffers_to_string(buffer.cdata());
+    buffer.consume(size);
+    if (text.rfind(R"({"type":"snapshot")", 0) != 0 || count_of(text, R"("market":)") != rows)
+        co_return "first message is not a full snapshot: " + text.substr(0, 80);
+    co_return "";
+}
+
+held_group::held_group(asio::io_context& context, std::size_t count) {
+    clients.reserve(count);
+    for (std::size_t i = 0; i < count; ++i)
+        clients.push_back(std::make_unique<held_subscriber>(context));
+}
+
+std::string held_group::first_error() const {
+    for (const auto& c : clients)
+        if (!c->error.empty()) return c->error;
+    return "";
+}
+
+void open_held(asio::io_context& context, held_group& group, tcp::endpoint endpoint,
+               std::size_t rows, int in_flight) {
+    for (int worker = 0; worker < in_flight; ++worker) {
+        ++group.running;
+        asio::co_spawn(context, open_worker(group, endpoint, rows), asio::detached);
+    }
+}
+
+bool close_all(asio::io_context& context, held_group& group, std::chrono::milliseconds timeout) {
+    for (auto& c : group.clients) {
+        c->closing = true;
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(c->ws).socket().close(ignored);
+    }
+    return drive(context, timeout, [&] { return group.running == 0; });
+}
+
+}  // namespace sise::test
