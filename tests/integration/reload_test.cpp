@@ -150,7 +150,7 @@ TEST_SUITE("integration") {
         CHECK(sised.terminate() == 0);
     }
 
-    TEST_CASE("SIGHUP tells systemd RELOADING=1 with MONOTONIC_USEC, then READY=1") {
+    TEST_CASE("SIGHUP tells systemd RELOADING=1 with MONOTONIC_USEC and then READY=1") {
         under_systemd run;
         auto& exchange = run.exchange;
         auto& systemd = run.systemd;

@@ -58,7 +58,7 @@ enabled = false
         CHECK(plan.start.empty());
     }
 
-    TEST_CASE("publish interval, origins, log level and history settings apply in place") {
+    TEST_CASE("publish interval and origins and log level and history settings apply in place") {
         const auto plan = plan_reload(parse(upbit_btc), parse(upbit_btc + R"(
 [server]
 publish_interval_ms = 250
@@ -78,7 +78,7 @@ keep_days = 7
         CHECK(plan.changed == std::vector<std::string>{"server", "history", "log.level"});
     }
 
-    TEST_CASE("the listen address, port and history dir cannot change at run time") {
+    TEST_CASE("the listen address and port and the history dir cannot change at run time") {
         CHECK(plan_reload(parse(upbit_btc), parse(upbit_btc + "[server]\nport = 9000\n"))
                   .refused_key == "server.port");
         CHECK(plan_reload(parse(upbit_btc), parse(upbit_btc + "[server]\naddress = \"::1\"\n"))

@@ -104,7 +104,7 @@ TEST_SUITE("market") {
         CHECK(table.changed().size() == 1);
     }
 
-    TEST_CASE("a retired market is neither found nor changed, and adding it again revives it") {
+    TEST_CASE("a retired market is neither found nor changed and adding it again revives it") {
         auto table = two_markets();
         const std::vector<std::string> keep{"KRW-ETH"};
         CHECK(table.retire_except(exchange_id::upbit, keep) == 1);

@@ -120,7 +120,7 @@ TEST_SUITE("stats") {
               "0");
     }
 
-    TEST_CASE("a stuck write is counted under write_timeout, not again under slow") {
+    TEST_CASE("a stuck write is counted under write_timeout and not again under slow") {
         stats::snapshot s;
         s.server.slow_client_disconnects = 5;  // 2 stuck writes + 3 unanswered pings
         s.server

@@ -106,6 +106,8 @@ inline activated_daemon::activated_daemon(const std::string& config_toml, int so
             ::fcntl(3, F_SETFD, 0);
         else
             ::dup2(socket_fd, 3);
+        // Nothing else of the test process (see spawn in daemon.cpp).
+        ::close_range(4, ~0U, 0);
         ::execve(args[0], args.data(), env.data());
         ::_exit(127);
     }

@@ -42,6 +42,9 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& o
             dup2(fd, 2);
             close(fd);
         }
+        // Nothing else of the test process: an inherited socket of the fake exchange would
+        // keep that connection open after the fake closes it (drop_connections).
+        close_range(3, ~0U, 0);
         execv(args[0], args.data());
         _exit(127);
     }
