@@ -98,7 +98,11 @@ asio::awaitable<void> feed_client::run() {
         error_code ec = endpoint.tls() ? co_await run_session<detail::tls_stream>()
                                        : co_await run_session<detail::plain_stream>();
         const bool was_live = stats_.state == feed_state::live;
-        if (was_live) sink_.on_feed_connected(exchange(), false);
+        // No longer live when the sink hears of it (a sink may look at every feed's state).
+        if (was_live) {
+            stats_.state = feed_state::backoff;
+            sink_.on_feed_connected(exchange(), false);
+        }
         if (stopping_) break;
         ++stats_.reconnects[static_cast<std::size_t>(
             end_reason(was_live, ec, !close_detail_.empty()))];
