@@ -274,9 +274,9 @@ void history_service::reconfigure(const history_config& next) {
     if (!same_writer_settings(next, config_)) {
         // The old writer syncs what it holds and joins (a short wait on the loop, once per
         // reload); its counters carry over so the totals never go down.
-        const history::writer_stats old = writer_->stats();
+        writer_->finish();
+        add_counters(carried_, writer_->stats());
         writer_.reset();
-        add_counters(carried_, old);
         writer_ = std::make_unique<history::writer>(writer_options_of(next));
     }
     config_ = next;
