@@ -1,7 +1,11 @@
 // sised under systemd's eyes: the sd_notify datagrams it sends (READY once it listens,
 // WATCHDOG from its loop and none while the loop is frozen, STOPPING at shutdown) and the
 // /metrics endpoint, against a real AF_UNIX datagram listener and the fake exchange.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -35,6 +39,32 @@ rest_url = "{}"
 backfill = false
 )",
                        exchange.websocket_url(), exchange.rest_url());
+}
+
+// A loopback port nothing listens on right now (bound to 0, read, closed).
+std::uint16_t unused_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+                    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+    ::close(fd);
+    return ok ? ntohs(address.sin_port) : 0;
+}
+
+// Whether a TCP connection to 127.0.0.1:port completes (the kernel answers for a listening
+// socket even while its process is stopped).
+bool accepts_connections(std::uint16_t port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+    ::close(fd);
+    return ok;
 }
 
 // The value of the sample `name` (with its labels) in Prometheus text; -1 when absent.
@@ -74,6 +104,33 @@ TEST_SUITE("integration") {
         CHECK(sised.terminate() == 0);
         const auto last = systemd.receive_for(300ms);
         CHECK(count_containing(last, "STOPPING=1") == 1);
+    }
+
+    TEST_CASE("the port accepts connections at the instant READY=1 arrives with sised frozen") {
+        fake::exchange_server exchange;
+        exchange.start();
+        temp_dir dir;
+        notify_listener systemd(dir);
+        scoped_env socket("NOTIFY_SOCKET", systemd.path());
+        const std::uint16_t port = unused_port();
+        REQUIRE(port != 0);
+        CHECK_FALSE(accepts_connections(port));  // the probe can fail: nothing listens yet
+        std::string config = config_for(exchange);
+        config.replace(config.find("port = 0"), 8, fmt::format("port = {}", port));
+        config += fmt::format("[history]\ndir = \"{}\"\n", (dir.path() / "history").string());
+        const auto config_file = dir.write("sised.toml", config);
+        const pid_t pid =
+            spawn_process({SISE_SISED_PATH, "--config", config_file.string()}, dir.path() / "log");
+        bool ready = false;
+        for (int i = 0; i < 500 && !ready; ++i)
+            ready = count_containing(systemd.receive_for(20ms), "READY=1") > 0;
+        // Frozen the moment READY=1 is seen: nothing sised does afterwards can help.
+        REQUIRE(::kill(pid, SIGSTOP) == 0);
+        CHECK(ready);
+        CHECK(accepts_connections(port));
+        REQUIRE(::kill(pid, SIGCONT) == 0);
+        ::kill(pid, SIGTERM);
+        CHECK(wait_for_exit(pid, 10s) == 0);
     }
 
     TEST_CASE("GET /metrics serves the Prometheus text of the same counters as healthz") {
