@@ -18,7 +18,7 @@ sise_sources(SISE_TEST_SOURCES
   history/bars_test.cpp history/coverage_test.cpp history/query_test.cpp
   history/reader_test.cpp history/record_test.cpp history/sampler_test.cpp
   history/time_arg_test.cpp history/writer_test.cpp
-  io/asset_dir_test.cpp io/blocking_worker_test.cpp io/config_test.cpp io/feed_client_test.cpp
+  io/asset_dir_test.cpp io/blocking_worker_test.cpp io/config_reload_test.cpp io/config_test.cpp io/feed_client_test.cpp
   io/feed_unit_test.cpp io/history_service_test.cpp io/listen_fds_test.cpp
   io/process_reader_test.cpp io/service_notifier_test.cpp io/spawn_test.cpp
   market/table_test.cpp market/window_test.cpp
@@ -29,7 +29,8 @@ sise_sources(SISE_TEST_SOURCES
   support/daemon_config_test.cpp
   integration/clients_test.cpp integration/daemon_test.cpp integration/faults_test.cpp
   integration/history_test.cpp integration/http_conformance_test.cpp
-  integration/rolling_test.cpp integration/service_test.cpp integration/tls_test.cpp)
+  integration/prometheus_test.cpp integration/reload_test.cpp integration/rolling_test.cpp
+  integration/service_test.cpp integration/socket_activation_test.cpp integration/tls_test.cpp)
 
 # The fake exchange: shared server code and one dialect per exchange.
 sise_sources(SISE_FAKE_SOURCES

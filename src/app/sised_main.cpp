@@ -6,12 +6,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "sise/core/version.hpp"
 #include "sise/io/app.hpp"
 #include "sise/io/config.hpp"
+#include "sise/io/listen_fds.hpp"
 
 namespace {
 
@@ -62,6 +64,23 @@ options parse_flags(int argc, char** argv) {
     return result;
 }
 
+// Socket activation (systemd/sised.socket): the one listening socket systemd passed, if any.
+// Anything else passed is a start-up error (exit 2), like a bad config.
+std::optional<int> adopted_socket() {
+    std::vector<sise::io::listen_fd> fds;
+    try {
+        fds = sise::io::take_listen_fds();
+    } catch (const std::exception& e) {
+        fail(2, e.what());
+    }
+    if (fds.empty()) return std::nullopt;
+    if (fds.size() > 1)
+        fail(2, fmt::format("LISTEN_FDS: sised listens on one socket, {} were passed", fds.size()));
+    if (auto problem = sise::io::listening_tcp_problem(fds.front().fd); !problem.empty())
+        fail(2, fmt::format("LISTEN_FDS: fd {} {}", fds.front().fd, problem));
+    return fds.front().fd;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,11 +96,14 @@ int main(int argc, char** argv) {
         fmt::print("sised: configuration OK\n");
         return 0;
     }
+    sise::io::launch_options launch;
+    if (flags.config_path) launch.config_path = *flags.config_path;
+    launch.listen_fd = adopted_socket();
     // A history file over a size limit (RLIMIT_FSIZE) must be a write error the writer
     // reports and retries, not a signal that kills the daemon.
     std::signal(SIGXFSZ, SIG_IGN);
     try {
-        sise::io::app daemon(std::move(config));
+        sise::io::app daemon(std::move(config), std::move(launch));
         daemon.run();
     } catch (const std::exception& e) {
         fail(1, e.what());

@@ -31,6 +31,11 @@ writer::writer(writer_options options)
 }
 
 writer::~writer() {
+    finish();
+}
+
+void writer::finish() {
+    if (!thread_.joinable()) return;
     {
         std::lock_guard lock(wake_mutex_);
         stop_.store(true, std::memory_order_release);

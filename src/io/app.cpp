@@ -4,21 +4,38 @@
 #include <csignal>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "sise/core/version.hpp"
 #include "sise/io/clock.hpp"
+#include "sise/io/config_reload.hpp"
 #include "sise/io/process_reader.hpp"
-#include "sise/stats/status_line.hpp"
 #include "sise/publish/json_writer.hpp"
+#include "sise/stats/status_line.hpp"
 
 namespace sise::io {
 namespace {
 
 constexpr std::chrono::seconds shutdown_grace{2};
 
+// How long a feed unit stopped by a reload is kept after its websocket has stopped: its
+// backfill and market-name requests still in flight end within their own timeouts.
+std::chrono::steady_clock::duration retired_grace(const feed_config& feed) {
+    return 2 * feed.rest_timeout + feed.connect_timeout + std::chrono::seconds{1};
+}
+
+const feed_config* enabled_feed(const config& c, exchange_id exchange) {
+    for (const feed_config& feed : c.feeds)
+        if (feed.exchange == exchange && feed.enabled) return &feed;
+    return nullptr;
+}
+
 }  // namespace
 
-app::app(config configuration)
-    : config_(std::move(configuration)), publish_timer_(context_),
+app::app(config configuration, launch_options options)
+    : config_(std::move(configuration)),
+      launch_(std::move(options)),
+      publish_timer_(context_),
       shutdown_timer_(context_),
       housekeeping_timer_(context_),
       signals_(context_, SIGINT, SIGTERM),
@@ -35,7 +52,7 @@ app::app(config configuration)
         history_ =
             std::make_unique<history_service>(config_.history, context_.get_executor(), table_);
     publisher_.publish(table_, now_ms());
-    server_ = std::make_unique<server>(context_, config_.server, *this);
+    server_ = std::make_unique<server>(context_, config_.server, *this, launch_.listen_fd);
     // The two seams: a new consumer (Redis, metrics) is one more line here.
     if (history_) tick_sinks_.push_back(history_.get());
     publication_sinks_.push_back(server_.get());
@@ -45,8 +62,8 @@ app::~app() = default;
 
 void app::run() {
     started_ms_ = now_ms();
-    log(log_level::notice, "sised {} listening on {}:{}", sise::version, config_.server.address,
-        port());
+    log(log_level::notice, "sised {} listening on {}:{}{}", sise::version, server_->address(),
+        port(), launch_.listen_fd ? " (socket passed by systemd)" : "");
     signals_.async_wait([this](error_code ec, int signal) {
         if (ec) return;
         log(log_level::notice, "received signal {}, shutting down", signal);
@@ -90,9 +107,13 @@ void app::stop() {
 }
 
 void app::check_shutdown() {
-    const bool feeds_done = std::all_of(feeds_.begin(), feeds_.end(), [](const auto& feed) {
-        return feed->client.stats().state == feed_state::stopped;
-    });
+    const bool feeds_done =
+        std::all_of(
+            feeds_.begin(), feeds_.end(),
+            [](const auto& feed) { return feed->client.stats().state == feed_state::stopped; }) &&
+        std::all_of(retired_feeds_.begin(), retired_feeds_.end(), [](const auto& retired) {
+            return retired.unit->client.stats().state == feed_state::stopped;
+        });
     if ((feeds_done && server_->stats().open_connections == 0) ||
         std::chrono::steady_clock::now() >= shutdown_deadline_) {
         context_.stop();
@@ -115,10 +136,16 @@ void app::on_tickers(exchange_id exchange, std::span<const ticker_update> ticker
         if (!table_.apply(*id, update, received_ms)) ++rejected_updates_;
         for (market::tick_sink* sink : tick_sinks_) sink->on_tick(*id, update, received_ms);
     }
+    if (oldest_unpublished_receipt_ms_ == 0) oldest_unpublished_receipt_ms_ = received_ms;
     schedule_publish();
 }
 
 void app::on_feed_connected(exchange_id exchange, bool connected) {
+    // A unit a reload replaced may report its end after its successor went live.
+    if (!connected)
+        for (const auto& feed : feeds_)
+            if (feed->config.exchange == exchange && feed->client.stats().state == feed_state::live)
+                return;
     table_.set_feed_connected(exchange, connected);
     for (auto& feed : feeds_)
         if (feed->config.exchange == exchange && connected) feed->on_connected();
@@ -139,6 +166,7 @@ void app::schedule_housekeeping() {
                 if (history_) history_->on_watched(feed->config.exchange, since, now);
             }
         if (history_) history_->tick(now);
+        prune_retired_feeds();
         update_status();
         // The 24 h reference moves every minute, trades or not.
         if (const auto minute = now / 60'000; minute != last_minute_) {
@@ -165,8 +193,10 @@ void app::schedule_publish() {
 }
 
 void app::publish_now() {
-    if (auto publication = publisher_.publish(table_, now_ms()))
-        for (publish::publication_sink* sink : publication_sinks_) sink->on_publication(*publication);
+    auto publication = publisher_.publish(table_, now_ms());
+    if (!publication) return;
+    publication->oldest_receipt_ms = std::exchange(oldest_unpublished_receipt_ms_, 0);
+    for (publish::publication_sink* sink : publication_sinks_) sink->on_publication(*publication);
 }
 
 void app::notify(const error_code& ec) {
@@ -177,15 +207,91 @@ void app::notify(const error_code& ec) {
             ec.message(), suppressed);
 }
 
-// SIGHUP's default action would end the daemon; until a reload is built (docs/operations.md)
-// it is caught and answered with a log line, so a stray `kill -HUP` costs nothing.
 void app::wait_for_hangup() {
     hangups_.async_wait([this](error_code ec, int) {
         if (ec || stopping_) return;
-        log(log_level::notice,
-            "SIGHUP: configuration reload is not supported yet; restart sised to apply a new "
-            "config");
+        reload();
         wait_for_hangup();
+    });
+}
+
+void app::reload() {
+    notify(notifier_.reloading());
+    if (launch_.config_path.empty()) {
+        log(log_level::notice, "SIGHUP: started without --config, nothing to reload");
+    } else {
+        try {
+            apply_reload(load_config_file(launch_.config_path));
+        } catch (const config_error& e) {
+            log(log_level::error, "reload refused: bad config: {}; the running one is kept",
+                e.what());
+        } catch (const std::exception& e) {  // a TLS context or CA file of a new feed
+            log(log_level::error, "reload refused: {}; the running one is kept", e.what());
+        }
+    }
+    // READY=1 ends the reload whatever its outcome (systemd waits for it).
+    last_status_ = stats::status_line(stats_snapshot());
+    notify(notifier_.ready(last_status_));
+}
+
+void app::apply_reload(config next) {
+    const reload_plan plan = plan_reload(config_, next);
+    if (plan.refused()) {
+        log(log_level::error,
+            "reload refused: {} cannot change while sised runs (restart it); the running "
+            "configuration is kept",
+            plan.refused_key);
+        return;
+    }
+    // New units first: their constructors may throw (TLS context), and nothing has changed
+    // yet then except rows they added, which are retired again.
+    std::vector<std::unique_ptr<feed_unit>> started;
+    try {
+        for (const feed_config& feed : plan.start)
+            started.push_back(std::make_unique<feed_unit>(context_.get_executor(), feed, *this,
+                                                          table_, [this] { schedule_publish(); }));
+    } catch (...) {
+        for (const feed_config& feed : plan.start) {
+            const feed_config* running = enabled_feed(config_, feed.exchange);
+            table_.retire_except(feed.exchange,
+                                 running ? running->markets : std::vector<std::string>{});
+        }
+        throw;
+    }
+    for (exchange_id exchange : plan.stop) {
+        const auto it = std::find_if(feeds_.begin(), feeds_.end(), [&](const auto& feed) {
+            return feed->config.exchange == exchange;
+        });
+        if (it == feeds_.end()) continue;
+        (*it)->stop();
+        retired_feeds_.push_back({std::move(*it), std::chrono::steady_clock::now()});
+        feeds_.erase(it);
+        const feed_config* after = enabled_feed(next, exchange);
+        table_.retire_except(exchange, after ? after->markets : std::vector<std::string>{});
+    }
+    for (auto& unit : started) {
+        unit->start();
+        feeds_.push_back(std::move(unit));
+    }
+    if (plan.server_changed) server_->reconfigure(next.server);
+    if (plan.history_changed && history_) history_->reconfigure(next.history);
+    if (plan.log_changed) set_log_level(next.log);
+    config_ = std::move(next);
+    if (!plan.stop.empty() || !plan.start.empty()) {
+        // New rows get their first encoding; every subscriber a snapshot of the new row set.
+        publish_now();
+        server_->resnapshot();
+    }
+    log(log_level::notice, "reload: {}",
+        plan.changed.empty() ? std::string("nothing changed")
+                             : fmt::format("applied {}", fmt::join(plan.changed, ", ")));
+}
+
+void app::prune_retired_feeds() {
+    const auto now = std::chrono::steady_clock::now();
+    std::erase_if(retired_feeds_, [now](const retired_feed& retired) {
+        return retired.unit->client.stats().state == feed_state::stopped &&
+               now - retired.stopped_at >= retired_grace(retired.unit->config);
     });
 }
 

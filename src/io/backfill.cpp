@@ -46,7 +46,7 @@ void backfiller::start(std::int64_t live_from_ms) {
     // candle is fetched once it has ended (see fill()).
     const std::int64_t to_ms = floor_to_minute(live_from_ms);
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (rows[i].exchange != adapter_.id()) continue;
+        if (rows[i].exchange != adapter_.id() || rows[i].retired) continue;
         ++stats_.markets;
         asio::co_spawn(executor_, fill(static_cast<market::row_id>(i), generation, to_ms),
                        log_escaped_exception{fmt::format("{}: backfill of {}",

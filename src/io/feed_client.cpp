@@ -50,6 +50,17 @@ asio::awaitable<void> app_ping_loop(std::shared_ptr<WsStream> ws,
     }
 }
 
+// Why a connection ended (sise_feed_reconnects_total{reason}); `exchange_said` when the
+// exchange sent a close frame or asked for a reconnect.
+stats::reconnect_reason end_reason(bool was_live, const error_code& ec, bool exchange_said) {
+    using stats::reconnect_reason;
+    if (!was_live) return reconnect_reason::connect_failed;
+    if (exchange_said) return reconnect_reason::closed_by_exchange;
+    // Beast's websocket idle timeout: no data and no pong within idle_timeout_ms.
+    if (ec == boost::beast::error::timeout) return reconnect_reason::idle_timeout;
+    return reconnect_reason::read_error;
+}
+
 }  // namespace
 
 feed_client::feed_client(asio::any_io_executor executor, std::unique_ptr<feed::adapter> adapter,
@@ -87,8 +98,14 @@ asio::awaitable<void> feed_client::run() {
         error_code ec = endpoint.tls() ? co_await run_session<detail::tls_stream>()
                                        : co_await run_session<detail::plain_stream>();
         const bool was_live = stats_.state == feed_state::live;
-        if (was_live) sink_.on_feed_connected(exchange(), false);
+        // No longer live when the sink hears of it (a sink may look at every feed's state).
+        if (was_live) {
+            stats_.state = feed_state::backoff;
+            sink_.on_feed_connected(exchange(), false);
+        }
         if (stopping_) break;
+        ++stats_.reconnects[static_cast<std::size_t>(
+            end_reason(was_live, ec, !close_detail_.empty()))];
 
         stats_.last_error = close_detail_.empty() ? ec.message() : std::exchange(close_detail_, {});
         const bool stable = std::chrono::steady_clock::now() - started >= stable_connection;
@@ -231,6 +248,10 @@ bool feed_client::handle_frame(std::string_view frame) {
     switch (result.kind) {
         case feed::frame_kind::tickers:
             stats_.tickers += updates_.size();
+            // Exchange event time -> receipt here (skew between the clocks included).
+            for (const ticker_update& update : updates_)
+                if (update.exchange_time_ms > 0)
+                    stats_.lag.observe((received - update.exchange_time_ms) * 1000);
             sink_.on_tickers(exchange(), updates_, received);
             break;
         case feed::frame_kind::heartbeat: ++stats_.heartbeats; break;

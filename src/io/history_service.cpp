@@ -1,6 +1,7 @@
 #include "sise/io/history_service.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <variant>
 
 #include <boost/asio/post.hpp>
@@ -28,21 +29,45 @@ constexpr std::int64_t warm_start_lookback_ms = 7 * history::day_ms;
 // Coverage trails the clock by the sampler's close grace (2 s) and a second to spare.
 constexpr std::int64_t coverage_lag_ms = 3'000;
 
+history::writer_options writer_options_of(const history_config& config) {
+    history::writer_options options;
+    options.dir = config.dir;
+    options.fsync_interval_ms = config.fsync_interval.count();
+    options.keep_days = config.keep_days;
+    options.compress = config.compress;
+    options.queue_records = config.queue_records;
+    options.on_problem = [](std::string_view line) { log(log_level::warning, "{}", line); };
+    options.on_notice = [](std::string_view line) { log(log_level::notice, "{}", line); };
+    return options;
+}
+
+// The writer settings a running writer thread holds; changing one means a new writer.
+bool same_writer_settings(const history_config& a, const history_config& b) {
+    return a.dir == b.dir && a.fsync_interval == b.fsync_interval && a.keep_days == b.keep_days &&
+           a.compress == b.compress && a.queue_records == b.queue_records;
+}
+
+// Adds `from`'s counters (not its gauges) to `to`.
+void add_counters(stats::history_writer_stats& to, const stats::history_writer_stats& from) {
+    to.records_written += from.records_written;
+    to.records_synced += from.records_synced;
+    to.dropped_queue_full += from.dropped_queue_full;
+    to.dropped_write_failed += from.dropped_write_failed;
+    to.write_errors += from.write_errors;
+    to.torn_lines_cut += from.torn_lines_cut;
+    to.files_compressed += from.files_compressed;
+    to.files_removed += from.files_removed;
+    to.coverage_written += from.coverage_written;
+    to.coverage_dropped += from.coverage_dropped;
+}
+
 }  // namespace
 
 history_service::history_service(const history_config& config, asio::any_io_executor loop,
                                  market::ticker_table& table)
     : config_(config), loop_(std::move(loop)), table_(table),
       sampler_(config.sample_interval.count()) {
-    history::writer_options options;
-    options.dir = config_.dir;
-    options.fsync_interval_ms = config_.fsync_interval.count();
-    options.keep_days = config_.keep_days;
-    options.compress = config_.compress;
-    options.queue_records = config_.queue_records;
-    options.on_problem = [](std::string_view line) { log(log_level::warning, "{}", line); };
-    options.on_notice = [](std::string_view line) { log(log_level::notice, "{}", line); };
-    writer_ = std::make_unique<history::writer>(std::move(options));
+    writer_ = std::make_unique<history::writer>(writer_options_of(config_));
     worker_ = std::make_unique<blocking_worker>(max_queued_queries);
 }
 
@@ -71,7 +96,8 @@ void history_service::on_watched(exchange_id exchange, std::int64_t from_ms,
     const std::int64_t trailing_to = to_ms - coverage_lag_ms;
     const auto rows = table_.rows();
     for (std::size_t i = 0; i < rows.size(); ++i)
-        if (rows[i].exchange == exchange) coverage_.watched(i, from_ms, trailing_to);
+        if (rows[i].exchange == exchange && !rows[i].retired)
+            coverage_.watched(i, from_ms, trailing_to);
 }
 
 void history_service::tick(std::int64_t now_ms) {
@@ -80,7 +106,7 @@ void history_service::tick(std::int64_t now_ms) {
     for (const std::size_t id : due_) writer_->push(held_[id]);
 
     // Records lost on the way to disk: the minutes held so far are not known after all.
-    const stats::history_writer_stats stats = writer_->stats();
+    const stats::history_writer_stats stats = writer_totals();
     const std::uint64_t dropped = stats.dropped_queue_full + stats.dropped_write_failed;
     if (dropped != dropped_seen_) {
         dropped_seen_ = dropped;
@@ -238,9 +264,33 @@ void history_service::query(const publish::request_target& target, std::int64_t 
     }
 }
 
+void history_service::reconfigure(const history_config& next) {
+    // Everything held under the old sampling goes out first: no close is lost to the change.
+    tick(std::numeric_limits<std::int64_t>::max());
+    if (next.sample_interval != config_.sample_interval) {
+        sampler_ = history::sampler(next.sample_interval.count());
+        held_.clear();
+    }
+    if (!same_writer_settings(next, config_)) {
+        // The old writer syncs what it holds and joins (a short wait on the loop, once per
+        // reload); its counters carry over so the totals never go down.
+        writer_->finish();
+        add_counters(carried_, writer_->stats());
+        writer_.reset();
+        writer_ = std::make_unique<history::writer>(writer_options_of(next));
+    }
+    config_ = next;
+}
+
+stats::history_writer_stats history_service::writer_totals() const {
+    stats::history_writer_stats w = writer_->stats();
+    add_counters(w, carried_);
+    return w;
+}
+
 stats::history_stats history_service::stats() const {
     stats::history_stats s;
-    static_cast<stats::history_writer_stats&>(s) = writer_->stats();
+    static_cast<stats::history_writer_stats&>(s) = writer_totals();
     s.dir = config_.dir;
     s.warm_start_records = warm_records_;
     s.warm_start_minutes = warm_minutes_;

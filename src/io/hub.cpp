@@ -25,6 +25,11 @@ void hub::broadcast(const publish::publication& publication) {
     for (auto* session : sessions) session->deliver(publication);
 }
 
+void hub::resnapshot() {
+    std::vector<ws_session*> sessions(subscribers_.begin(), subscribers_.end());
+    for (auto* session : sessions) session->resubscribe();
+}
+
 void hub::start_housekeeping() {
     // Often enough that a dead subscriber is cut off within a quarter of its timeout.
     housekeeping_.expires_after(std::clamp<std::chrono::steady_clock::duration>(
@@ -39,12 +44,11 @@ void hub::start_housekeeping() {
     });
 }
 
-void hub::set_port(std::uint16_t port) {
+void hub::set_listening(const std::string& address, std::uint16_t port) {
     // The page this daemon serves has the origin of the address it bound; a loopback bind is
     // also reached as localhost. An unspecified bind (0.0.0.0, ::) has no single origin: list
     // the public one in server.allowed_origins.
     own_origins_.clear();
-    const std::string& address = config_.address;
     const bool v6 = address.find(':') != std::string::npos;
     own_origins_.push_back(v6 ? fmt::format("http://[{}]:{}", address, port)
                               : fmt::format("http://{}:{}", address, port));

@@ -1,6 +1,7 @@
 #include "sise/io/listen_fds.hpp"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -53,6 +54,22 @@ std::vector<listen_fd> take_listen_fds() {
                                      " is not open");
     }
     return *fds;
+}
+
+std::string listening_tcp_problem(int fd) {
+    int value = 0;
+    socklen_t length = sizeof(value);
+    if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &value, &length) != 0)
+        return "is not a socket (or not open)";
+    if (value != SOCK_STREAM) return "is not a stream socket";
+    length = sizeof(value);
+    if (::getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &value, &length) != 0 ||
+        (value != AF_INET && value != AF_INET6))
+        return "is not a TCP socket (IPv4 or IPv6)";
+    length = sizeof(value);
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &value, &length) != 0 || value != 1)
+        return "is not listening";
+    return {};
 }
 
 }  // namespace sise::io

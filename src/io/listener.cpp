@@ -1,5 +1,9 @@
 #include "sise/io/listener.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
@@ -9,15 +13,30 @@ namespace sise::io {
 
 using tcp = asio::ip::tcp;
 
-listener::listener(asio::io_context& context, std::shared_ptr<hub> owner)
+listener::listener(asio::io_context& context, std::shared_ptr<hub> owner,
+                   std::optional<int> listen_fd)
     : hub_(std::move(owner)), acceptor_(asio::make_strand(context)), retry_(context) {
-    const auto& config = hub_->config();
-    tcp::endpoint endpoint{asio::ip::make_address(config.address), config.port};
-    acceptor_.open(endpoint.protocol());
-    acceptor_.set_option(asio::socket_base::reuse_address(true));
-    acceptor_.bind(endpoint);
-    acceptor_.listen(asio::socket_base::max_listen_connections);
-    port_ = acceptor_.local_endpoint().port();
+    if (listen_fd) {
+        // systemd bound and listens already (sised.socket): the socket outlives restarts, so
+        // connections made while sised restarts wait in its backlog.
+        sockaddr_storage bound{};
+        socklen_t length = sizeof(bound);
+        if (::getsockname(*listen_fd, reinterpret_cast<sockaddr*>(&bound), &length) != 0)
+            throw boost::system::system_error(errno, boost::system::system_category(),
+                                              "getsockname on the passed socket");
+        acceptor_.assign(bound.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), *listen_fd);
+    } else {
+        const auto& config = hub_->config();
+        tcp::endpoint endpoint{asio::ip::make_address(config.address), config.port};
+        acceptor_.open(endpoint.protocol());
+        acceptor_.set_option(asio::socket_base::reuse_address(true));
+        acceptor_.bind(endpoint);
+        acceptor_.listen(asio::socket_base::max_listen_connections);
+    }
+    const auto local = acceptor_.local_endpoint();
+    port_ = local.port();
+    // A passed socket's address is whatever systemd bound (ListenStream=), not the config's.
+    address_ = listen_fd ? local.address().to_string() : hub_->config().address;
 }
 
 void listener::stop() {

@@ -1,10 +1,12 @@
 #include "sise/io/ws_session.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
 #include "sise/api/router.hpp"
 #include "sise/core/version.hpp"
+#include "sise/io/clock.hpp"
 #include "sise/io/log.hpp"
 
 namespace sise::io {
@@ -30,7 +32,15 @@ ws_session::ws_session(asio::ip::tcp::socket&& socket, connection_slot slot)
     : ws_(std::move(socket)), slot_(std::move(slot)) {}
 
 ws_session::~ws_session() {
-    if (joined_) owner().leave(*this);
+    if (!joined_) return;
+    owner().leave(*this);
+    // One reason per session that got as far as subscribing; a slow client is counted in
+    // slow_client_disconnects instead (its own label).
+    if (end_reason_) ++owner().stats().disconnects[static_cast<std::size_t>(*end_reason_)];
+}
+
+void ws_session::ended(stats::client_disconnect_reason reason) {
+    if (!end_reason_ && !slow_) end_reason_ = reason;
 }
 
 void ws_session::run(http::request<http::empty_body> request) {
@@ -63,7 +73,10 @@ void ws_session::run(http::request<http::empty_body> request) {
 }
 
 void ws_session::deliver(const publish::publication& publication) {
-    queue_.add(publication);
+    if (queue_.add(publication) && publication.oldest_receipt_ms > 0)
+        pending_receipt_ms_ = pending_receipt_ms_ == 0
+                                  ? publication.oldest_receipt_ms
+                                  : std::min(pending_receipt_ms_, publication.oldest_receipt_ms);
     if (!writing_) do_write();
 }
 
@@ -73,6 +86,9 @@ void ws_session::check_deadlines(std::chrono::steady_clock::time_point now) {
     const bool stuck = writing_ && now - write_started_ >= timeout;
     if (stuck || now - last_heard_ >= timeout) {
         ++owner().stats().slow_client_disconnects;
+        // A stuck write is its own reason; an unanswered ping is the "slow" label's.
+        if (stuck) ended(stats::client_disconnect_reason::write_timeout);
+        slow_ = true;
         log(log_level::notice, "closing a websocket client that stopped reading ({})",
             stuck ? "write stuck" : "no pong");
         return close_now();
@@ -86,12 +102,19 @@ void ws_session::check_deadlines(std::chrono::steady_clock::time_point now) {
     }
 }
 
+void ws_session::resubscribe() {
+    if (closing_) return;
+    queue_.subscribe(owner().table(), queue_.filter());
+    if (!writing_) do_write();
+}
+
 void ws_session::heard_from_client() {
     last_heard_ = std::chrono::steady_clock::now();
     ping_outstanding_ = false;
 }
 
 void ws_session::go_away() {
+    ended(stats::client_disconnect_reason::shutdown);
     if (writing_) return close_now();
     closing_ = true;
     ws_.async_close(websocket::close_code::going_away, [self = shared_from_this()](error_code ec) {
@@ -131,7 +154,11 @@ void ws_session::on_read(error_code ec, std::size_t) {
     if (ec) {
         // Closed, too big or not UTF-8: the session ends.
         closing_ = true;
-        if (!normal_end(ec)) owner().client_error("websocket read", ec);
+        if (!normal_end(ec)) {
+            owner().client_error("websocket read", ec);
+            ended(stats::client_disconnect_reason::error);
+        }
+        ended(stats::client_disconnect_reason::client_closed);
         return;
     }
     heard_from_client();
@@ -144,6 +171,7 @@ void ws_session::on_read(error_code ec, std::size_t) {
     if (parse_ec) {
         ++owner().stats().bad_client_messages;
         if (++bad_messages_ >= max_bad_messages) {
+            ended(stats::client_disconnect_reason::bad_messages);
             closing_ = true;
             ws_.async_close(websocket::close_code::policy_error,
                             [self = shared_from_this()](error_code close_ec) {
@@ -169,6 +197,7 @@ void ws_session::do_write() {
     writing_ = true;
     write_started_ = std::chrono::steady_clock::now();
     in_flight_ = std::move(message);
+    in_flight_receipt_ms_ = std::exchange(pending_receipt_ms_, 0);
     ws_.text(true);
     ws_.async_write(asio::buffer(*in_flight_),
                     beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
@@ -178,9 +207,15 @@ void ws_session::on_write(error_code ec, std::size_t) {
     writing_ = false;
     in_flight_.reset();
     if (ec) {
-        if (!normal_end(ec) && !closing_) owner().client_error("websocket write", ec);
+        if (!normal_end(ec) && !closing_) {
+            owner().client_error("websocket write", ec);
+            ended(stats::client_disconnect_reason::error);
+        }
+        ended(stats::client_disconnect_reason::client_closed);
         return close_now();
     }
+    if (in_flight_receipt_ms_ > 0)
+        owner().stats().delivery_latency.observe((now_ms() - in_flight_receipt_ms_) * 1000);
     do_write();
 }
 

@@ -7,7 +7,13 @@
 namespace sise::market {
 
 row_id ticker_table::add(exchange_id exchange, feed::instrument instrument, change_basis basis) {
-    if (auto existing = find(exchange, instrument.market)) return *existing;
+    if (auto existing = find_any(exchange, instrument.market)) {
+        if (rows_[*existing].retired) {
+            rows_[*existing].retired = false;
+            mark_changed(*existing);
+        }
+        return *existing;
+    }
     ticker_row row;
     row.exchange = exchange;
     row.instrument = std::move(instrument);
@@ -19,12 +25,30 @@ row_id ticker_table::add(exchange_id exchange, feed::instrument instrument, chan
 
 std::optional<row_id> ticker_table::find(exchange_id exchange,
                                          std::string_view market) const noexcept {
+    auto id = find_any(exchange, market);
+    if (id && rows_[*id].retired) return std::nullopt;
+    return id;
+}
+
+std::optional<row_id> ticker_table::find_any(exchange_id exchange,
+                                             std::string_view market) const noexcept {
     // A linear scan beats hashing for the tens of rows a ticker sidebar holds; revisit if a
     // configuration ever carries thousands of markets.
     for (std::size_t i = 0; i < rows_.size(); ++i)
         if (rows_[i].exchange == exchange && rows_[i].instrument.market == market)
             return static_cast<row_id>(i);
     return std::nullopt;
+}
+
+std::size_t ticker_table::retire_except(exchange_id exchange, std::span<const std::string> keep) {
+    std::size_t retired = 0;
+    for (ticker_row& row : rows_) {
+        if (row.exchange != exchange || row.retired) continue;
+        if (std::find(keep.begin(), keep.end(), row.instrument.market) != keep.end()) continue;
+        row.retired = true;
+        ++retired;
+    }
+    return retired;
 }
 
 namespace {
@@ -75,7 +99,7 @@ void ticker_table::set_names(exchange_id exchange, std::string_view market,
 void ticker_table::set_feed_connected(exchange_id exchange, bool connected) {
     for (std::size_t i = 0; i < rows_.size(); ++i) {
         ticker_row& row = rows_[i];
-        if (row.exchange != exchange || !row.has_ticker) continue;
+        if (row.exchange != exchange || !row.has_ticker || row.retired) continue;
         auto status = connected ? row_status::live : row_status::stale;
         if (row.status == status) continue;
         row.status = status;
@@ -110,7 +134,7 @@ void ticker_table::mark_all_changed() {
 }
 
 void ticker_table::mark_changed(row_id id) {
-    if (changed_flag_[id]) return;
+    if (changed_flag_[id] || rows_[id].retired) return;
     changed_flag_[id] = true;
     changed_list_.push_back(id);
 }

@@ -46,7 +46,7 @@ void subscriber_queue::subscribe(const market::ticker_table& table, subscription
     snapshot_pending_ = true;
 }
 
-void subscriber_queue::add(const publication& publication) {
+bool subscriber_queue::add(const publication& publication) {
     bool merged = false;
     for (auto id : publication.rows) {
         if (id >= wanted_.size() || !wanted_[id]) continue;
@@ -55,9 +55,10 @@ void subscriber_queue::add(const publication& publication) {
         pending_rows_[id] = true;
         ++pending_count_;
     }
-    if (!merged) return;
+    if (!merged) return false;
     if (pending_from_seq_ == 0) pending_from_seq_ = publication.seq;
     pending_to_seq_ = publication.seq;
+    return true;
 }
 
 shared_text subscriber_queue::take(const publisher& publisher) {

@@ -197,7 +197,12 @@ void server(exposition& e, const snapshot& s) {
     e.sample("sise_clients", {{"endpoint", "http"}},
              server.open_connections - std::min(server.open_connections, server.subscribers));
     e.family("sise_client_disconnects_total", "counter", "Client connections ended, by reason.");
-    e.sample("sise_client_disconnects_total", {{"reason", "slow"}}, server.slow_client_disconnects);
+    // slow_client_disconnects counts stuck writes (reason write_timeout) and unanswered pings
+    // (reason slow): each ended session under one label.
+    const std::uint64_t stuck =
+        server.disconnects[static_cast<std::size_t>(client_disconnect_reason::write_timeout)];
+    e.sample("sise_client_disconnects_total", {{"reason", "slow"}},
+             server.slow_client_disconnects - std::min(server.slow_client_disconnects, stuck));
     for (client_disconnect_reason reason : all_client_disconnect_reasons)
         e.sample("sise_client_disconnects_total", {{"reason", to_string(reason)}},
                  server.disconnects[static_cast<std::size_t>(reason)]);

@@ -1,10 +1,10 @@
 // sised under systemd's eyes: the sd_notify datagrams it sends (READY once it listens,
 // WATCHDOG from its loop and none while the loop is frozen, STOPPING at shutdown) and the
 // /metrics endpoint, against a real AF_UNIX datagram listener and the fake exchange.
-#include <poll.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <doctest/doctest.h>
@@ -20,6 +20,8 @@
 #include "support/daemon.hpp"
 #include "support/daemon_config.hpp"
 #include "support/local_client.hpp"
+#include "support/notify_listener.hpp"
+#include "support/wait.hpp"
 
 using namespace sise;
 using namespace sise::test;
@@ -27,65 +29,44 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// $NOTIFY_SOCKET's other end: a datagram socket bound to a path in a temp directory.
-class notify_listener {
-public:
-    explicit notify_listener(const temp_dir& dir) : path_((dir.path() / "notify").string()) {
-        fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        REQUIRE(fd_ >= 0);
-        sockaddr_un address{};
-        address.sun_family = AF_UNIX;
-        REQUIRE(path_.size() < sizeof(address.sun_path));
-        path_.copy(address.sun_path, path_.size());
-        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
-    }
-    ~notify_listener() { ::close(fd_); }
-    const std::string& path() const noexcept { return path_; }
-
-    // Every datagram that arrives within `window`.
-    std::vector<std::string> receive_for(std::chrono::milliseconds window) {
-        std::vector<std::string> out;
-        const auto end = std::chrono::steady_clock::now() + window;
-        for (;;) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                end - std::chrono::steady_clock::now());
-            if (left.count() <= 0) return out;
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return out;
-            char buffer[1024];
-            const auto n = ::recv(fd_, buffer, sizeof(buffer), 0);
-            if (n > 0) out.emplace_back(buffer, static_cast<std::size_t>(n));
-        }
-    }
-
-private:
-    std::string path_;
-    int fd_ = -1;
-};
-
-// Sets environment variables for the daemons started in a scope (fork + exec inherit them).
-class scoped_env {
-public:
-    scoped_env(const char* name, const std::string& value) : name_(name) {
-        ::setenv(name, value.c_str(), 1);
-    }
-    ~scoped_env() { ::unsetenv(name_); }
-
-private:
-    const char* name_;
-};
-
-std::size_t count(const std::vector<std::string>& messages, std::string_view text) {
-    std::size_t n = 0;
-    for (const auto& m : messages) n += m.find(text) != std::string::npos;
-    return n;
-}
-
 std::string config_for(const fake::exchange_server& exchange) {
     return behind(exchange)
         .set("feeds.upbit", "markets", R"(["KRW-BTC"])")
         .set("feeds.upbit", "backfill", false)
         .toml();
+}
+
+// A loopback port nothing listens on right now (bound to 0, read, closed).
+std::uint16_t unused_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+                    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+    ::close(fd);
+    return ok ? ntohs(address.sin_port) : 0;
+}
+
+// Whether a TCP connection to 127.0.0.1:port completes (the kernel answers for a listening
+// socket even while its process is stopped).
+bool accepts_connections(std::uint16_t port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+    ::close(fd);
+    return ok;
+}
+
+// The value of the sample `name` (with its labels) in Prometheus text; -1 when absent.
+double sample_value(const std::string& text, const std::string& name) {
+    const auto at = text.find("\n" + name + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(text.substr(at + name.size() + 2));
 }
 
 }  // namespace
@@ -101,34 +82,50 @@ TEST_SUITE("integration") {
         daemon_process sised(config_for(exchange));
 
         const auto first = systemd.receive_for(1s);
-        REQUIRE(count(first, "READY=1") == 1);
+        REQUIRE(count_containing(first, "READY=1") == 1);
         CHECK(first.front().starts_with("READY=1"));
         CHECK(first.front().find("STATUS=") != std::string::npos);
         // Ready means clients can connect: the port answers.
         CHECK(http_get(sised.port(), "/healthz").status != 0);
-        CHECK(count(first, "WATCHDOG=1") >= 5);
+        CHECK(count_containing(first, "WATCHDOG=1") >= 5);
 
         // A frozen loop sends no watchdog pings: systemd would restart it.
         REQUIRE(::kill(sised.pid(), SIGSTOP) == 0);
         systemd.receive_for(150ms);  // what was already queued
-        CHECK(count(systemd.receive_for(600ms), "WATCHDOG=1") == 0);
+        CHECK(count_containing(systemd.receive_for(600ms), "WATCHDOG=1") == 0);
         REQUIRE(::kill(sised.pid(), SIGCONT) == 0);
-        CHECK(count(systemd.receive_for(600ms), "WATCHDOG=1") >= 3);
+        CHECK(count_containing(systemd.receive_for(600ms), "WATCHDOG=1") >= 3);
 
         CHECK(sised.terminate() == 0);
         const auto last = systemd.receive_for(300ms);
-        CHECK(count(last, "STOPPING=1") == 1);
+        CHECK(count_containing(last, "STOPPING=1") == 1);
     }
 
-    TEST_CASE("SIGHUP is logged and does not end sised") {
+    TEST_CASE("the port accepts connections at the instant READY=1 arrives with sised frozen") {
         fake::exchange_server exchange;
         exchange.start();
-        daemon_process sised(config_for(exchange));
-        REQUIRE(::kill(sised.pid(), SIGHUP) == 0);
-        CHECK(sised.wait_for_log("SIGHUP: configuration reload is not supported yet", 2s));
-        CHECK(sised.running());
-        CHECK(http_get(sised.port(), "/healthz").status != 0);
-        CHECK(sised.terminate() == 0);
+        temp_dir dir;
+        notify_listener systemd(dir);
+        scoped_env socket("NOTIFY_SOCKET", systemd.path());
+        const std::uint16_t port = unused_port();
+        REQUIRE(port != 0);
+        CHECK_FALSE(accepts_connections(port));  // the probe can fail: nothing listens yet
+        std::string config = config_for(exchange);
+        config.replace(config.find("port = 0"), 8, fmt::format("port = {}", port));
+        config += fmt::format("[history]\ndir = \"{}\"\n", (dir.path() / "history").string());
+        const auto config_file = dir.write("sised.toml", config);
+        const pid_t pid =
+            spawn_process({SISE_SISED_PATH, "--config", config_file.string()}, dir.path() / "log");
+        bool ready = false;
+        for (int i = 0; i < 500 && !ready; ++i)
+            ready = count_containing(systemd.receive_for(20ms), "READY=1") > 0;
+        // Frozen the moment READY=1 is seen: nothing sised does afterwards can help.
+        REQUIRE(::kill(pid, SIGSTOP) == 0);
+        CHECK(ready);
+        CHECK(accepts_connections(port));
+        REQUIRE(::kill(pid, SIGCONT) == 0);
+        ::kill(pid, SIGTERM);
+        CHECK(wait_for_exit(pid, 10s) == 0);
     }
 
     TEST_CASE("GET /metrics serves the Prometheus text of the same counters as healthz") {
@@ -147,5 +144,39 @@ TEST_SUITE("integration") {
               std::string::npos);
         CHECK(metrics.body.find("sise_feed_up{exchange=\"upbit\"} 1") != std::string::npos);
         CHECK(metrics.body.find("process_resident_memory_bytes") != std::string::npos);
+    }
+
+    TEST_CASE("the lag and delivery histograms and the reason counters move on the real paths") {
+        fake::exchange_server exchange;
+        exchange.start();
+        daemon_process sised(config_for(exchange));
+        const auto metric = [&](const std::string& name) {
+            return sample_value(http_get(sised.port(), "/metrics").body, name);
+        };
+        {
+            stream_client client(sised.port());
+            REQUIRE(client.connected());
+            // Updates written to this subscriber are what the delivery histogram measures.
+            CHECK(eventually([&] { return metric("sise_delivery_latency_seconds_count") > 0; }, 10s,
+                             100ms));
+            client.close();
+        }
+        CHECK(metric("sise_feed_lag_seconds_count{exchange=\"upbit\"}") > 0);
+        CHECK(eventually(
+            [&] { return metric("sise_client_disconnects_total{reason=\"client_closed\"}") == 1; },
+            5s, 50ms));
+        CHECK(metric("sise_feed_reconnects_total{exchange=\"upbit\",reason=\"read_error\"}") == 0);
+
+        exchange.drop_connections();
+        CHECK(eventually(
+            [&] {
+                return metric(
+                           "sise_feed_reconnects_total{exchange=\"upbit\",reason=\"read_"
+                           "error\"}") == 1;
+            },
+            5s, 50ms));
+        CHECK(metric("sise_feed_reconnects_total{exchange=\"upbit\",reason=\"connect_failed\"}") ==
+              0);
+        CHECK(sised.terminate() == 0);
     }
 }

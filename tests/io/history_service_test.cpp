@@ -90,4 +90,23 @@ TEST_SUITE("io") {
         history::read_coverage(setup.dir.path(), query, spans);
         CHECK(spans == std::vector<history::coverage_span>{{t0 + 10'000, t0 + 18'000}});
     }
+
+    TEST_CASE("history service: a reload writes what is held then samples and writes anew") {
+        service_setup setup;
+        {
+            io::history_service service(setup.config(), setup.context.get_executor(), setup.table);
+            setup.apply(service, t0 + 1'000, "100");  // written
+            setup.apply(service, t0 + 3'000, "101");  // held under the 10 s interval
+            auto next = setup.config();
+            next.sample_interval = 0ms;     // every update
+            next.fsync_interval = 1'000ms;  // a writer setting: a new writer thread
+            service.reconfigure(next);
+            const auto carried = service.stats().records_written;
+            CHECK(carried == 2);                      // the held 101 went out before the change
+            setup.apply(service, t0 + 4'000, "102");  // written at once now
+            setup.apply(service, t0 + 5'000, "103");
+            service.tick(std::numeric_limits<std::int64_t>::max());
+        }
+        CHECK(setup.prices_on_disk() == std::vector<std::string>{"100", "101", "102", "103"});
+    }
 }

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -78,5 +79,27 @@ TEST_SUITE("io") {
         ::setenv("LISTEN_FDS", "lots", 1);
         CHECK_THROWS_AS(io::take_listen_fds(), std::runtime_error);
         CHECK(std::getenv("LISTEN_FDS") == nullptr);
+    }
+
+    TEST_CASE("only a listening TCP socket passes the adoption check") {
+        const int tcp = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        REQUIRE(tcp >= 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(tcp, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+        CHECK(io::listening_tcp_problem(tcp) == "is not listening");
+        REQUIRE(::listen(tcp, 4) == 0);
+        CHECK(io::listening_tcp_problem(tcp).empty());
+
+        int pair[2];
+        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0);
+        CHECK(io::listening_tcp_problem(pair[0]) == "is not a TCP socket (IPv4 or IPv6)");
+        const int udp = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        CHECK(io::listening_tcp_problem(udp) == "is not a stream socket");
+        int pipe_fds[2];
+        REQUIRE(::pipe(pipe_fds) == 0);
+        CHECK(io::listening_tcp_problem(pipe_fds[0]) == "is not a socket (or not open)");
+        for (int fd : {tcp, pair[0], pair[1], udp, pipe_fds[0], pipe_fds[1]}) ::close(fd);
     }
 }

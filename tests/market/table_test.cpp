@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 #include "support/ticker_builder.hpp"
 
 using namespace sise;
@@ -99,5 +102,32 @@ TEST_SUITE("market") {
         table.set_names(exchange_id::upbit, "KRW-BTC", "비트코인", "Bitcoin (BTC)");
         CHECK(table.row(0).instrument.name_en == "Bitcoin (BTC)");
         CHECK(table.changed().size() == 1);
+    }
+
+    TEST_CASE("a retired market is neither found nor changed and adding it again revives it") {
+        auto table = two_markets();
+        const std::vector<std::string> keep{"KRW-ETH"};
+        CHECK(table.retire_except(exchange_id::upbit, keep) == 1);
+        CHECK(table.rows()[0].retired);
+        CHECK_FALSE(table.rows()[1].retired);
+        CHECK_FALSE(table.find(exchange_id::upbit, "KRW-BTC"));
+        CHECK(table.find(exchange_id::upbit, "KRW-ETH") == 1);
+        table.mark_all_changed();
+        REQUIRE(table.changed().size() == 1);
+        CHECK(table.changed()[0] == 1);
+        table.clear_changed();
+
+        // Retiring again counts nothing new; other exchanges are untouched.
+        CHECK(table.retire_except(exchange_id::upbit, keep) == 0);
+        CHECK(table.retire_except(exchange_id::bithumb, {}) == 0);
+
+        const auto revived = table.add(exchange_id::upbit, {"KRW-BTC", "BTC", "KRW", "", ""},
+                                       change_basis::prev_close_utc0);
+        CHECK(revived == 0);
+        CHECK_FALSE(table.rows()[0].retired);
+        CHECK(table.find(exchange_id::upbit, "KRW-BTC") == 0);
+        REQUIRE(table.changed().size() == 1);
+        CHECK(table.changed()[0] == 0);
+        CHECK(table.rows().size() == 2);
     }
 }

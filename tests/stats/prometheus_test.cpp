@@ -120,6 +120,17 @@ TEST_SUITE("stats") {
               "0");
     }
 
+    TEST_CASE("a stuck write is counted under write_timeout and not again under slow") {
+        stats::snapshot s;
+        s.server.slow_client_disconnects = 5;  // 2 stuck writes + 3 unanswered pings
+        s.server
+            .disconnects[static_cast<std::size_t>(stats::client_disconnect_reason::write_timeout)] =
+            2;
+        const std::string text = stats::prometheus_text(s);
+        CHECK(value_of(text, "sise_client_disconnects_total{reason=\"write_timeout\"}") == "2");
+        CHECK(value_of(text, "sise_client_disconnects_total{reason=\"slow\"}") == "3");
+    }
+
     TEST_CASE("histogram buckets are cumulative, in seconds, with sum and count") {
         const std::string text = stats::prometheus_text(rich_snapshot());
         const std::string lag = "sise_feed_lag_seconds";

@@ -42,6 +42,9 @@ pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& o
             dup2(fd, 2);
             close(fd);
         }
+        // Nothing else of the test process: an inherited socket of the fake exchange would
+        // keep that connection open after the fake closes it (drop_connections).
+        close_range(3, ~0U, 0);
         execv(args[0], args.data());
         _exit(127);
     }
@@ -68,7 +71,22 @@ int wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
     return -1;
 }
 
+// History goes to this run's own directory unless the test configures it: never to the
+// machine's /var/lib/sise.
+std::string with_own_history(const std::string& config_toml, const std::filesystem::path& dir) {
+    if (config_toml.find("[history]") != std::string::npos) return config_toml;
+    return config_toml + "\n[history]\ndir = \"" + (dir / "history").string() + "\"\n";
+}
+
 }  // namespace
+
+pid_t spawn_process(const std::vector<std::string>& argv, const std::filesystem::path& output) {
+    return spawn(argv, output);
+}
+
+int wait_for_exit(pid_t pid, std::chrono::milliseconds timeout) {
+    return wait_exit(pid, timeout);
+}
 
 temp_dir::temp_dir() {
     std::random_device random;
@@ -100,13 +118,7 @@ run_result run_program(const std::vector<std::string>& argv, std::chrono::millis
 
 daemon_process::daemon_process(const std::string& config_toml,
                                std::chrono::milliseconds start_timeout) {
-    // History goes to this run's own directory unless the test configures it: never to the
-    // machine's /var/lib/sise.
-    const bool has_history = config_toml.find("[history]") != std::string::npos;
-    auto config = dir_.write(
-        "sised.toml", has_history ? config_toml
-                                  : config_toml + "\n[history]\ndir = \"" +
-                                        (dir_.path() / "history").string() + "\"\n");
+    auto config = dir_.write("sised.toml", with_own_history(config_toml, dir_.path()));
     log_path_ = dir_.path() / "sised.log";
     pid_ = spawn({SISE_SISED_PATH, "--config", config.string()}, log_path_);
     static const std::regex listening(R"(listening on [^ ]+:(\d+))");
@@ -128,6 +140,10 @@ daemon_process::daemon_process(const std::string& config_toml,
 
 daemon_process::~daemon_process() {
     if (pid_ > 0) terminate();
+}
+
+void daemon_process::rewrite_config(const std::string& config_toml) const {
+    dir_.write("sised.toml", with_own_history(config_toml, dir_.path()));
 }
 
 bool daemon_process::running() {

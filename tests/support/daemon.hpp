@@ -32,6 +32,14 @@ struct run_result {
     std::string output;  // stdout and stderr together
 };
 
+// Starts `argv` (argv[0] a path) as a child with stdout and stderr going to `output`; wait
+// for it with wait_for_exit.
+pid_t spawn_process(const std::vector<std::string>& argv, const std::filesystem::path& output);
+
+// Waits for child `pid` up to `timeout`, then SIGKILLs it. Returns the exit code, or 128 +
+// the signal.
+int wait_for_exit(pid_t pid, std::chrono::milliseconds timeout);
+
 // Runs a program to completion (bounded by `timeout`, then killed) and captures its output.
 run_result run_program(const std::vector<std::string>& argv,
                        std::chrono::milliseconds timeout = std::chrono::seconds{10});
@@ -48,6 +56,9 @@ public:
 
     std::uint16_t port() const noexcept { return port_; }
     pid_t pid() const noexcept { return pid_; }
+    // Replaces the config file sised was started with (history as in the constructor), for a
+    // reload test to send SIGHUP after.
+    void rewrite_config(const std::string& config_toml) const;
     bool running();
     std::string log() const;  // everything sised wrote to stderr so far
     // Waits until the log contains `text`; false on timeout.

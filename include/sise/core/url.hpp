@@ -21,6 +21,8 @@ struct url {
     std::string host_header() const;
     // This URL with `path` (which may carry a query) appended to its target.
     url with_path(std::string_view path) const;
+
+    bool operator==(const url&) const = default;
 };
 
 // nullopt for anything we cannot connect to: other schemes, userinfo, empty host, bad port.

@@ -49,6 +49,8 @@ public:
     explicit writer(writer_options options);
     // Writes and syncs everything queued, then joins.
     ~writer();
+    // The same, earlier: afterwards stats() holds the final counts and nothing may be pushed.
+    void finish();
     writer(const writer&) = delete;
     writer& operator=(const writer&) = delete;
 

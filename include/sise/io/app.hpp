@@ -26,10 +26,17 @@
 
 namespace sise::io {
 
+// How sised was started, beside the configuration itself.
+struct launch_options {
+    std::string config_path;       // re-read on SIGHUP; empty: built-in defaults, no reload
+    std::optional<int> listen_fd;  // a listening socket systemd passed (socket activation)
+};
+
 class app final : public feed_sink, public server_backend {
 public:
-    // Binds the server and prepares the feeds; throws on start-up failures.
-    explicit app(config configuration);
+    // Binds the server (or adopts options.listen_fd) and prepares the feeds; throws on
+    // start-up failures.
+    explicit app(config configuration, launch_options options = {});
     ~app() override;
 
     // Runs until SIGINT/SIGTERM (or stop()), then shuts down gracefully.
@@ -60,12 +67,23 @@ private:
     void update_status();
     void schedule_watchdog();
     void wait_for_hangup();
-
+    // SIGHUP (docs/operations.md, "Reload"): RELOADING=1, re-read the config file, apply
+    // what changed or refuse it with one log line, READY=1.
+    void reload();
+    void apply_reload(config next);
+    // Feed units a reload stopped, kept until their coroutines have ended.
+    void prune_retired_feeds();
     config config_;
     asio::io_context context_{1};
     market::ticker_table table_;
     publish::publisher publisher_;
+    launch_options launch_;
     std::vector<std::unique_ptr<feed_unit>> feeds_;  // one per enabled exchange
+    struct retired_feed {
+        std::unique_ptr<feed_unit> unit;
+        std::chrono::steady_clock::time_point stopped_at;
+    };
+    std::vector<retired_feed> retired_feeds_;
     std::unique_ptr<server> server_;
     std::unique_ptr<history_service> history_;  // null when history is disabled
     std::vector<market::tick_sink*> tick_sinks_;                 // every update the table took
@@ -78,11 +96,12 @@ private:
     asio::signal_set signals_;
     std::int64_t started_ms_ = 0;
     std::uint64_t rejected_updates_ = 0;
+    std::int64_t oldest_unpublished_receipt_ms_ = 0;  // first receipt since the last publish
     service_notifier notifier_ = service_notifier::from_environment();
     std::optional<std::chrono::microseconds> watchdog_interval_ =
         watchdog_ping_interval_from_environment();
     asio::steady_timer watchdog_timer_;
-    asio::signal_set hangups_;  // SIGHUP: logged, never fatal (reload is not built yet)
+    asio::signal_set hangups_;  // SIGHUP: reload
     std::string last_status_;
     log_limiter notify_log_;
     bool publish_scheduled_ = false;

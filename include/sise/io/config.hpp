@@ -45,6 +45,8 @@ struct feed_config {
     milliseconds rest_timeout{5'000};
     std::size_t max_frame_bytes = 64 * 1024;  // handed to the adapter
     bool backfill = true;  // fill the 24 h window from REST minute candles
+
+    bool operator==(const feed_config&) const = default;
 };
 
 struct server_config {
@@ -59,6 +61,8 @@ struct server_config {
     std::size_t client_send_buffer_bytes = 64 * 1024;
     milliseconds http_timeout{10'000};
     std::vector<std::string> allowed_origins;
+
+    bool operator==(const server_config&) const = default;
 };
 
 // Price history files (docs/history.md).
@@ -72,6 +76,8 @@ struct history_config {
     std::size_t queue_records = 8'192;
     bool warm_start = true;               // rebuild the 24 h windows from the files at start
     std::size_t max_response_records = 100'000;  // /v1/history: records read per request
+
+    bool operator==(const history_config&) const = default;
 };
 
 // Defaults of one exchange's feed: its adapter's endpoints, keepalive and markets. Throws

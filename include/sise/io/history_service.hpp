@@ -63,10 +63,17 @@ public:
     void query(const publish::request_target& target, std::int64_t now_ms,
                std::function<void(history_answer)> answer);
 
+    // A reload changed history settings (not dir or enabled, which need a restart): writes
+    // what is held, then applies the sampling interval and query limit in place and the
+    // writer's settings (fsync, retention, compression, queue) with a new writer thread.
+    void reconfigure(const history_config& next);
+
     // The counters of the writer and of this service, for the stats snapshot.
     stats::history_stats stats() const;
 
 private:
+    // The writer's counters plus those of writers a reload replaced.
+    stats::history_writer_stats writer_totals() const;
 
     history_config config_;
     asio::any_io_executor loop_;
@@ -78,6 +85,7 @@ private:
     std::vector<std::pair<std::size_t, history::coverage_span>> coverage_due_;
     std::uint64_t dropped_seen_ = 0;  // records the writer dropped, as of the last tick
     std::unique_ptr<history::writer> writer_;
+    stats::history_writer_stats carried_;  // counters of writers replaced by a reload
     std::uint64_t queries_ = 0;
     std::uint64_t queries_refused_ = 0;
     std::uint64_t warm_records_ = 0;

@@ -44,6 +44,12 @@ public:
     void start_housekeeping();
     // Closes every subscriber (1001 going away); nothing new is accepted afterwards.
     void stop();
+    // A reload: new origins, publish and client limits apply from the next request or
+    // connection on (the address and port never change at run time).
+    void reconfigure(const server_config& config) { config_ = config; }
+    // The table's row set changed (a reload): every subscriber gets a fresh snapshot of its
+    // subscription, staying connected.
+    void resnapshot();
 
     // A client's connection failed in a way worth knowing (not a normal close): counted in
     // stats().client_errors and logged at most once per 10 s.
@@ -58,8 +64,8 @@ public:
     }
     std::span<const std::string> own_origins() const override { return own_origins_; }
     std::span<const api::asset> assets() const override { return api::builtin_assets(); }
-    // Once bound: the origins a page served by this daemon itself has.
-    void set_port(std::uint16_t port);
+    // Once listening: the origins a page served by this daemon itself has.
+    void set_listening(const std::string& address, std::uint16_t port);
 
 private:
     server_config config_;

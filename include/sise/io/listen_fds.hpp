@@ -36,4 +36,8 @@ std::optional<std::vector<listen_fd>> parse_listen_fds(std::optional<std::string
 // Throws std::runtime_error when they are malformed (start-up only).
 std::vector<listen_fd> take_listen_fds();
 
+// Empty when `fd` is a listening TCP socket (IPv4 or IPv6) the server can adopt; otherwise
+// what it is instead ("is not a socket", "is not listening", ...).
+std::string listening_tcp_problem(int fd);
+
 }  // namespace sise::io

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -15,10 +17,13 @@ namespace sise::io {
 
 class listener : public std::enable_shared_from_this<listener> {
 public:
-    // Binds and listens at once; throws boost::system::system_error if it cannot.
-    listener(asio::io_context& context, std::shared_ptr<hub> owner);
+    // Binds and listens at once, or adopts `listen_fd`, a socket already listening (socket
+    // activation); throws boost::system::system_error if it cannot.
+    listener(asio::io_context& context, std::shared_ptr<hub> owner, std::optional<int> listen_fd);
 
     std::uint16_t port() const noexcept { return port_; }
+    // The configured address, or a passed socket's own.
+    const std::string& address() const noexcept { return address_; }
     void run() { do_accept(); }
     void stop();
 
@@ -30,6 +35,7 @@ private:
     asio::ip::tcp::acceptor acceptor_;
     asio::steady_timer retry_;
     log_limiter log_;
+    std::string address_;
     std::uint16_t port_ = 0;
 };
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "sise/io/asio.hpp"
@@ -40,11 +41,14 @@ using stats::server_stats;  // part of the daemon's one stats model (stats/snaps
 
 class server final : public publish::publication_sink {
 public:
-    // Binds at once; throws boost::system::system_error if the address cannot be bound.
-    server(asio::io_context& context, const server_config& config, server_backend& backend);
+    // Binds at once, or adopts `listen_fd` (a listening TCP socket passed by systemd, see
+    // io/listen_fds.hpp); throws boost::system::system_error if it cannot.
+    server(asio::io_context& context, const server_config& config, server_backend& backend,
+           std::optional<int> listen_fd = std::nullopt);
     ~server();
 
     std::uint16_t port() const noexcept;
+    const std::string& address() const noexcept;  // the address it listens on
     const server_stats& stats() const noexcept;
 
     // Hands a publication to every subscriber (those mid-write keep it as pending rows).
@@ -52,6 +56,10 @@ public:
 
     // Stops accepting and closes every session (websocket close 1001 "going away").
     void stop();
+
+    // A reload (hub::reconfigure, hub::resnapshot).
+    void reconfigure(const server_config& config);
+    void resnapshot();
 
 private:
     std::shared_ptr<hub> hub_;  // shared with the sessions, which may outlive this

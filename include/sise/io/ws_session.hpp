@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -14,6 +15,7 @@
 
 #include "sise/io/connection_slot.hpp"
 #include "sise/publish/fanout.hpp"
+#include "sise/stats/snapshot.hpp"
 
 namespace sise::io {
 
@@ -35,9 +37,14 @@ public:
     // Close 1001 "going away" (or at once when a write is stuck in flight).
     void go_away();
 
+    // The table's row set changed: a new snapshot of the same subscription.
+    void resubscribe();
+
 private:
     hub& owner() const noexcept { return slot_.owner(); }
     void close_now();
+    // Records why the session ends (the first reason given wins).
+    void ended(stats::client_disconnect_reason reason);
     void heard_from_client();
     void on_accept(error_code ec);
     void do_read();
@@ -54,6 +61,11 @@ private:
     std::chrono::steady_clock::time_point write_started_{};
     std::chrono::steady_clock::time_point last_heard_{};  // a message, ping or pong
     bool ping_outstanding_ = false;
+    // Receipt time of the oldest ticker waiting for / in the write (epoch ms, 0: none).
+    std::int64_t pending_receipt_ms_ = 0;
+    std::int64_t in_flight_receipt_ms_ = 0;
+    std::optional<stats::client_disconnect_reason> end_reason_;
+    bool slow_ = false;
     int bad_messages_ = 0;
     bool joined_ = false;
     bool writing_ = false;

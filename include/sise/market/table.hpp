@@ -47,15 +47,23 @@ struct ticker_row {
     // Most fraction digits the exchange has used for this market's prices, so figures derived
     // from the window (doubles) are printed with the exchange's own precision.
     int price_scale = 0;
+    // Removed from the configuration by a reload: not served, not found, never changed. The
+    // row stays so row ids remain stable; configuring the market again revives it.
+    bool retired = false;
 };
 
 class ticker_table {
 public:
     // Adds a configured market; its position is its publication order. Re-adding returns the
-    // existing row.
+    // existing row (a retired one comes back, with its last values).
     row_id add(exchange_id exchange, feed::instrument instrument, change_basis basis);
 
+    // The live (not retired) row of a market.
     std::optional<row_id> find(exchange_id exchange, std::string_view market) const noexcept;
+
+    // A reload dropped markets: retires every row of `exchange` whose market is not in
+    // `keep` (all of them for an empty `keep`). Returns how many rows it retired.
+    std::size_t retire_except(exchange_id exchange, std::span<const std::string> keep);
 
     // Applies one parsed update. Returns false (and changes nothing) for a market that is not
     // configured, or for an update older than the row's (exchanges replay a snapshot on
@@ -93,6 +101,7 @@ public:
 
 private:
     void mark_changed(row_id id);
+    std::optional<row_id> find_any(exchange_id exchange, std::string_view market) const noexcept;
 
     std::vector<ticker_row> rows_;
     std::vector<bool> changed_flag_;

@@ -19,6 +19,9 @@ struct publication {
     std::uint64_t seq = 0;
     std::span<const market::row_id> rows;  // sorted; valid until the next publish()
     shared_text message;                   // the update for subscribers that want everything
+    // When the earliest ticker first published here was received (epoch ms; 0: none, e.g. a
+    // minute-boundary republication), for the receipt -> written-to-subscriber latency.
+    std::int64_t oldest_receipt_ms = 0;
 };
 
 class publisher {
@@ -48,8 +51,9 @@ public:
     // Sets what the subscriber wants and schedules a full snapshot of it.
     void subscribe(const market::ticker_table& table, subscription filter);
 
-    // Remembers the rows of a publication that this subscriber wants.
-    void add(const publication& publication);
+    // Remembers the rows of a publication that this subscriber wants; false when it wants
+    // none of them.
+    bool add(const publication& publication);
 
     // The message to write next, or null if nothing is pending. Callers take only when no
     // write is in flight; taking clears the pending set.
