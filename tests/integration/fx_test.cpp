@@ -109,10 +109,10 @@ std::string expected_premium(const char* krw, const char* foreign, const char* r
     return buffer;
 }
 
-// The fake Upbit listing BTC against KRW and USDT, streaming only what the test sends.
+// The fake Upbit listing BTC against KRW and USDT, and USDT against KRW, streaming only what the test sends.
 fake::server_options btc_markets() {
     fake::server_options options;
-    options.markets = {"KRW-BTC", "USDT-BTC"};
+    options.markets = {"KRW-BTC", "USDT-BTC", "KRW-USDT"};
     options.frames_per_second = 0;
     return options;
 }
@@ -125,7 +125,7 @@ port = 0
 publish_interval_ms = 20
 
 [feeds.upbit]
-markets = ["KRW-BTC", "USDT-BTC"]
+markets = ["KRW-BTC", "USDT-BTC", "KRW-USDT"]
 websocket_url = "{}"
 rest_url = "{}"
 connect_timeout_ms = 2000
@@ -223,5 +223,49 @@ usdt_as_usd = true
         CHECK(body.find("\"krw\"") == std::string::npos);
         CHECK(body.find("\"premium\"") == std::string::npos);
         CHECK_FALSE(healthz(daemon.port()).has("/fx/basis"));
+    }
+
+    TEST_CASE("a fixed rate and the USDT basis give two labelled premiums, and sise snapshot "
+              "--premium shows the first with its basis") {
+        fake::exchange_server exchange(btc_markets());
+        exchange.pause_stream(true);
+        exchange.start();
+        daemon_process daemon(config_for(exchange, R"(
+[fx]
+source = "fixed"
+usd_krw = "1380.5"
+usdt_basis = "upbit:KRW-USDT"
+)"));
+        REQUIRE(eventually([&] { return exchange.subscriptions() > 0; }, 5s));
+        REQUIRE(exchange.send_ticker("KRW-USDT", "1452"));
+        REQUIRE(exchange.send_ticker("USDT-BTC", "68000.5"));
+        REQUIRE(exchange.send_ticker("KRW-BTC", "100000000"));
+        const std::string expected = expected_premium("100000000", "68000.5", "1452");
+
+        // usdt_as_usd is off: the USD basis does not convert the USDT row; the USDT basis does.
+        std::string body;
+        const std::string usdt_premium =
+            R"({"basis":"usdt_krw:upbit","vs":"upbit:USDT-BTC","usdt_as_usd":false,"percent":")" +
+            expected + R"("})";
+        const bool computed = eventually(
+            [&] {
+                body = http_get(daemon.port(), "/v1/snapshot", "", 2s).body;
+                return body.find(usdt_premium) != std::string::npos;
+            },
+            5s, 50ms);
+        REQUIRE_MESSAGE(computed, body);
+        CHECK(body.find(R"("basis":"usd_krw:fixed","vs":"upbit:USDT-BTC")") == std::string::npos);
+        CHECK(body.find(R"("basis":"usdt_krw:upbit","pair":"USDT/KRW","source":"upbit:KRW-USDT",)"
+                        R"("rate":"1452")") != std::string::npos);
+        CHECK(healthz(daemon.port()).text("/fx/basis") == "usd_krw:fixed");
+        CHECK(healthz(daemon.port()).text("/fx/usdt_basis/rate") == "1452");
+
+        const auto shown =
+            run_program({SISE_CLI_PATH, "snapshot", "--premium", "--lang", "en", "--color", "never",
+                         "--url", fmt::format("http://127.0.0.1:{}", daemon.port())});
+        CHECK(shown.exit_code == 0);
+        CHECK_MESSAGE(shown.output.find("+" + expected + "%") != std::string::npos, shown.output);
+        CHECK(shown.output.find("FX basis: usdt_krw:upbit (USDT/KRW 1452, source upbit:KRW-USDT)") !=
+              std::string::npos);
     }
 }
