@@ -29,7 +29,9 @@ bool same_venue(const venue& a, const venue& b) {
     return a.exchange == b.exchange && a.quote == b.quote;
 }
 
-std::string selector(const ticker_row& r) { return r.exchange + ":" + r.market; }
+std::string selector(const ticker_row& r) {
+    return r.exchange + ":" + r.market;
+}
 
 const ticker_row* find_row(std::span<const ticker_row> rows, const std::string& base,
                            const venue& v, bool korean) {
@@ -70,8 +72,7 @@ std::string render_columns(const std::vector<column>& columns) {
     };
     line([](const column& c) { return c.header; });
     const std::size_t n = columns.empty() ? 0 : columns.front().cells.size();
-    for (std::size_t row = 0; row < n; ++row)
-        line([row](const column& c) { return c.cells[row]; });
+    for (std::size_t row = 0; row < n; ++row) line([row](const column& c) { return c.cells[row]; });
     return out;
 }
 
@@ -115,10 +116,10 @@ std::string render_premium(std::span<const ticker_row> rows, const render_option
     for (const auto& v : foreign) {
         const auto label = exchange_label(v.exchange, options.lang);
         const std::string quote = sanitize_for_terminal(v.quote);
-        columns.push_back({ko ? fmt::format("{} {}→원", label, quote)
-                              : fmt::format("{} {} in KRW", label, quote),
-                           true,
-                           {}});
+        columns.push_back(
+            {ko ? fmt::format("{} {}→원", label, quote) : fmt::format("{} {} in KRW", label, quote),
+             true,
+             {}});
     }
     for (const auto& v : korean) {
         const auto label = exchange_label(v.exchange, options.lang);

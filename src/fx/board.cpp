@@ -1,13 +1,15 @@
 #include "sise/fx/board.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 namespace sise::fx {
 namespace {
 
 // Quotes sise converts to KRW. Other quotes (BTC-ETH, ...) are neither foreign nor Korean.
-bool is_foreign_quote(std::string_view quote) { return quote == "USD" || quote == "USDT"; }
+bool is_foreign_quote(std::string_view quote) {
+    return quote == "USD" || quote == "USDT";
+}
 
 void add_unique(std::vector<market::row_id>& list, market::row_id id) {
     if (std::find(list.begin(), list.end(), id) == list.end()) list.push_back(id);

@@ -64,21 +64,26 @@ std::string format_percent(long double percent) {
     const long double scaled = std::round(percent * 100.0L);
     if (!(std::fabs(scaled) < 9e18L)) return fmt::format("{:.2f}", static_cast<double>(percent));
     const auto hundredths = static_cast<std::int64_t>(scaled);
-    const std::uint64_t magnitude =
-        hundredths < 0 ? static_cast<std::uint64_t>(-hundredths) : static_cast<std::uint64_t>(hundredths);
+    const std::uint64_t magnitude = hundredths < 0 ? static_cast<std::uint64_t>(-hundredths)
+                                                   : static_cast<std::uint64_t>(hundredths);
     return fmt::format("{}{}.{:02}", hundredths < 0 ? "-" : "", magnitude / 100, magnitude % 100);
 }
 
 std::optional<reason> basis_problem(const basis& b, std::int64_t now_ms) {
     switch (b.state(now_ms)) {
-        case freshness::fresh: return std::nullopt;
-        case freshness::stale: return reason::fx_stale;
-        case freshness::absent: return reason::fx_absent;
+        case freshness::fresh:
+            return std::nullopt;
+        case freshness::stale:
+            return reason::fx_stale;
+        case freshness::absent:
+            return reason::fx_absent;
     }
     return reason::fx_absent;
 }
 
-figure missing(reason why) { return figure{std::nullopt, why}; }
+figure missing(reason why) {
+    return figure{std::nullopt, why};
+}
 
 }  // namespace
 

@@ -38,8 +38,7 @@ errc step(od::value& value, const std::string& segment) {
         std::size_t index = 0;
         const auto [end, ec] =
             std::from_chars(segment.data(), segment.data() + segment.size(), index);
-        if (ec != std::errc{} || end != segment.data() + segment.size())
-            return errc::missing_field;
+        if (ec != std::errc{} || end != segment.data() + segment.size()) return errc::missing_field;
         od::array array;
         if (auto error = value.get_array().get(array)) return shape_error(error);
         od::value element;

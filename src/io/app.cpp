@@ -285,9 +285,15 @@ stats::snapshot app::stats_snapshot() const {
 stats::fx_stats app::fx_stats_snapshot(std::int64_t now) const {
     stats::fx_stats f;
     switch (config_.fx.source) {
-        case fx_source::fixed: f.source = "fixed"; break;
-        case fx_source::http: f.source = "http"; break;
-        case fx_source::none: f.source = "none"; break;
+        case fx_source::fixed:
+            f.source = "fixed";
+            break;
+        case fx_source::http:
+            f.source = "http";
+            break;
+        case fx_source::none:
+            f.source = "none";
+            break;
     }
     if (const fx::basis* usd = fx_->usd()) {
         f.basis = usd->name;

@@ -181,10 +181,9 @@ void read_feed(table_reader& reader, feed_config& feed) {
 }
 
 bool is_source_name(std::string_view name) {
-    return !name.empty() && name.size() <= 32 &&
-           std::all_of(name.begin(), name.end(), [](char c) {
-               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-           });
+    return !name.empty() && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
 }
 
 void read_fx(table_reader& reader, fx_config& fx) {
@@ -198,9 +197,9 @@ void read_fx(table_reader& reader, fx_config& fx) {
     else if (source == "none")
         fx.source = fx_source::none;
     else
-        throw config_error("fx.source", source.empty()
-                                            ? std::string("missing: \"fixed\", \"http\" or \"none\"")
-                                            : fmt::format("'{}' is not fixed, http or none", source));
+        throw config_error("fx.source",
+                           source.empty() ? std::string("missing: \"fixed\", \"http\" or \"none\"")
+                                          : fmt::format("'{}' is not fixed, http or none", source));
     fx.name = source;
     reader.read("name", fx.name);
     if (!is_source_name(fx.name))
@@ -236,9 +235,9 @@ void read_fx(table_reader& reader, fx_config& fx) {
         fx.endpoint = parse_endpoint("fx.url", fx.url, false);
         auto path = fx::parse_field_path(fx.field);
         if (!path)
-            throw config_error("fx.field",
-                               fx.field.empty() ? std::string("missing: the rate's field path")
-                                                : fmt::format("'{}' is not a field path", fx.field));
+            throw config_error("fx.field", fx.field.empty()
+                                               ? std::string("missing: the rate's field path")
+                                               : fmt::format("'{}' is not a field path", fx.field));
         fx.field_path = *std::move(path);
         if (fx.max_age < fx.poll_interval)
             throw config_error("fx.max_age_ms", "must be >= poll_interval_ms");
@@ -259,26 +258,26 @@ void read_fx(table_reader& reader, fx_config& fx) {
 void check_usdt_basis(const config& result, fx_config& fx) {
     if (fx.usdt_basis.empty()) return;
     const auto colon = fx.usdt_basis.find(':');
-    const auto exchange = colon == std::string::npos
-                              ? std::nullopt
-                              : exchange_from_string(std::string_view(fx.usdt_basis).substr(0, colon));
+    const auto exchange =
+        colon == std::string::npos
+            ? std::nullopt
+            : exchange_from_string(std::string_view(fx.usdt_basis).substr(0, colon));
     if (!exchange)
-        throw config_error("fx.usdt_basis",
-                           fmt::format("'{}' is not exchange:MARKET (e.g. upbit:KRW-USDT)",
-                                       fx.usdt_basis));
+        throw config_error(
+            "fx.usdt_basis",
+            fmt::format("'{}' is not exchange:MARKET (e.g. upbit:KRW-USDT)", fx.usdt_basis));
     fx.usdt_exchange = *exchange;
     fx.usdt_market = fx.usdt_basis.substr(colon + 1);
     for (const feed_config& feed : result.feeds)
         if (feed.enabled && feed.exchange == fx.usdt_exchange &&
             std::find(feed.markets.begin(), feed.markets.end(), fx.usdt_market) !=
                 feed.markets.end()) {
-            if (!fx.usdt_market.ends_with("USDT") || !fx.usdt_market.starts_with("KRW"))
-                break;
+            if (!fx.usdt_market.ends_with("USDT") || !fx.usdt_market.starts_with("KRW")) break;
             return;
         }
-    throw config_error("fx.usdt_basis",
-                       fmt::format("'{}' is not a KRW-USDT market of an enabled feed's markets",
-                                   fx.usdt_basis));
+    throw config_error(
+        "fx.usdt_basis",
+        fmt::format("'{}' is not a KRW-USDT market of an enabled feed's markets", fx.usdt_basis));
 }
 
 log_level parse_log_level(const std::string& text) {

@@ -56,8 +56,8 @@ asio::awaitable<void> fx_poller::poll() {
     while (!stopping_) {
         ++stats_.requests;
         http_response response;
-        const error_code ec =
-            co_await http_get(config_.endpoint, tls_.get(), config_.timeout, fx_body_limit, response);
+        const error_code ec = co_await http_get(config_.endpoint, tls_.get(), config_.timeout,
+                                                fx_body_limit, response);
         if (stopping_) co_return;
         decimal rate;
         std::chrono::milliseconds wait = config_.poll_interval;

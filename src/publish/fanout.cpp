@@ -19,8 +19,7 @@ std::optional<publication> publisher::publish(market::ticker_table& table, std::
     if (fx_) fx_->refresh(table);
     // Rows added since the last call need their first encoding even if they did not change.
     while (fragments_.size() < rows.size())
-        fragments_.push_back(
-            encode(table, static_cast<market::row_id>(fragments_.size()), now_ms));
+        fragments_.push_back(encode(table, static_cast<market::row_id>(fragments_.size()), now_ms));
 
     if (table.changed().empty()) return std::nullopt;
     rows_.assign(table.changed().begin(), table.changed().end());

@@ -63,10 +63,11 @@ void append_fx(std::string& out, const fx_stats& f, std::int64_t now_ms) {
         out += "null";
     else
         append_json_string(out, f.rate);
-    out += fmt::format(",\"rate_age_ms\":{},\"max_age_ms\":{},\"fresh\":{},\"requests\":{},"
-                       "\"failures\":{},\"last_error\":",
-                       f.rate_time_ms ? fmt::format("{}", now_ms - f.rate_time_ms) : "null",
-                       f.max_age_ms, f.fresh, f.requests, f.failures);
+    out += fmt::format(
+        ",\"rate_age_ms\":{},\"max_age_ms\":{},\"fresh\":{},\"requests\":{},"
+        "\"failures\":{},\"last_error\":",
+        f.rate_time_ms ? fmt::format("{}", now_ms - f.rate_time_ms) : "null", f.max_age_ms, f.fresh,
+        f.requests, f.failures);
     append_json_string(out, f.last_error);
     out += ",\"usdt_basis\":";
     if (f.usdt_basis.empty()) {

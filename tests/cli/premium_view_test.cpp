@@ -20,8 +20,8 @@ ticker_row krw_row(std::string exchange, std::string base, std::string price,
     r.name_ko = base == "BTC" ? "비트코인" : "";
     r.status = "live";
     r.price = std::move(price);
-    r.premium.push_back({"usd_krw:fixed", "binance:" + base + "USDT", true, std::move(premium),
-                         std::move(reason)});
+    r.premium.push_back(
+        {"usd_krw:fixed", "binance:" + base + "USDT", true, std::move(premium), std::move(reason)});
     return r;
 }
 
@@ -33,16 +33,17 @@ ticker_row foreign_row(std::string base, std::string price, std::optional<std::s
     r.quote = "USDT";
     r.status = "live";
     r.price = std::move(price);
-    r.krw.push_back({"usd_krw:fixed", "USD/KRW", "fixed", "1400", true, std::move(krw),
-                     krw ? "" : "fx_stale"});
+    r.krw.push_back(
+        {"usd_krw:fixed", "USD/KRW", "fixed", "1400", true, std::move(krw), krw ? "" : "fx_stale"});
     return r;
 }
 
 }  // namespace
 
 TEST_SUITE("cli") {
-    TEST_CASE("the premium view shows each coin's KRW prices, the foreign price in KRW and the "
-              "premium, with the basis under the table") {
+    TEST_CASE(
+        "the premium view shows each coin's KRW prices, the foreign price in KRW and the "
+        "premium, with the basis under the table") {
         const std::vector<ticker_row> rows{
             krw_row("upbit", "BTC", "100000000", "5.04"),
             krw_row("bithumb", "BTC", "100100000", "5.15"),
@@ -50,8 +51,10 @@ TEST_SUITE("cli") {
         };
         const std::string text = render_premium(rows, {language::en, false, 0});
         CHECK(text ==
-              "Coin       Upbit KRW  Bithumb KRW  Binance USDT in KRW  Upbit premium  Bithumb premium\n"
-              "Bitcoin  100,000,000  100,100,000           95,200,000         +5.04%           +5.15%\n"
+              "Coin       Upbit KRW  Bithumb KRW  Binance USDT in KRW  Upbit premium  Bithumb "
+              "premium\n"
+              "Bitcoin  100,000,000  100,100,000           95,200,000         +5.04%           "
+              "+5.15%\n"
               "FX basis: usd_krw:fixed (USD/KRW 1400, source fixed); USDT taken as 1 USD\n");
     }
 
@@ -64,8 +67,9 @@ TEST_SUITE("cli") {
         CHECK(text.find("빗썸") == std::string::npos);
         CHECK(text.find("업비트(원)") != std::string::npos);
         CHECK(text.find("업비트 김프") != std::string::npos);
-        CHECK(text.find("기준 환율: usd_krw:fixed (USD/KRW 1400, 출처 fixed); USDT를 1 USD로 간주") !=
-              std::string::npos);
+        CHECK(
+            text.find("기준 환율: usd_krw:fixed (USD/KRW 1400, 출처 fixed); USDT를 1 USD로 간주") !=
+            std::string::npos);
     }
 
     TEST_CASE("a null premium shows a dash and its reason under the table") {

@@ -151,9 +151,9 @@ TEST_SUITE("fx") {
         board fx(b, std::nullopt);
         REQUIRE(fx.attach(table));
         fx.set_usd_rate(*decimal::from_json_number("1401"), 10'000);
-        CHECK(fx.freshness_changed(10'500));   // absent -> fresh
+        CHECK(fx.freshness_changed(10'500));  // absent -> fresh
         CHECK_FALSE(fx.freshness_changed(11'000));
-        CHECK(fx.freshness_changed(11'001));   // fresh -> stale
+        CHECK(fx.freshness_changed(11'001));  // fresh -> stale
         CHECK(fx.figures(table, 0, 11'001).premium[0].percent.why == reason::fx_stale);
         CHECK_FALSE(fx.freshness_changed(12'000));
         fx.set_usd_rate(*decimal::from_json_number("1402"), 12'000);

@@ -11,7 +11,9 @@ using namespace sise::fx;
 
 namespace {
 
-decimal d(const char* text) { return *decimal::from_json_number(text); }
+decimal d(const char* text) {
+    return *decimal::from_json_number(text);
+}
 
 basis fixed_usd(const char* rate) {
     basis b;
@@ -74,7 +76,7 @@ TEST_SUITE("fx") {
         const char* cases[][3] = {{"150139000", "101234.56", "1380.5"},
                                   {"3610000", "2480.01", "1459.73"},
                                   {"812.4", "0.5611", "1391.2"},
-                                  {"95000000", "70000", "1400"},       // reverse premium
+                                  {"95000000", "70000", "1400"},  // reverse premium
                                   {"0.5", "0.0003712", "1330.05"}};
         for (const auto& c : cases) {
             CAPTURE(c[0]);
@@ -126,13 +128,11 @@ TEST_SUITE("fx") {
         const decimal krw = d("100000000");
         const decimal foreign = d("68000");
         const decimal none{};
-        CHECK(premium_pct({&none, true}, {&foreign, true}, b, 0).why ==
-              reason::krw_price_missing);
+        CHECK(premium_pct({&none, true}, {&foreign, true}, b, 0).why == reason::krw_price_missing);
         CHECK(premium_pct({&krw, true}, {nullptr, true}, b, 0).why ==
               reason::foreign_price_missing);
         CHECK(premium_pct({&krw, false}, {&foreign, true}, b, 0).why == reason::krw_row_stale);
-        CHECK(premium_pct({&krw, true}, {&foreign, false}, b, 0).why ==
-              reason::foreign_row_stale);
+        CHECK(premium_pct({&krw, true}, {&foreign, false}, b, 0).why == reason::foreign_row_stale);
         const decimal zero = d("0");
         CHECK(premium_pct({&krw, true}, {&zero, true}, b, 0).why == reason::zero_price);
     }

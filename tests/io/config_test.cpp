@@ -208,8 +208,7 @@ usdt_basis = "upbit:KRW-USDT"
         CHECK(rejected_key("[fx]\nsource = \"http\"\nfield = \"rates.KRW\"") == "fx.url");
         CHECK(rejected_key("[fx]\nsource = \"http\"\nurl = \"ws://127.0.0.1/\"\nfield = "
                            "\"rates.KRW\"") == "fx.url");
-        CHECK(rejected_key("[fx]\nsource = \"http\"\nurl = \"http://127.0.0.1/\"") ==
-              "fx.field");
+        CHECK(rejected_key("[fx]\nsource = \"http\"\nurl = \"http://127.0.0.1/\"") == "fx.field");
         CHECK(rejected_key("[fx]\nsource = \"http\"\nurl = \"http://127.0.0.1/\"\nfield = "
                            "\"rates..KRW\"") == "fx.field");
         CHECK(rejected_key("[fx]\nsource = \"http\"\nurl = \"http://127.0.0.1/\"\nfield = "

@@ -59,8 +59,8 @@ struct ticker_row {
     std::optional<std::string> volume_24h;         // base-currency volume, as the exchange gives it
     std::int64_t covered_24h_ms = 0;               // how much of the 24 h the window covers
     std::optional<std::int64_t> received_time_ms;  // when sised received the last frame
-    std::vector<krw_conversion> krw;       // foreign rows, when sised has [fx]
-    std::vector<premium_figure> premium;   // KRW rows, when sised has [fx]
+    std::vector<krw_conversion> krw;               // foreign rows, when sised has [fx]
+    std::vector<premium_figure> premium;           // KRW rows, when sised has [fx]
 
     bool operator==(const ticker_row&) const = default;
 };

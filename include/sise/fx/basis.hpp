@@ -21,8 +21,8 @@ struct basis {
     // USDT quotes too only when `usdt_as_usd` (the config says so; every use is labelled).
     std::string quote;
     bool usdt_as_usd = false;
-    decimal rate;               // KRW per unit; empty until a rate is known
-    std::int64_t time_ms = 0;   // when the rate was observed (UTC epoch ms)
+    decimal rate;                 // KRW per unit; empty until a rate is known
+    std::int64_t time_ms = 0;     // when the rate was observed (UTC epoch ms)
     std::int64_t max_age_ms = 0;  // older than this is stale; 0: never (a fixed rate)
     bool down = false;  // the source says the rate is not current (the KRW-USDT feed is down)
 

@@ -63,8 +63,7 @@ public:
     // Rows whose encoding depends on row `id` (besides `id` itself).
     std::span<const market::row_id> dependents(market::row_id id) const noexcept;
 
-    row_fx figures(const market::ticker_table& table, market::row_id id,
-                   std::int64_t now_ms) const;
+    row_fx figures(const market::ticker_table& table, market::row_id id, std::int64_t now_ms) const;
 
     // True when a basis turned fresh, stale or absent since the last call: every converted
     // row must be re-encoded even though no row changed.

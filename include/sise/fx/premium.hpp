@@ -33,15 +33,24 @@ enum class reason : unsigned char {
 
 constexpr std::string_view to_string(reason why) noexcept {
     switch (why) {
-        case reason::none: return "none";
-        case reason::fx_absent: return "fx_absent";
-        case reason::fx_stale: return "fx_stale";
-        case reason::no_basis: return "no_basis";
-        case reason::krw_price_missing: return "krw_price_missing";
-        case reason::foreign_price_missing: return "foreign_price_missing";
-        case reason::krw_row_stale: return "krw_row_stale";
-        case reason::foreign_row_stale: return "foreign_row_stale";
-        case reason::zero_price: return "zero_price";
+        case reason::none:
+            return "none";
+        case reason::fx_absent:
+            return "fx_absent";
+        case reason::fx_stale:
+            return "fx_stale";
+        case reason::no_basis:
+            return "no_basis";
+        case reason::krw_price_missing:
+            return "krw_price_missing";
+        case reason::foreign_price_missing:
+            return "foreign_price_missing";
+        case reason::krw_row_stale:
+            return "krw_row_stale";
+        case reason::foreign_row_stale:
+            return "foreign_row_stale";
+        case reason::zero_price:
+            return "zero_price";
     }
     return "none";
 }

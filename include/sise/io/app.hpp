@@ -13,11 +13,11 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "sise/fx/board.hpp"
 #include "sise/io/config.hpp"
 #include "sise/io/feed_client.hpp"
 #include "sise/io/feed_unit.hpp"
 #include "sise/io/fx_poller.hpp"
-#include "sise/fx/board.hpp"
 #include "sise/io/history_service.hpp"
 #include "sise/io/server.hpp"
 #include "sise/io/service_notifier.hpp"

@@ -79,13 +79,13 @@ struct history_config {
 enum class fx_source { none, fixed, http };
 
 struct fx_config {
-    bool enabled = false;  // an [fx] table is present
+    bool enabled = false;                // an [fx] table is present
     fx_source source = fx_source::none;  // none: only the USDT basis, if any
-    std::string name;      // shown in the basis name "usd_krw:<name>"; defaults to the source
-    decimal usd_krw;       // source = "fixed": KRW per USD, exact as written
-    std::string url;       // source = "http": any JSON endpoint, no key baked in
+    std::string name;  // shown in the basis name "usd_krw:<name>"; defaults to the source
+    decimal usd_krw;   // source = "fixed": KRW per USD, exact as written
+    std::string url;   // source = "http": any JSON endpoint, no key baked in
     sise::url endpoint;
-    std::string field;     // "rates.KRW", "0.basePrice"
+    std::string field;  // "rates.KRW", "0.basePrice"
     std::vector<std::string> field_path;
     std::string ca_file;
     milliseconds poll_interval{60'000};

@@ -144,10 +144,10 @@ struct history_stats {
 
 // The FX basis the premium uses (docs/protocol.md) and its HTTP source's poll counters.
 struct fx_stats {
-    std::string basis;   // "usd_krw:fixed", "usd_krw:dunamu"; "" with only a USDT basis
-    std::string source;  // "fixed", "http", "none"
-    std::string pair;    // "USD/KRW"
-    std::string rate;    // exact text; "" while none is known
+    std::string basis;              // "usd_krw:fixed", "usd_krw:dunamu"; "" with only a USDT basis
+    std::string source;             // "fixed", "http", "none"
+    std::string pair;               // "USD/KRW"
+    std::string rate;               // exact text; "" while none is known
     std::int64_t rate_time_ms = 0;  // when the rate was observed (0 = never)
     std::int64_t max_age_ms = 0;    // 0: never stale (a fixed rate)
     bool fresh = false;
