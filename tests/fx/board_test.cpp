@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "support/fx_basis.hpp"
 #include "support/ticker_builder.hpp"
 
 using namespace sise;
@@ -15,14 +16,7 @@ namespace {
 using test::tick;
 
 basis usd_basis(bool usdt_as_usd) {
-    basis b;
-    b.name = "usd_krw:fixed";
-    b.pair = "USD/KRW";
-    b.source = "fixed";
-    b.quote = "USD";
-    b.usdt_as_usd = usdt_as_usd;
-    b.rate = *decimal::from_json_number("1400");
-    return b;
+    return test::fixed_usd_basis("1400", usdt_as_usd);
 }
 
 // Upbit KRW-BTC (0), USDT-BTC (1), KRW-USDT (2), KRW-ETH (3); Binance BTCUSDT (4).

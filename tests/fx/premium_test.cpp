@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "support/fx_basis.hpp"
+
 using namespace sise;
 using namespace sise::fx;
 
@@ -16,13 +18,7 @@ decimal d(const char* text) {
 }
 
 basis fixed_usd(const char* rate) {
-    basis b;
-    b.name = "usd_krw:fixed";
-    b.pair = "USD/KRW";
-    b.source = "fixed";
-    b.quote = "USD";
-    b.rate = d(rate);
-    return b;
+    return test::fixed_usd_basis(rate);
 }
 
 // The premium computed independently of the model: in double, from the texts, rounded with

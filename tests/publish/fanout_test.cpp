@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
+#include "support/fx_basis.hpp"
 #include "support/ticker_builder.hpp"
 
 using namespace sise;
@@ -160,12 +161,7 @@ TEST_SUITE("publish") {
         table.add(exchange_id::upbit, {"KRW-BTC", "BTC", "KRW", "", ""}, change_basis::none);
         table.add(exchange_id::upbit, {"KRW-ETH", "ETH", "KRW", "", ""}, change_basis::none);
         table.add(exchange_id::upbit, {"USDT-BTC", "BTC", "USDT", "", ""}, change_basis::none);
-        fx::basis usd;
-        usd.name = "usd_krw:fixed";
-        usd.quote = "USD";
-        usd.usdt_as_usd = true;
-        usd.rate = *decimal::from_json_number("1400");
-        fx::board board(usd, std::nullopt);
+        fx::board board(test::fixed_usd_basis("1400", true), std::nullopt);
         REQUIRE(board.attach(table));
         publish::publisher publisher;
         publisher.set_fx(&board);

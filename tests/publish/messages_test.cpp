@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
+#include "support/fx_basis.hpp"
 #include "support/ticker_builder.hpp"
 
 using namespace sise;
@@ -92,13 +93,7 @@ TEST_SUITE("publish") {
     TEST_CASE("with FX a foreign row names its KRW value and basis, a KRW row its premium") {
         auto table = btc_rows();
         table.apply(exchange_id::upbit, test::tick("USDT-BTC", "68000", t0), t0);
-        fx::basis usd;
-        usd.name = "usd_krw:fixed";
-        usd.pair = "USD/KRW";
-        usd.source = "fixed";
-        usd.quote = "USD";
-        usd.usdt_as_usd = true;
-        usd.rate = *decimal::from_json_number("1400");
+        fx::basis usd = test::fixed_usd_basis("1400", true);
         usd.time_ms = t0 - 5;
         fx::board board(usd, std::nullopt);
         REQUIRE(board.attach(table));
