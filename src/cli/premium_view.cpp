@@ -83,7 +83,7 @@ std::string render_premium(std::span<const ticker_row> rows, const render_option
     std::vector<std::string> coins;
     std::vector<venue> korean;
     std::vector<venue> foreign;
-    const krw_conversion* basis = nullptr;  // the first basis the daemon lists
+    std::vector<const krw_conversion*> bases;  // each named basis once, as the daemon lists them
     bool any_fx = false;
     for (const auto& r : rows) {
         if (!r.krw.empty() || !r.premium.empty()) any_fx = true;
@@ -101,10 +101,16 @@ std::string render_premium(std::span<const ticker_row> rows, const render_option
                              [&](const venue& f) { return same_venue(f, v); }))
                 foreign.push_back(v);
             for (const auto& c : r.krw)
-                if (!basis && !c.basis.empty()) basis = &c;
+                if (!c.basis.empty() &&
+                    std::none_of(bases.begin(), bases.end(),
+                                 [&](const krw_conversion* b) { return b->basis == c.basis; }))
+                    bases.push_back(&c);
         }
     }
     if (!any_fx) return {};
+    // Premium columns per basis, never mixed (fx.md §4.5); null: whatever the rows carry.
+    std::vector<const krw_conversion*> shown = bases;
+    if (shown.empty()) shown.push_back(nullptr);
 
     std::vector<column> columns;
     columns.push_back({ko ? "종목" : "Coin", false, {}});
@@ -121,11 +127,15 @@ std::string render_premium(std::span<const ticker_row> rows, const render_option
              true,
              {}});
     }
-    for (const auto& v : korean) {
-        const auto label = exchange_label(v.exchange, options.lang);
-        columns.push_back(
-            {ko ? fmt::format("{} 김프", label) : fmt::format("{} premium", label), true, {}});
-    }
+    for (std::size_t b = 0; b < shown.size(); ++b)
+        for (const auto& v : korean) {
+            const auto label = exchange_label(v.exchange, options.lang);
+            std::string header =
+                ko ? fmt::format("{} 김프", label) : fmt::format("{} premium", label);
+            // The first basis is the table's own; any other is named in its header.
+            if (b > 0) header += fmt::format(" ({})", sanitize_for_terminal(shown[b]->basis));
+            columns.push_back({std::move(header), true, {}});
+        }
 
     std::set<std::string> reasons;
     for (const std::string& coin : coins) {
@@ -147,35 +157,39 @@ std::string render_premium(std::span<const ticker_row> rows, const render_option
             const ticker_row* r = find_row(rows, coin, v, false);
             if (!first_foreign && r && &v == &foreign.front()) first_foreign = r;
             std::string text = "-";
-            if (r) {
-                const krw_conversion& k = r->krw.front();
+            // The foreign price in KRW under the first basis.
+            for (const auto& k :
+                 r ? std::span<const krw_conversion>(r->krw) : std::span<const krw_conversion>()) {
+                if (shown.front() && k.basis != shown.front()->basis) continue;
                 if (k.value)
                     text = price_text(k.value);
                 else if (!k.reason.empty())
                     reasons.insert(k.reason);
+                break;
             }
             columns[c++].cells.push_back(std::move(text));
         }
-        for (const auto& v : korean) {
-            const ticker_row* r = find_row(rows, coin, v, true);
-            std::string text = "-";
-            if (r && first_foreign)
-                for (const auto& p : r->premium) {
-                    if (p.vs != selector(*first_foreign)) continue;
-                    if (basis && p.basis != basis->basis) continue;
-                    if (p.percent) {
-                        if (auto formatted = format_percent(*p.percent)) text = *formatted;
-                    } else if (!p.reason.empty()) {
-                        reasons.insert(p.reason);
+        for (const krw_conversion* basis : shown)
+            for (const auto& v : korean) {
+                const ticker_row* r = find_row(rows, coin, v, true);
+                std::string text = "-";
+                if (r && first_foreign)
+                    for (const auto& p : r->premium) {
+                        if (p.vs != selector(*first_foreign)) continue;
+                        if (basis && p.basis != basis->basis) continue;
+                        if (p.percent) {
+                            if (auto formatted = format_percent(*p.percent)) text = *formatted;
+                        } else if (!p.reason.empty()) {
+                            reasons.insert(p.reason);
+                        }
+                        break;
                     }
-                    break;
-                }
-            columns[c++].cells.push_back(std::move(text));
-        }
+                columns[c++].cells.push_back(std::move(text));
+            }
     }
 
     std::string out = render_columns(columns);
-    if (basis) {
+    for (const krw_conversion* basis : bases) {
         const std::string name = sanitize_for_terminal(basis->basis);
         const std::string pair = sanitize_for_terminal(basis->pair);
         const std::string rate = basis->rate ? sanitize_for_terminal(*basis->rate) : "-";
@@ -184,7 +198,8 @@ std::string render_premium(std::span<const ticker_row> rows, const render_option
                   : fmt::format("FX basis: {} ({} {}, source {})", name, pair, rate, source);
         if (basis->usdt_as_usd) out += ko ? "; USDT를 1 USD로 간주" : "; USDT taken as 1 USD";
         out += '\n';
-    } else {
+    }
+    if (bases.empty()) {
         out += ko ? "기준 환율: 없음 (이 시세의 통화를 환산할 환율이 설정되지 않음)\n"
                   : "FX basis: none (no configured rate converts these quotes)\n";
     }

@@ -92,4 +92,21 @@ TEST_SUITE("cli") {
         const std::vector<ticker_row> rows{plain};
         CHECK(render_premium(rows, {language::en, false, 0}).empty());
     }
+
+    TEST_CASE("a second basis gets its own premium columns, named, and its own line") {
+        ticker_row upbit = krw_row("upbit", "BTC", "100000000", "5.04");
+        upbit.premium.push_back({"usdt_krw:upbit", "binance:BTCUSDT", false, "1.42", ""});
+        ticker_row binance = foreign_row("BTC", "68000", "95200000");
+        binance.krw.push_back(
+            {"usdt_krw:upbit", "USDT/KRW", "upbit:KRW-USDT", "1450", false, "98600000", ""});
+        const std::vector<ticker_row> rows{upbit, binance};
+        const std::string text = render_premium(rows, {language::en, false, 0});
+        CHECK(text.find("Upbit premium  Upbit premium (usdt_krw:upbit)") != std::string::npos);
+        CHECK(text.find("+5.04%") != std::string::npos);
+        CHECK(text.find("+1.42%") != std::string::npos);
+        CHECK(text.find("95,200,000") != std::string::npos);  // the first basis's KRW value
+        CHECK(text.find("98,600,000") == std::string::npos);
+        CHECK(text.find("FX basis: usdt_krw:upbit (USDT/KRW 1450, source upbit:KRW-USDT)\n") !=
+              std::string::npos);
+    }
 }

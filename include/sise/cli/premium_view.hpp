@@ -12,10 +12,11 @@
 namespace sise::cli {
 
 // Columns: coin, one per Korean venue present ("Upbit KRW"), one per foreign venue and quote
-// present ("Binance USDT in KRW"), one premium per Korean venue. Columns of absent venues are
-// omitted. The premium shown is against the first foreign column under the first basis the
-// daemon lists; a null figure shows "-" and its reason goes under the table. Empty text when
-// no row carries FX fields (the daemon has no [fx]).
+// present ("Binance USDT in KRW", under the first basis), then one premium per Korean venue
+// and basis: the first basis the daemon lists unlabelled, any other (the USDT basis) named in
+// its header, never mixed in one column. Premiums are against the first foreign column.
+// Columns of absent venues are omitted; each basis is named under the table; a null figure
+// shows "-" and its reason goes under the table. Empty text when no row carries FX fields.
 std::string render_premium(std::span<const ticker_row> rows, const render_options& options);
 
 }  // namespace sise::cli
