@@ -141,8 +141,8 @@ backfill = false
 
 TEST_SUITE("integration") {
     TEST_CASE(
-        "the premium over a USDT row matches an independent computation, then turns null "
-        "when the FX source fails past its max age") {
+        "the premium over a USDT row matches an independent computation and turns null "
+        "once the failing FX source's rate is past its max age") {
         fake::exchange_server exchange(btc_markets());
         exchange.pause_stream(true);
         exchange.start();
@@ -230,8 +230,8 @@ usdt_as_usd = true
     }
 
     TEST_CASE(
-        "a fixed rate and the USDT basis give two labelled premiums, and sise snapshot "
-        "--premium shows the first with its basis") {
+        "a fixed rate and the USDT basis are kept apart and sise snapshot --premium names "
+        "the basis it shows") {
         fake::exchange_server exchange(btc_markets());
         exchange.pause_stream(true);
         exchange.start();
