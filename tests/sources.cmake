@@ -5,7 +5,7 @@
 sise_sources(SISE_TEST_SOURCES
   main.cpp
   api/assets_test.cpp api/router_test.cpp
-  cli/history_command_test.cpp cli/key_input_test.cpp cli/screen_frame_test.cpp
+  cli/history_command_test.cpp cli/key_input_test.cpp cli/premium_view_test.cpp cli/screen_frame_test.cpp
   cli/stream_model_test.cpp cli/table_view_test.cpp cli/text_width_test.cpp
   cli/ticker_message_test.cpp cli/watch_command_test.cpp cli/watch_line_test.cpp
   cli/watch_view_test.cpp
@@ -21,6 +21,7 @@ sise_sources(SISE_TEST_SOURCES
   io/asset_dir_test.cpp io/blocking_worker_test.cpp io/config_reload_test.cpp io/config_test.cpp io/feed_client_test.cpp
   io/feed_unit_test.cpp io/history_service_test.cpp io/listen_fds_test.cpp
   io/process_reader_test.cpp io/service_notifier_test.cpp io/spawn_test.cpp
+  fx/board_test.cpp fx/premium_test.cpp fx/rate_field_test.cpp
   market/table_test.cpp market/window_test.cpp
   publish/fanout_test.cpp publish/http_target_test.cpp publish/messages_test.cpp
   publish/subscription_test.cpp
@@ -28,7 +29,7 @@ sise_sources(SISE_TEST_SOURCES
   stats/prometheus_test.cpp stats/status_line_test.cpp
   support/daemon_config_test.cpp
   integration/clients_test.cpp integration/daemon_test.cpp integration/faults_test.cpp
-  integration/history_test.cpp integration/http_conformance_test.cpp
+  integration/fx_test.cpp integration/history_test.cpp integration/http_conformance_test.cpp
   integration/prometheus_test.cpp integration/reload_test.cpp integration/rolling_test.cpp
   integration/service_test.cpp integration/socket_activation_test.cpp integration/tls_test.cpp)
 

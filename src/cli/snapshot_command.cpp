@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sise/cli/http_get.hpp"
+#include "sise/cli/premium_view.hpp"
 #include "sise/cli/table_view.hpp"
 #include "sise/cli/terminal.hpp"
 
@@ -39,6 +40,8 @@ options:
   --lang ko|en      names and headers in Korean (default) or English
   --color WHEN      auto (default: on a terminal), always or never
   --json            print the snapshot body as sised sent it, for scripts
+  --premium         per coin: KRW prices, foreign prices in KRW and the kimchi premium
+                    (needs [fx] in sised's config; the FX basis is named under the table)
   -h, --help        show this help
 
 exit status: 0 done, 1 sised unreachable or its answer unusable, 2 bad command line
@@ -46,6 +49,7 @@ exit status: 0 done, 1 sised unreachable or its answer unusable, 2 bad command l
 
 struct snapshot_options : sised_options {
     bool json = false;
+    bool premium = false;
     language lang = language::ko;
     color_mode color = color_mode::automatic;
 };
@@ -59,6 +63,11 @@ std::optional<snapshot_options> parse_snapshot_args(args_view args) {
                 options.json = true;
                 return option_outcome::taken;
             }
+            if (name == "--premium") {
+                if (!reader.no_value()) return option_outcome::failed;
+                options.premium = true;
+                return option_outcome::taken;
+            }
             if (name == "--lang") return assign(reader.choice(language_names), options.lang);
             if (name == "--color") return assign(reader.choice(color_mode_names), options.color);
             return option_outcome::not_mine;
@@ -70,6 +79,12 @@ std::optional<snapshot_options> parse_snapshot_args(args_view args) {
         error_line(
             "option '--markets' cannot be combined with '--json' (the body is printed as "
             "received)");
+        return std::nullopt;
+    }
+    // The premium view joins rows across venues; a market filter would drop its other side.
+    if (options.premium && (options.json || !options.markets.empty())) {
+        error_line("option '--premium' cannot be combined with '{}'",
+                   options.json ? "--json" : "--markets");
         return std::nullopt;
     }
     return options;
@@ -126,6 +141,14 @@ int run_snapshot(args_view args) {
     }
 
     const render_options render{options->lang, use_color(options->color), terminal_width()};
+    if (options->premium) {
+        const std::string text = render_premium(rows, render);
+        if (text.empty()) {
+            error_line("sised publishes no premium: its config has no [fx] section");
+            return exit_failure;
+        }
+        return write_stdout(text) ? exit_ok : exit_failure;
+    }
     return write_stdout(render_table(rows, render)) ? exit_ok : exit_failure;
 }
 

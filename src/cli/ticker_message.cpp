@@ -101,6 +101,82 @@ result read_optional_time(od::value value, std::string_view where,
     return std::nullopt;
 }
 
+// A string field that may be null ("" then).
+result read_optional_string(od::value value, std::string_view where, std::string& out) {
+    od::json_type type;
+    if (auto failed = read_type(value, where, type)) return failed;
+    out.clear();
+    if (type == od::json_type::null) return std::nullopt;
+    return read_string(value, where, out);
+}
+
+result read_bool(od::value value, std::string_view where, bool& out) {
+    if (auto error = value.get_bool().get(out))
+        return fail(errc::malformed_frame, error == simdjson::INCORRECT_TYPE
+                                               ? fmt::format("{}: expected true or false", where)
+                                               : json_error(where, error));
+    return std::nullopt;
+}
+
+// An array of objects, each read field by field with `read_field(key, value, where, item)`.
+template <typename Item, typename ReadField>
+result read_objects(od::value value, std::string_view where, std::vector<Item>& out,
+                    ReadField read_field) {
+    od::array array;
+    if (auto error = value.get_array().get(array))
+        return fail(errc::malformed_frame, error == simdjson::INCORRECT_TYPE
+                                               ? fmt::format("{}: expected an array", where)
+                                               : json_error(where, error));
+    out.clear();
+    for (auto element : array) {
+        const std::string at = fmt::format("{}[{}]", where, out.size());
+        od::object object;
+        if (auto error = std::move(element).get_object().get(object))
+            return fail(errc::malformed_frame, fmt::format("{}: expected an object", at));
+        Item item;
+        for (auto member : object) {
+            od::field field;
+            std::string_view key;
+            if (auto error = std::move(member).get(field))
+                return fail(errc::malformed_frame, json_error(at, error));
+            if (auto error = field.unescaped_key().get(key))
+                return fail(errc::malformed_frame, json_error(at, error));
+            if (auto failed = read_field(key, field.value(), fmt::format("{}.{}", at, key), item))
+                return failed;
+        }
+        out.push_back(std::move(item));
+    }
+    return std::nullopt;
+}
+
+// The fields every FX figure has: its basis, the USDT-as-USD label, a null's reason.
+template <typename Item>
+std::optional<result> read_fx_label(std::string_view key, od::value v, const std::string& where,
+                                    Item& item) {
+    if (key == "basis") return read_optional_string(v, where, item.basis);
+    if (key == "usdt_as_usd") return read_bool(v, where, item.usdt_as_usd);
+    if (key == "reason") return read_string(v, where, item.reason);
+    return std::nullopt;
+}
+
+result read_krw_field(std::string_view key, od::value v, const std::string& where,
+                      krw_conversion& item) {
+    if (auto label = read_fx_label(key, v, where, item)) return *label;
+    if (key == "pair") return read_string(v, where, item.pair);
+    if (key == "source") return read_string(v, where, item.source);
+    if (key == "rate") return read_decimal(v, where, item.rate);
+    if (key == "value") return read_decimal(v, where, item.value);
+    return std::nullopt;
+}
+
+result read_premium_field(std::string_view key, od::value v, const std::string& where,
+                          premium_figure& item) {
+    if (auto label = read_fx_label(key, v, where, item)) return *label;
+    if (key == "vs") return read_string(v, where, item.vs);
+    if (key == "percent") return read_decimal(v, where, item.percent);
+    return std::nullopt;
+}
+
 result read_row(od::value value, std::size_t index, ticker_row& row) {
     const std::string at = fmt::format("tickers[{}]", index);
     od::object object;
@@ -161,6 +237,10 @@ result read_row(od::value value, std::size_t index, ticker_row& row) {
             failed = read_time(v, where, row.covered_24h_ms);
         } else if (key == "received_time") {
             failed = read_optional_time(v, where, row.received_time_ms);
+        } else if (key == "krw") {
+            failed = read_objects(v, where, row.krw, read_krw_field);
+        } else if (key == "premium") {
+            failed = read_objects(v, where, row.premium, read_premium_field);
         }
         if (failed) return failed;
     }

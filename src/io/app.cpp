@@ -48,6 +48,7 @@ app::app(config configuration, launch_options options)
         if (feed.enabled)
             feeds_.push_back(std::make_unique<feed_unit>(context_.get_executor(), feed, *this,
                                                          table_, [this] { schedule_publish(); }));
+    setup_fx();
     if (config_.history.enabled)
         history_ =
             std::make_unique<history_service>(config_.history, context_.get_executor(), table_);
@@ -59,6 +60,50 @@ app::app(config configuration, launch_options options)
 }
 
 app::~app() = default;
+
+// The FX board sees every row, so it is built after the feeds added theirs. Without [fx] the
+// publisher is never told about it and does no FX work.
+void app::setup_fx() {
+    const fx_config& settings = config_.fx;
+    if (!settings.enabled) return;
+    std::optional<fx::basis> usd;
+    if (settings.source != fx_source::none) {
+        fx::basis b;
+        b.name = "usd_krw:" + settings.name;
+        b.pair = "USD/KRW";
+        b.source = settings.source == fx_source::fixed ? "fixed" : "http";
+        b.quote = "USD";
+        b.usdt_as_usd = settings.usdt_as_usd;
+        if (settings.source == fx_source::fixed) {
+            b.rate = settings.usd_krw;
+            b.time_ms = now_ms();
+        } else {
+            b.max_age_ms = settings.max_age.count();
+        }
+        usd = std::move(b);
+    }
+    std::optional<fx::usdt_row> usdt;
+    if (!settings.usdt_basis.empty())
+        usdt = fx::usdt_row{settings.usdt_exchange, settings.usdt_market};
+    fx_ = std::make_unique<fx::board>(std::move(usd), std::move(usdt));
+    if (!fx_->attach(table_))
+        throw config_error("fx.usdt_basis",
+                           fmt::format("'{}' is not a row of the table", settings.usdt_basis));
+    publisher_.set_fx(fx_.get());
+    if (settings.source == fx_source::http)
+        fx_poller_ = std::make_unique<fx_poller>(
+            context_.get_executor(), config_.fx,
+            [this](const decimal& rate, std::int64_t time_ms) { on_fx_rate(rate, time_ms); });
+}
+
+void app::on_fx_rate(const decimal& rate, std::int64_t time_ms) {
+    fx_->set_usd_rate(rate, time_ms);
+    // Every converted row names the rate's time: a new observation is a change even at the
+    // same rate (it is what keeps the rate from turning stale). Polls are seconds apart.
+    fx_->freshness_changed(time_ms);
+    table_.mark_all_changed();
+    schedule_publish();
+}
 
 void app::run() {
     started_ms_ = now_ms();
@@ -75,6 +120,7 @@ void app::run() {
             schedule_publish();
         });
     for (auto& feed : feeds_) feed->start();
+    if (fx_poller_) fx_poller_->start();
     schedule_housekeeping();
     // The server listens since the constructor: clients can connect, exchanges may not yet.
     last_status_ = stats::status_line(stats_snapshot());
@@ -96,6 +142,7 @@ void app::stop() {
     publish_timer_.cancel();
     housekeeping_timer_.cancel();
     for (auto& feed : feeds_) feed->stop();
+    if (fx_poller_) fx_poller_->stop();
     // Each market's latest update is its last record: a restart resumes from it.
     if (history_) history_->tick(std::numeric_limits<std::int64_t>::max());
     server_->stop();
@@ -167,6 +214,11 @@ void app::schedule_housekeeping() {
             }
         if (history_) history_->tick(now);
         prune_retired_feeds();
+        // A rate ageing past its limit changes no row, but every premium turns null.
+        if (fx_ && fx_->freshness_changed(now)) {
+            table_.mark_all_changed();
+            schedule_publish();
+        }
         update_status();
         // The 24 h reference moves every minute, trades or not.
         if (const auto minute = now / 60'000; minute != last_minute_) {
@@ -329,10 +381,45 @@ stats::snapshot app::stats_snapshot() const {
     }
     s.server = server_->stats();
     if (history_) s.history = history_->stats();
+    if (fx_) s.fx = fx_stats_snapshot(s.now_ms);
     s.rejected_updates = rejected_updates_;
     s.seq = publisher_.seq();
     s.process = read_process_stats();
     return s;
+}
+
+stats::fx_stats app::fx_stats_snapshot(std::int64_t now) const {
+    stats::fx_stats f;
+    switch (config_.fx.source) {
+        case fx_source::fixed:
+            f.source = "fixed";
+            break;
+        case fx_source::http:
+            f.source = "http";
+            break;
+        case fx_source::none:
+            f.source = "none";
+            break;
+    }
+    if (const fx::basis* usd = fx_->usd()) {
+        f.basis = usd->name;
+        f.pair = usd->pair;
+        f.rate = std::string(usd->rate.text());
+        f.rate_time_ms = usd->time_ms;
+        f.max_age_ms = usd->max_age_ms;
+        f.fresh = usd->state(now) == fx::freshness::fresh;
+    }
+    if (fx_poller_) {
+        f.requests = fx_poller_->stats().requests;
+        f.failures = fx_poller_->stats().failures;
+        f.last_error = fx_poller_->stats().last_error;
+    }
+    if (const fx::basis* usdt = fx_->usdt()) {
+        f.usdt_basis = usdt->source;
+        f.usdt_rate = std::string(usdt->rate.text());
+        f.usdt_fresh = usdt->state(now) == fx::freshness::fresh;
+    }
+    return f;
 }
 
 void app::history_query(const publish::request_target& target,

@@ -9,6 +9,7 @@
 
 #include "sise/core/url.hpp"
 #include "sise/feed/registry.hpp"
+#include "sise/fx/rate_field.hpp"
 #include "sise/publish/subscription.hpp"
 
 namespace sise::io {
@@ -179,6 +180,106 @@ void read_feed(table_reader& reader, feed_config& feed) {
     reader.read("backfill", feed.backfill);
 }
 
+bool is_source_name(std::string_view name) {
+    return !name.empty() && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+}
+
+void read_fx(table_reader& reader, fx_config& fx) {
+    fx.enabled = true;
+    std::string source;
+    reader.read("source", source);
+    if (source == "fixed")
+        fx.source = fx_source::fixed;
+    else if (source == "http")
+        fx.source = fx_source::http;
+    else if (source == "none")
+        fx.source = fx_source::none;
+    else
+        throw config_error("fx.source",
+                           source.empty() ? std::string("missing: \"fixed\", \"http\" or \"none\"")
+                                          : fmt::format("'{}' is not fixed, http or none", source));
+    fx.name = source;
+    reader.read("name", fx.name);
+    if (!is_source_name(fx.name))
+        throw config_error("fx.name", "expected 1-32 characters of a-z, 0-9, _ and -");
+    std::string usd_krw;
+    reader.read("usd_krw", usd_krw);
+    reader.read("url", fx.url);
+    reader.read("field", fx.field);
+    reader.read("ca_file", fx.ca_file);
+    reader.read("poll_interval_ms", fx.poll_interval, 1'000, 86'400'000);
+    reader.read("max_age_ms", fx.max_age, 1'000, 7 * 86'400'000LL);
+    reader.read("timeout_ms", fx.timeout, 100, 600'000);
+    reader.read("usdt_as_usd", fx.usdt_as_usd);
+    reader.read("usdt_basis", fx.usdt_basis);
+
+    const auto only = [](bool present, const char* key, const char* source_name) {
+        if (present)
+            throw config_error(fmt::format("fx.{}", key),
+                               fmt::format("only with source = \"{}\"", source_name));
+    };
+    if (fx.source == fx_source::fixed) {
+        if (usd_krw.empty()) throw config_error("fx.usd_krw", "missing: the fixed KRW per USD");
+        auto rate = decimal::from_json_number(usd_krw);
+        if (!rate || rate->negative() || rate->is_zero())
+            throw config_error("fx.usd_krw",
+                               fmt::format("'{}' is not a positive decimal number", usd_krw));
+        fx.usd_krw = *rate;
+    } else {
+        only(!usd_krw.empty(), "usd_krw", "fixed");
+    }
+    if (fx.source == fx_source::http) {
+        if (fx.url.empty()) throw config_error("fx.url", "missing: the FX source's URL");
+        fx.endpoint = parse_endpoint("fx.url", fx.url, false);
+        auto path = fx::parse_field_path(fx.field);
+        if (!path)
+            throw config_error("fx.field", fx.field.empty()
+                                               ? std::string("missing: the rate's field path")
+                                               : fmt::format("'{}' is not a field path", fx.field));
+        fx.field_path = *std::move(path);
+        if (fx.max_age < fx.poll_interval)
+            throw config_error("fx.max_age_ms", "must be >= poll_interval_ms");
+        if (!fx.ca_file.empty() && !std::ifstream(fx.ca_file))
+            throw config_error("fx.ca_file", fmt::format("cannot read '{}'", fx.ca_file));
+    } else {
+        only(!fx.url.empty(), "url", "http");
+        only(!fx.field.empty(), "field", "http");
+        only(!fx.ca_file.empty(), "ca_file", "http");
+    }
+    if (fx.source == fx_source::none && fx.usdt_basis.empty())
+        throw config_error("fx.usdt_basis", "source = \"none\" needs a usdt_basis");
+    if (fx.source == fx_source::none && fx.usdt_as_usd)
+        throw config_error("fx.usdt_as_usd", "needs a USD source (fixed or http)");
+}
+
+// The USDT basis names a row the feeds must produce: "upbit:KRW-USDT".
+void check_usdt_basis(const config& result, fx_config& fx) {
+    if (fx.usdt_basis.empty()) return;
+    const auto colon = fx.usdt_basis.find(':');
+    const auto exchange =
+        colon == std::string::npos
+            ? std::nullopt
+            : exchange_from_string(std::string_view(fx.usdt_basis).substr(0, colon));
+    if (!exchange)
+        throw config_error(
+            "fx.usdt_basis",
+            fmt::format("'{}' is not exchange:MARKET (e.g. upbit:KRW-USDT)", fx.usdt_basis));
+    fx.usdt_exchange = *exchange;
+    fx.usdt_market = fx.usdt_basis.substr(colon + 1);
+    for (const feed_config& feed : result.feeds)
+        if (feed.enabled && feed.exchange == fx.usdt_exchange &&
+            std::find(feed.markets.begin(), feed.markets.end(), fx.usdt_market) !=
+                feed.markets.end()) {
+            if (!fx.usdt_market.ends_with("USDT") || !fx.usdt_market.starts_with("KRW")) break;
+            return;
+        }
+    throw config_error(
+        "fx.usdt_basis",
+        fmt::format("'{}' is not a KRW-USDT market of an enabled feed's markets", fx.usdt_basis));
+}
+
 log_level parse_log_level(const std::string& text) {
     if (text == "error") return log_level::error;
     if (text == "warning") return log_level::warning;
@@ -258,6 +359,12 @@ config parse_config(std::string_view toml_text, std::string_view source_name) {
                 throw config_error(prefix + ".markets", "no markets configured");
             result.feeds.push_back(std::move(feed));
         }
+    }
+    if (auto* fx = reader.subtable("fx")) {
+        table_reader fx_reader(*fx, "fx");
+        read_fx(fx_reader, result.fx);
+        fx_reader.reject_unknown_keys();
+        check_usdt_basis(result, result.fx);
     }
     reader.reject_unknown_keys();
     return result;

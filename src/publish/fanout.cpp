@@ -6,20 +6,34 @@
 
 namespace sise::publish {
 
+shared_text publisher::encode(const market::ticker_table& table, market::row_id id,
+                              std::int64_t now_ms) const {
+    if (!fx_) return std::make_shared<const std::string>(encode_row(table.row(id), now_ms));
+    const fx::row_fx figures = fx_->figures(table, id, now_ms);
+    return std::make_shared<const std::string>(encode_row(table.row(id), now_ms, &figures));
+}
+
 std::optional<publication> publisher::publish(market::ticker_table& table, std::int64_t now_ms) {
     const auto rows = table.rows();
     time_ms_ = now_ms;
+    if (fx_) fx_->refresh(table);
     // Rows added since the last call need their first encoding even if they did not change.
     while (fragments_.size() < rows.size())
-        fragments_.push_back(
-            std::make_shared<const std::string>(encode_row(rows[fragments_.size()], now_ms)));
+        fragments_.push_back(encode(table, static_cast<market::row_id>(fragments_.size()), now_ms));
 
     if (table.changed().empty()) return std::nullopt;
     rows_.assign(table.changed().begin(), table.changed().end());
-    std::sort(rows_.begin(), rows_.end());
+    if (fx_) {
+        // A foreign price moves the premiums of its coin's KRW rows: they go out with it.
+        for (auto id : table.changed())
+            for (auto dependent : fx_->dependents(id)) rows_.push_back(dependent);
+        std::sort(rows_.begin(), rows_.end());
+        rows_.erase(std::unique(rows_.begin(), rows_.end()), rows_.end());
+    } else {
+        std::sort(rows_.begin(), rows_.end());
+    }
     table.clear_changed();
-    for (auto id : rows_)
-        fragments_[id] = std::make_shared<const std::string>(encode_row(rows[id], now_ms));
+    for (auto id : rows_) fragments_[id] = encode(table, id, now_ms);
 
     ++seq_;
     last_.seq = seq_;

@@ -26,9 +26,72 @@ void append_rolling(std::string& out, const market::ticker_row& row, std::int64_
                    to_string(figures.basis), figures.covered_ms);
 }
 
+void append_figure(std::string& out, std::string_view key, const fx::figure& figure) {
+    fmt::format_to(std::back_inserter(out), ",\"{}\":", key);
+    if (figure.value) {
+        append_json_string(out, *figure.value);
+        return;
+    }
+    fmt::format_to(std::back_inserter(out), "null,\"reason\":\"{}\"", to_string(figure.why));
+}
+
+// {"basis":...,"pair":...,"source":...,"rate":...,"rate_time":...,"usdt_as_usd":...}; every
+// converted figure names the rate it used. "usdt_as_usd" is true only where a USD rate
+// converted a USDT price.
+void append_basis(std::string& out, const fx::basis* basis, std::string_view quote) {
+    if (!basis) {
+        out += "{\"basis\":null";
+        return;
+    }
+    out += "{\"basis\":";
+    append_json_string(out, basis->name);
+    out += ",\"pair\":";
+    append_json_string(out, basis->pair);
+    out += ",\"source\":";
+    append_json_string(out, basis->source);
+    append_json_decimal(out, "rate", basis->rate);
+    if (basis->rate.empty())
+        out += ",\"rate_time\":null";
+    else
+        fmt::format_to(std::back_inserter(out), ",\"rate_time\":{}", basis->time_ms);
+    fmt::format_to(std::back_inserter(out), ",\"usdt_as_usd\":{}",
+                   basis->quote == "USD" && quote == "USDT");
+}
+
+void append_fx(std::string& out, const market::ticker_row& row, const fx::row_fx& fx) {
+    if (fx.foreign) {
+        out += ",\"krw\":[";
+        for (std::size_t i = 0; i < fx.krw.size(); ++i) {
+            if (i) out += ',';
+            append_basis(out, fx.krw[i].used, row.instrument.quote);
+            append_figure(out, "value", fx.krw[i].value);
+            out += '}';
+        }
+        out += ']';
+    }
+    if (fx.korean) {
+        out += ",\"premium\":[";
+        for (std::size_t i = 0; i < fx.premium.size(); ++i) {
+            const fx::comparison& c = fx.premium[i];
+            if (i) out += ',';
+            out += "{\"basis\":";
+            if (c.used)
+                append_json_string(out, c.used->name);
+            else
+                out += "null";
+            out += ",\"vs\":";
+            append_json_string(out, c.vs_name);
+            fmt::format_to(std::back_inserter(out), ",\"usdt_as_usd\":{}", c.usdt_as_usd);
+            append_figure(out, "percent", c.percent);
+            out += '}';
+        }
+        out += ']';
+    }
+}
+
 }  // namespace
 
-std::string encode_row(const market::ticker_row& row, std::int64_t now_ms) {
+std::string encode_row(const market::ticker_row& row, std::int64_t now_ms, const fx::row_fx* fx) {
     std::string out;
     out.reserve(512);
     const feed::instrument& instrument = row.instrument;
@@ -58,6 +121,7 @@ std::string encode_row(const market::ticker_row& row, std::int64_t now_ms) {
     append_json_decimal(out, "volume_24h", t.volume_24h);
     append_json_decimal(out, "quote_volume_24h", t.quote_volume_24h);
     append_rolling(out, row, now_ms);
+    if (fx) append_fx(out, row, *fx);
     if (row.has_ticker)
         fmt::format_to(std::back_inserter(out), ",\"exchange_time\":{},\"received_time\":{}}}",
                        t.exchange_time_ms, row.received_ms);

@@ -51,6 +51,40 @@ void append_history(std::string& out, const history_stats& h) {
     out += '}';
 }
 
+void append_fx(std::string& out, const fx_stats& f, std::int64_t now_ms) {
+    out += "{\"basis\":";
+    append_json_string(out, f.basis);
+    out += ",\"source\":";
+    append_json_string(out, f.source);
+    out += ",\"pair\":";
+    append_json_string(out, f.pair);
+    out += ",\"rate\":";
+    if (f.rate.empty())
+        out += "null";
+    else
+        append_json_string(out, f.rate);
+    out += fmt::format(
+        ",\"rate_age_ms\":{},\"max_age_ms\":{},\"fresh\":{},\"requests\":{},"
+        "\"failures\":{},\"last_error\":",
+        f.rate_time_ms ? fmt::format("{}", now_ms - f.rate_time_ms) : "null", f.max_age_ms, f.fresh,
+        f.requests, f.failures);
+    append_json_string(out, f.last_error);
+    out += ",\"usdt_basis\":";
+    if (f.usdt_basis.empty()) {
+        out += "null";
+    } else {
+        out += "{\"source\":";
+        append_json_string(out, f.usdt_basis);
+        out += ",\"rate\":";
+        if (f.usdt_rate.empty())
+            out += "null";
+        else
+            append_json_string(out, f.usdt_rate);
+        out += fmt::format(",\"fresh\":{}}}", f.usdt_fresh);
+    }
+    out += '}';
+}
+
 }  // namespace
 
 std::string healthz_json(const snapshot& s) {
@@ -72,6 +106,11 @@ std::string healthz_json(const snapshot& s) {
         s.rejected_updates, s.seq);
     if (s.history)
         append_history(out, *s.history);
+    else
+        out += "null";
+    out += ",\"fx\":";
+    if (s.fx)
+        append_fx(out, *s.fx, s.now_ms);
     else
         out += "null";
     out += '}';

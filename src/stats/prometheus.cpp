@@ -254,6 +254,29 @@ void history(exposition& e, const snapshot& s) {
              h.failing ? 1 : 0);
 }
 
+// fx.md §4.6: the rate and its timestamp as metrics, so a frozen source is visible.
+void fx(exposition& e, const snapshot& s) {
+    if (!s.fx) return;
+    const fx_stats& f = *s.fx;
+    const std::initializer_list<label> labels{{"pair", f.pair}, {"source", f.basis}};
+    if (!f.basis.empty()) {
+        e.family("sise_fx_rate", "gauge", "The FX rate the premium uses (KRW per unit).");
+        if (!f.rate.empty()) e.sample("sise_fx_rate", labels, f.rate);
+        e.family("sise_fx_rate_timestamp_seconds", "gauge",
+                 "When the FX rate was observed (Unix time; 0 = never).");
+        e.sample("sise_fx_rate_timestamp_seconds", labels, seconds(f.rate_time_ms));
+        e.family("sise_fx_fresh", "gauge", "1 while the FX rate is within its maximum age.");
+        e.sample("sise_fx_fresh", labels, f.fresh ? 1 : 0);
+    }
+    if (f.source == "http") {
+        e.family("sise_fx_requests_total", "counter", "Requests made to the HTTP FX source.");
+        e.sample("sise_fx_requests_total", labels, f.requests);
+        e.family("sise_fx_failures_total", "counter",
+                 "HTTP FX source polls that failed (errors, non-200, no readable rate).");
+        e.sample("sise_fx_failures_total", labels, f.failures);
+    }
+}
+
 void process(exposition& e, const snapshot& s) {
     const process_stats& p = s.process;
     e.single("process_cpu_seconds_total", "counter",
@@ -282,6 +305,7 @@ std::string prometheus_text(const snapshot& s) {
     backfill(e, s);
     server(e, s);
     history(e, s);
+    fx(e, s);
     process(e, s);
     return out;
 }

@@ -93,4 +93,42 @@ TEST_SUITE("cli") {
                            out, why) == make_error_code(sise::errc::bad_number));
         CHECK(out.rows.empty());
     }
+
+    TEST_CASE("a row's krw and premium figures parse, nulls with their reasons") {
+        message_parser parser;
+        ticker_message out;
+        std::string why;
+        const std::string body =
+            R"({"type":"snapshot","seq":1,"time":1,"tickers":[)"
+            R"({"exchange":"upbit","market":"USDT-BTC","base":"BTC","quote":"USDT","status":"live",)"
+            R"("krw":[{"basis":"usd_krw:fixed","pair":"USD/KRW","source":"fixed","rate":"1400",)"
+            R"("rate_time":5,"usdt_as_usd":true,"value":"95200000"}]},)"
+            R"({"exchange":"upbit","market":"KRW-BTC","base":"BTC","quote":"KRW","status":"live",)"
+            R"("premium":[{"basis":"usd_krw:fixed","vs":"upbit:USDT-BTC","usdt_as_usd":true,)"
+            R"("percent":null,"reason":"fx_stale"},{"basis":null,"vs":"x:Y","usdt_as_usd":false,)"
+            R"("percent":"1.50"}]}]})";
+        REQUIRE_FALSE(parser.parse(body, out, why));
+        REQUIRE(out.rows.size() == 2);
+        REQUIRE(out.rows[0].krw.size() == 1);
+        CHECK(out.rows[0].krw[0].basis == "usd_krw:fixed");
+        CHECK(out.rows[0].krw[0].rate == "1400");
+        CHECK(out.rows[0].krw[0].usdt_as_usd);
+        CHECK(out.rows[0].krw[0].value == "95200000");
+        REQUIRE(out.rows[1].premium.size() == 2);
+        CHECK_FALSE(out.rows[1].premium[0].percent);
+        CHECK(out.rows[1].premium[0].reason == "fx_stale");
+        CHECK(out.rows[1].premium[1].basis.empty());
+        CHECK(out.rows[1].premium[1].percent == "1.50");
+    }
+
+    TEST_CASE("a premium that is not an array of objects is refused") {
+        message_parser parser;
+        ticker_message out;
+        std::string why;
+        CHECK(parser.parse(R"({"type":"snapshot","seq":1,"time":1,"tickers":[{"exchange":"upbit",)"
+                           R"("market":"KRW-BTC","base":"BTC","quote":"KRW","status":"live",)"
+                           R"("premium":{"percent":"1"}}]})",
+                           out, why));
+        CHECK(why.find("premium") != std::string::npos);
+    }
 }

@@ -149,4 +149,92 @@ max_response_records = 50
         CHECK_FALSE(config.feeds[0].websocket_endpoint.tls());
         CHECK(config.feeds[0].rest_endpoint.port == "9001");
     }
+
+    TEST_CASE("without an [fx] table there is no FX at all") {
+        CHECK_FALSE(default_config().fx.enabled);
+        CHECK_FALSE(parse_config("[server]\nport = 0", "t.toml").fx.enabled);
+    }
+
+    TEST_CASE("a fixed USD/KRW rate keeps the exact text written in the config") {
+        auto config = parse_config("[fx]\nsource = \"fixed\"\nusd_krw = \"1380.50\"", "t.toml");
+        CHECK(config.fx.enabled);
+        CHECK(config.fx.source == fx_source::fixed);
+        CHECK(config.fx.name == "fixed");
+        CHECK(config.fx.usd_krw.text() == "1380.50");
+        CHECK_FALSE(config.fx.usdt_as_usd);
+        CHECK(config.fx.usdt_basis.empty());
+    }
+
+    TEST_CASE("an HTTP source takes a URL, a field path, its timings and a name") {
+        auto config = parse_config(R"(
+[feeds.upbit]
+markets = ["KRW-BTC", "KRW-USDT"]
+[fx]
+source = "http"
+name = "dunamu"
+url = "http://127.0.0.1:9000/v1/forex/recent?codes=FRX.KRWUSD"
+field = "0.basePrice"
+poll_interval_ms = 30000
+max_age_ms = 900000
+timeout_ms = 2000
+usdt_as_usd = true
+usdt_basis = "upbit:KRW-USDT"
+)",
+                                   "t.toml");
+        const fx_config& fx = config.fx;
+        CHECK(fx.source == fx_source::http);
+        CHECK(fx.name == "dunamu");
+        CHECK(fx.endpoint.port == "9000");
+        CHECK(fx.endpoint.target == "/v1/forex/recent?codes=FRX.KRWUSD");
+        CHECK(fx.field_path == std::vector<std::string>{"0", "basePrice"});
+        CHECK(fx.poll_interval == std::chrono::milliseconds{30'000});
+        CHECK(fx.max_age == std::chrono::milliseconds{900'000});
+        CHECK(fx.timeout == std::chrono::milliseconds{2'000});
+        CHECK(fx.usdt_as_usd);
+        CHECK(fx.usdt_exchange == sise::exchange_id::upbit);
+        CHECK(fx.usdt_market == "KRW-USDT");
+    }
+
+    TEST_CASE("bad [fx] settings are refused naming the key") {
+        CHECK(rejected_key("[fx]\nusd_krw = \"1380\"") == "fx.source");
+        CHECK(rejected_key("[fx]\nsource = \"ecb\"") == "fx.source");
+        CHECK(rejected_key("[fx]\nsource = \"fixed\"") == "fx.usd_krw");
+        CHECK(rejected_key("[fx]\nsource = \"fixed\"\nusd_krw = \"0\"") == "fx.usd_krw");
+        CHECK(rejected_key("[fx]\nsource = \"fixed\"\nusd_krw = \"-1380\"") == "fx.usd_krw");
+        CHECK(rejected_key("[fx]\nsource = \"fixed\"\nusd_krw = \"1,380\"") == "fx.usd_krw");
+        CHECK(rejected_key("[fx]\nsource = \"fixed\"\nusd_krw = 1380") == "fx.usd_krw");
+        CHECK(rejected_key("[fx]\nsource = \"fixed\"\nusd_krw = \"1380\"\nurl = "
+                           "\"http://127.0.0.1/\"") == "fx.url");
+        CHECK(rejected_key("[fx]\nsource = \"http\"\nfield = \"rates.KRW\"") == "fx.url");
+        CHECK(rejected_key("[fx]\nsource = \"http\"\nurl = \"ws://127.0.0.1/\"\nfield = "
+                           "\"rates.KRW\"") == "fx.url");
+        CHECK(rejected_key("[fx]\nsource = \"http\"\nurl = \"http://127.0.0.1/\"") == "fx.field");
+        CHECK(rejected_key("[fx]\nsource = \"http\"\nurl = \"http://127.0.0.1/\"\nfield = "
+                           "\"rates..KRW\"") == "fx.field");
+        CHECK(rejected_key("[fx]\nsource = \"http\"\nurl = \"http://127.0.0.1/\"\nfield = "
+                           "\"a\"\npoll_interval_ms = 60000\nmax_age_ms = 1000") ==
+              "fx.max_age_ms");
+        CHECK(rejected_key("[fx]\nsource = \"http\"\nurl = \"http://127.0.0.1/\"\nfield = "
+                           "\"a\"\npoll_interval_ms = 10") == "fx.poll_interval_ms");
+        CHECK(rejected_key("[fx]\nsource = \"fixed\"\nusd_krw = \"1380\"\nname = \"My "
+                           "Bank\"") == "fx.name");
+        CHECK(rejected_key("[fx]\nsource = \"fixed\"\nusd_krw = \"1380\"\napi_key = \"x\"") ==
+              "fx.api_key");
+        CHECK(rejected_key("[fx]\nsource = \"none\"") == "fx.usdt_basis");
+    }
+
+    TEST_CASE("the USDT basis must name a KRW-USDT market an enabled feed streams") {
+        CHECK(rejected_key("[fx]\nsource = \"fixed\"\nusd_krw = \"1380\"\nusdt_basis = "
+                           "\"upbit:KRW-USDT\"") == "fx.usdt_basis");  // not in the markets
+        CHECK(rejected_key("[feeds.upbit]\nmarkets = [\"KRW-BTC\"]\n[fx]\nsource = \"none\"\n"
+                           "usdt_basis = \"KRW-USDT\"") == "fx.usdt_basis");
+        CHECK(rejected_key("[feeds.upbit]\nmarkets = [\"KRW-BTC\"]\n[fx]\nsource = \"none\"\n"
+                           "usdt_basis = \"upbit:KRW-BTC\"") == "fx.usdt_basis");
+        auto config = parse_config(
+            "[feeds.upbit]\nmarkets = [\"KRW-BTC\", \"KRW-USDT\"]\n[fx]\nsource = \"none\"\n"
+            "usdt_basis = \"upbit:KRW-USDT\"",
+            "t.toml");
+        CHECK(config.fx.source == fx_source::none);
+        CHECK(config.fx.usdt_market == "KRW-USDT");
+    }
 }

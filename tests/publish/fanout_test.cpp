@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
+#include "support/fx_basis.hpp"
 #include "support/ticker_builder.hpp"
 
 using namespace sise;
@@ -153,5 +154,31 @@ TEST_SUITE("publish") {
         auto message = parse(*queue.take(publisher));
         CHECK(message.type == "snapshot");
         CHECK(message.markets == std::vector<std::string>{"KRW-BTC", "KRW-XRP"});
+    }
+
+    TEST_CASE("with FX a foreign row's change republishes the KRW rows of its coin") {
+        market::ticker_table table;
+        table.add(exchange_id::upbit, {"KRW-BTC", "BTC", "KRW", "", ""}, change_basis::none);
+        table.add(exchange_id::upbit, {"KRW-ETH", "ETH", "KRW", "", ""}, change_basis::none);
+        table.add(exchange_id::upbit, {"USDT-BTC", "BTC", "USDT", "", ""}, change_basis::none);
+        fx::board board(test::fixed_usd_basis("1400", true), std::nullopt);
+        REQUIRE(board.attach(table));
+        publish::publisher publisher;
+        publisher.set_fx(&board);
+        table.apply(exchange_id::upbit, tick("KRW-BTC", "100000000", 1), 1);
+        REQUIRE(publisher.publish(table, 1));
+        table.apply(exchange_id::upbit, tick("USDT-BTC", "68000", 2), 2);
+        auto publication = publisher.publish(table, 2);
+        REQUIRE(publication);
+        const auto message = parse(*publication->message);
+        CHECK(message.markets == std::vector<std::string>{"KRW-BTC", "USDT-BTC"});
+        CHECK(publication->message->find("\"percent\":\"5.04\"") != std::string::npos);
+
+        // Without FX only the changed row goes out.
+        publish::publisher plain;
+        table.apply(exchange_id::upbit, tick("USDT-BTC", "68001", 3), 3);
+        auto alone = plain.publish(table, 3);
+        REQUIRE(alone);
+        CHECK(parse(*alone->message).markets == std::vector<std::string>{"USDT-BTC"});
     }
 }

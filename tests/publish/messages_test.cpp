@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
+#include "support/fx_basis.hpp"
 #include "support/ticker_builder.hpp"
 
 using namespace sise;
@@ -26,6 +27,16 @@ std::string field(const std::string& json, const char* key) {
     std::string_view text;
     if (!value.get(text)) return std::string(text);
     return simdjson::to_string(value);
+}
+
+// Upbit's KRW-BTC (priced) and USDT-BTC (no price yet).
+market::ticker_table btc_rows() {
+    market::ticker_table table;
+    table.add(exchange_id::upbit, {"KRW-BTC", "BTC", "KRW", "", ""}, change_basis::prev_close_utc0);
+    table.add(exchange_id::upbit, {"USDT-BTC", "BTC", "USDT", "", ""},
+              change_basis::prev_close_utc0);
+    table.apply(exchange_id::upbit, test::tick("KRW-BTC", "100000000", t0), t0);
+    return table;
 }
 
 }  // namespace
@@ -77,5 +88,37 @@ TEST_SUITE("publish") {
         auto json = publish::encode_row(table.row(0), t0 + 2 * hour);
         CHECK(field(json, "change_24h") == "0.0000000");
         CHECK(field(json, "change_pct_24h") == "0.0000");
+    }
+
+    TEST_CASE("with FX a foreign row names its KRW value and basis, a KRW row its premium") {
+        auto table = btc_rows();
+        table.apply(exchange_id::upbit, test::tick("USDT-BTC", "68000", t0), t0);
+        fx::basis usd = test::fixed_usd_basis("1400", true);
+        usd.time_ms = t0 - 5;
+        fx::board board(usd, std::nullopt);
+        REQUIRE(board.attach(table));
+
+        const auto foreign_figures = board.figures(table, 1, t0);
+        const auto foreign = publish::encode_row(table.row(1), t0, &foreign_figures);
+        CHECK(field(foreign, "krw") ==
+              R"([{"basis":"usd_krw:fixed","pair":"USD/KRW","source":"fixed","rate":"1400",)"
+              R"("rate_time":1764287999995,"usdt_as_usd":true,"value":"95200000"}])");
+        const auto korean_figures = board.figures(table, 0, t0);
+        const auto korean = publish::encode_row(table.row(0), t0, &korean_figures);
+        CHECK(field(korean, "premium") ==
+              R"([{"basis":"usd_krw:fixed","vs":"upbit:USDT-BTC","usdt_as_usd":true,)"
+              R"("percent":"5.04"}])");
+        // Without FX the encoding is what it always was.
+        CHECK(publish::encode_row(table.row(0), t0).find("premium") == std::string::npos);
+    }
+
+    TEST_CASE("a premium that cannot be computed is null with its reason") {
+        auto table = btc_rows();
+        fx::board board(std::nullopt, std::nullopt);  // nothing converts USDT
+        REQUIRE(board.attach(table));
+        const auto figures = board.figures(table, 0, t0);
+        CHECK(field(publish::encode_row(table.row(0), t0, &figures), "premium") ==
+              R"([{"basis":null,"vs":"upbit:USDT-BTC","usdt_as_usd":false,"percent":null,)"
+              R"("reason":"no_basis"}])");
     }
 }

@@ -120,4 +120,30 @@ TEST_SUITE("stats") {
     TEST_CASE("the same snapshot always encodes to the same bytes") {
         CHECK(stats::healthz_json(live_upbit()) == stats::healthz_json(live_upbit()));
     }
+
+    TEST_CASE("fx is null without [fx], and names the basis, rate age and failures with it") {
+        simdjson::dom::parser parser;
+        stats::snapshot s = live_upbit();
+        CHECK(parse(parser, stats::healthz_json(s))["fx"].is_null());
+        stats::fx_stats fx;
+        fx.basis = "usd_krw:test";
+        fx.source = "http";
+        fx.pair = "USD/KRW";
+        fx.rate = "1400";
+        fx.rate_time_ms = 60'000;
+        fx.max_age_ms = 2'500;
+        fx.fresh = true;
+        fx.failures = 3;
+        fx.last_error = "HTTP 500";
+        s.fx = fx;
+        const std::string json = stats::healthz_json(s);
+        auto root = parse(parser, json);
+        CHECK(root["fx"]["basis"].get_string().value() == "usd_krw:test");
+        CHECK(root["fx"]["rate"].get_string().value() == "1400");
+        CHECK(root["fx"]["rate_age_ms"].get_int64().value() == 1'000);
+        CHECK(root["fx"]["failures"].get_uint64().value() == 3);
+        CHECK(root["fx"]["last_error"].get_string().value() == "HTTP 500");
+        CHECK(root["fx"]["usdt_basis"].is_null());
+        CHECK(root["status"].get_string().value() == "ok");  // FX never degrades the feeds
+    }
 }

@@ -205,4 +205,26 @@ TEST_SUITE("stats") {
         CHECK_MESSAGE(WEXITSTATUS(status) == 0, output);
         CHECK_MESSAGE(output.empty(), output);
     }
+
+    TEST_CASE("the FX rate, its time, freshness and the HTTP source's counters are exported") {
+        stats::snapshot s = rich_snapshot();
+        CHECK(stats::prometheus_text(s).find("sise_fx_") == std::string::npos);
+        stats::fx_stats fx;
+        fx.basis = "usd_krw:dunamu";
+        fx.source = "http";
+        fx.pair = "USD/KRW";
+        fx.rate = "1380.5";
+        fx.rate_time_ms = 1'700'000'000'000;
+        fx.fresh = true;
+        fx.requests = 9;
+        fx.failures = 2;
+        s.fx = fx;
+        const std::string text = stats::prometheus_text(s);
+        const std::string labels = "{pair=\"USD/KRW\",source=\"usd_krw:dunamu\"}";
+        CHECK(value_of(text, "sise_fx_rate" + labels) == "1380.5");
+        CHECK(value_of(text, "sise_fx_rate_timestamp_seconds" + labels) == "1700000000");
+        CHECK(value_of(text, "sise_fx_fresh" + labels) == "1");
+        CHECK(value_of(text, "sise_fx_requests_total" + labels) == "9");
+        CHECK(value_of(text, "sise_fx_failures_total" + labels) == "2");
+    }
 }

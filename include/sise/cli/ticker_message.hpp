@@ -13,6 +13,30 @@
 
 namespace sise::cli {
 
+// A foreign row's price in KRW against one named FX basis ("krw" in docs/protocol.md).
+struct krw_conversion {
+    std::string basis;  // "usd_krw:fixed"; "" when no basis converts the row's quote
+    std::string pair;   // "USD/KRW"
+    std::string source;
+    std::optional<std::string> rate;
+    bool usdt_as_usd = false;
+    std::optional<std::string> value;  // null with a reason
+    std::string reason;
+
+    bool operator==(const krw_conversion&) const = default;
+};
+
+// A KRW row's premium over one foreign row, against one basis ("premium").
+struct premium_figure {
+    std::string basis;  // "" when no basis converts the foreign row's quote
+    std::string vs;     // "binance:BTCUSDT"
+    bool usdt_as_usd = false;
+    std::optional<std::string> percent;  // null with a reason
+    std::string reason;
+
+    bool operator==(const premium_figure&) const = default;
+};
+
 // One published row, with what the views show. Decimals stay the text the daemon sent
 // (checked to be plain decimals when parsed); a null or absent value is nullopt.
 struct ticker_row {
@@ -35,6 +59,8 @@ struct ticker_row {
     std::optional<std::string> volume_24h;         // base-currency volume, as the exchange gives it
     std::int64_t covered_24h_ms = 0;               // how much of the 24 h the window covers
     std::optional<std::int64_t> received_time_ms;  // when sised received the last frame
+    std::vector<krw_conversion> krw;               // foreign rows, when sised has [fx]
+    std::vector<premium_figure> premium;           // KRW rows, when sised has [fx]
 
     bool operator==(const ticker_row&) const = default;
 };

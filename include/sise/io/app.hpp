@@ -13,9 +13,11 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "sise/fx/board.hpp"
 #include "sise/io/config.hpp"
 #include "sise/io/feed_client.hpp"
 #include "sise/io/feed_unit.hpp"
+#include "sise/io/fx_poller.hpp"
 #include "sise/io/history_service.hpp"
 #include "sise/io/server.hpp"
 #include "sise/io/service_notifier.hpp"
@@ -73,6 +75,10 @@ private:
     void apply_reload(config next);
     // Feed units a reload stopped, kept until their coroutines have ended.
     void prune_retired_feeds();
+    void setup_fx();
+    void on_fx_rate(const decimal& rate, std::int64_t time_ms);
+    stats::fx_stats fx_stats_snapshot(std::int64_t now) const;
+
     config config_;
     asio::io_context context_{1};
     market::ticker_table table_;
@@ -86,6 +92,8 @@ private:
     std::vector<retired_feed> retired_feeds_;
     std::unique_ptr<server> server_;
     std::unique_ptr<history_service> history_;  // null when history is disabled
+    std::unique_ptr<fx::board> fx_;             // null without [fx]
+    std::unique_ptr<fx_poller> fx_poller_;      // null unless [fx] source = "http"
     std::vector<market::tick_sink*> tick_sinks_;                 // every update the table took
     std::vector<publish::publication_sink*> publication_sinks_;  // every publication
     asio::steady_timer publish_timer_;

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sise/core/decimal.hpp"
 #include "sise/core/exchange.hpp"
 #include "sise/core/url.hpp"
 #include "sise/io/log.hpp"
@@ -80,6 +81,28 @@ struct history_config {
     bool operator==(const history_config&) const = default;
 };
 
+// KRW conversion and the premium (docs/config.md, [fx]). Absent: no FX work at all.
+enum class fx_source { none, fixed, http };
+
+struct fx_config {
+    bool enabled = false;                // an [fx] table is present
+    fx_source source = fx_source::none;  // none: only the USDT basis, if any
+    std::string name;  // shown in the basis name "usd_krw:<name>"; defaults to the source
+    decimal usd_krw;   // source = "fixed": KRW per USD, exact as written
+    std::string url;   // source = "http": any JSON endpoint, no key baked in
+    sise::url endpoint;
+    std::string field;  // "rates.KRW", "0.basePrice"
+    std::vector<std::string> field_path;
+    std::string ca_file;
+    milliseconds poll_interval{60'000};
+    milliseconds max_age{600'000};  // an HTTP rate older than this turns the premium null
+    milliseconds timeout{5'000};
+    bool usdt_as_usd = false;  // convert USDT quotes with the USD rate (labelled in every row)
+    std::string usdt_basis;    // "upbit:KRW-USDT": the separate USDT basis; empty: none
+    exchange_id usdt_exchange = exchange_id::upbit;
+    std::string usdt_market;
+};
+
 // Defaults of one exchange's feed: its adapter's endpoints, keepalive and markets. Throws
 // config_error for an exchange without an adapter.
 feed_config default_feed(exchange_id exchange);
@@ -88,6 +111,7 @@ struct config {
     server_config server;
     history_config history;
     std::vector<feed_config> feeds;
+    fx_config fx;
     log_level log = log_level::info;
 };
 

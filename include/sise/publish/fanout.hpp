@@ -34,11 +34,19 @@ public:
     // time of the last publication: the state they show is the state as of then.
     shared_text compose(message_kind kind, std::span<const market::row_id> rows) const;
 
+    // With FX configured, rows carry their KRW value or premiums, and a row's change
+    // re-encodes the rows whose figures depend on it. Null (the default): no FX work at all.
+    void set_fx(fx::board* board) noexcept { fx_ = board; }
+
     std::uint64_t seq() const noexcept { return seq_; }
     std::int64_t time_ms() const noexcept { return time_ms_; }
     const publication& last() const noexcept { return last_; }
 
 private:
+    shared_text encode(const market::ticker_table& table, market::row_id id,
+                       std::int64_t now_ms) const;
+
+    fx::board* fx_ = nullptr;
     std::vector<shared_text> fragments_;  // latest encoding of every row
     std::vector<market::row_id> rows_;
     publication last_;

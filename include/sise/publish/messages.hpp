@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "sise/fx/board.hpp"
 #include "sise/market/table.hpp"
 
 namespace sise::publish {
@@ -18,7 +19,9 @@ using shared_text = std::shared_ptr<const std::string>;
 enum class message_kind { snapshot, update };
 
 // One row as a JSON object (no trailing newline). `now_ms` dates the rolling 24 h figures.
-std::string encode_row(const market::ticker_row& row, std::int64_t now_ms);
+// With `fx` (FX configured), a foreign row gains "krw" and a KRW row "premium".
+std::string encode_row(const market::ticker_row& row, std::int64_t now_ms,
+                       const fx::row_fx* fx = nullptr);
 
 // Envelope around already-encoded row fragments:
 // {"type":"snapshot"|"update","seq":N,"time":T,"tickers":[fragment,...]}

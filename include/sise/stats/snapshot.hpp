@@ -147,6 +147,23 @@ struct history_stats : history_writer_stats {
     std::uint64_t queries_refused = 0;
 };
 
+// The FX basis the premium uses (docs/protocol.md) and its HTTP source's poll counters.
+struct fx_stats {
+    std::string basis;              // "usd_krw:fixed", "usd_krw:dunamu"; "" with only a USDT basis
+    std::string source;             // "fixed", "http", "none"
+    std::string pair;               // "USD/KRW"
+    std::string rate;               // exact text; "" while none is known
+    std::int64_t rate_time_ms = 0;  // when the rate was observed (0 = never)
+    std::int64_t max_age_ms = 0;    // 0: never stale (a fixed rate)
+    bool fresh = false;
+    std::uint64_t requests = 0;  // HTTP source only
+    std::uint64_t failures = 0;
+    std::string last_error;
+    std::string usdt_basis;  // "upbit:KRW-USDT"; "" when not configured
+    std::string usdt_rate;
+    bool usdt_fresh = false;
+};
+
 struct feed_entry {
     exchange_id exchange = exchange_id::upbit;
     feed_stats feed;
@@ -160,6 +177,7 @@ struct snapshot {
     std::vector<feed_entry> feeds;
     server_stats server;
     std::optional<history_stats> history;  // absent when history is disabled
+    std::optional<fx_stats> fx;            // absent when no [fx] is configured
     std::uint64_t rejected_updates = 0;    // updates for markets not in the table
     std::uint64_t seq = 0;                 // the publisher's last sequence number
     process_stats process;                 // the daemon's own process (io/process_reader)
