@@ -84,6 +84,9 @@ struct feed_client::connection_lane {
     asio::steady_timer wake;
     std::chrono::steady_clock::time_point handover_not_before{};
     std::size_t running = 0;  // link coroutines not finished yet (retired ones included)
+    // What the retired connection had passed on beyond the new one, per market: the new one's
+    // copies of it are still duplicates until it gets past it.
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>, std::less<>> retired_seen;
 };
 
 feed_client::feed_client(asio::any_io_executor executor, std::unique_ptr<feed::adapter> adapter,
@@ -209,6 +212,7 @@ asio::awaitable<void> feed_client::run_lane(connection_lane& lane) {
             if (lane.next) {
                 // The old one went first (e.g. the exchange closed it): the new one carries on.
                 ++stats_.handovers_completed;
+                lane.retired_seen = std::move(current.seen);
                 lane.current = std::move(lane.next);
                 lane.current->seen.clear();
                 update_state();
@@ -220,6 +224,7 @@ asio::awaitable<void> feed_client::run_lane(connection_lane& lane) {
             const bool stable = now - current.started >= stable_connection;
             if (stable) delays.reset();
             const auto delay = delays.next(random());
+            lane.retired_seen.clear();
             lane.current.reset();
             update_state();
             log(was_live ? log_level::warning : log_level::notice,
@@ -257,6 +262,7 @@ asio::awaitable<void> feed_client::run_lane(connection_lane& lane) {
                 ++stats_.handovers_completed;
                 current.retired = true;
                 if (current.cancel) current.cancel();
+                lane.retired_seen = std::move(current.seen);
                 log(log_level::info, "{}: handover done{}", name,
                     caught_up ? "" : " (the old connection fell silent)");
                 lane.current = std::move(lane.next);
@@ -404,7 +410,7 @@ void feed_client::handle_frame(connection_lane& lane, link& self, std::string_vi
                 self.first_time_ms = updates_.front().exchange_time_ms;
                 lane.wake.cancel();
             }
-            if (lane.next) {
+            if (lane.next || !lane.retired_seen.empty()) {
                 drop_overlap(lane, self);
                 lane.wake.cancel();  // the old one may have caught up
             }
@@ -437,8 +443,9 @@ void feed_client::drop_overlap(connection_lane& lane, link& self) {
     // subscription on. A ticker is a duplicate when the other connection already delivered
     // it: for the new one, when the old one reached that market's time; for the old one,
     // when the time lies within what the new one delivered of that market.
-    const bool is_new = &self == lane.next.get();
-    const link& other = is_new ? *lane.current : *lane.next;
+    const bool retired = !lane.next;  // the old one is gone; only its record is left
+    const bool is_new = retired || &self == lane.next.get();
+    auto& other = retired ? lane.retired_seen : is_new ? lane.current->seen : lane.next->seen;
     auto keep = updates_.begin();
     for (const ticker_update& t : updates_) {
         const std::int64_t time = t.exchange_time_ms;
@@ -450,8 +457,11 @@ void feed_client::drop_overlap(connection_lane& lane, link& self) {
             mine->second.second = std::max(mine->second.second, time);
         }
         bool duplicate = false;
-        if (auto theirs = other.seen.find(t.market.view()); theirs != other.seen.end())
+        if (auto theirs = other.find(t.market.view()); theirs != other.end()) {
             duplicate = time <= theirs->second.second && (is_new || time >= theirs->second.first);
+            // The new one got this far in the market: nothing older can come on it any more.
+            if (retired && time >= theirs->second.second) lane.retired_seen.erase(theirs);
+        }
         if (duplicate) {
             ++stats_.overlap_duplicates;
         } else {
