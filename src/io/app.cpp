@@ -376,6 +376,7 @@ stats::snapshot app::stats_snapshot() const {
         stats::feed_entry entry;
         entry.exchange = unit->config.exchange;
         entry.feed = unit->client.stats();
+        entry.feed.unlisted_markets = unit->names.unlisted();
         if (unit->backfill) entry.backfill = unit->backfill->stats();
         s.feeds.push_back(std::move(entry));
     }

@@ -178,6 +178,8 @@ void read_feed(table_reader& reader, feed_config& feed) {
     reader.read("rest_timeout_ms", feed.rest_timeout, 100, 600'000);
     reader.read_integer("max_frame_bytes", feed.max_frame_bytes, 1024, 64 * 1024 * 1024);
     reader.read("backfill", feed.backfill);
+    reader.read_integer("streams_per_connection", feed.streams_per_connection, 0, 1'000'000);
+    reader.read("handover_after_ms", feed.handover_after, 0, 30LL * 24 * 3'600'000);
 }
 
 bool is_source_name(std::string_view name) {
@@ -305,6 +307,10 @@ feed_config default_feed(exchange_id exchange) {
     feed.rest_endpoint = parse_endpoint(prefix + ".rest_url", feed.rest_url, false);
     feed.idle_timeout = 2 * adapter->keepalive().ping_interval;
     feed.markets = adapter->default_markets();
+    const auto limits = adapter->connection_policy();
+    feed.streams_per_connection = limits.max_streams;
+    if (limits.max_lifetime > limits.handover_lead)
+        feed.handover_after = limits.max_lifetime - limits.handover_lead;
     return feed;
 }
 

@@ -1,5 +1,6 @@
 #include "sise/io/feed_client.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 
@@ -63,69 +64,239 @@ stats::reconnect_reason end_reason(bool was_live, const error_code& ec, bool exc
 
 }  // namespace
 
+// One websocket connection of a lane. Owned by the lane and by its coroutine.
+struct feed_client::link {
+    std::function<void()> cancel;  // closes the socket; holds the stream weakly
+    bool live = false;             // handshake and subscription done
+    bool ended = false;            // the coroutine has finished
+    bool retired = false;          // closed by us once its replacement took over
+    bool reconnect_asked = false;  // the exchange asked for a new connection
+    error_code ec;
+    std::string close_detail;  // the exchange's close code or reconnect request
+    std::chrono::steady_clock::time_point started;
+    std::chrono::steady_clock::time_point live_at;
+    // The first ticker this connection delivered, to see when the one it replaces caught up.
+    bool delivered = false;
+    std::string first_market;
+    std::int64_t first_time_ms = 0;
+    // During a handover: the oldest and newest exchange time seen per market.
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>, std::less<>> seen;
+};
+
+// One share of the markets (at most streams_per_connection) and its connection; during a
+// handover also the replacement.
+struct feed_client::connection_lane {
+    explicit connection_lane(const asio::any_io_executor& executor) : wake(executor) {}
+    std::size_t index = 0;
+    std::vector<std::string> markets;
+    std::shared_ptr<link> current;
+    std::shared_ptr<link> next;
+    // The supervisor waits here; link events cancel the wait.
+    asio::steady_timer wake;
+    std::chrono::steady_clock::time_point handover_not_before{};
+    std::size_t running = 0;  // link coroutines not finished yet (retired ones included)
+    // What the retired connection had passed on beyond the new one, per market: the new one's
+    // copies of it are still duplicates until it gets past it.
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>, std::less<>> retired_seen;
+};
+
 feed_client::feed_client(asio::any_io_executor executor, std::unique_ptr<feed::adapter> adapter,
                          feed_config config, ssl::context* tls, feed_sink& sink)
     : executor_(std::move(executor)),
       adapter_(std::move(adapter)),
       config_(std::move(config)),
       sink_(sink),
-      tls_(tls),
-      backoff_timer_(executor_) {}
+      tls_(tls) {
+    const std::size_t per_lane = config_.streams_per_connection == 0
+                                     ? std::max<std::size_t>(config_.markets.size(), 1)
+                                     : config_.streams_per_connection;
+    std::size_t at = 0;
+    do {
+        auto added = std::make_unique<connection_lane>(executor_);
+        added->index = lanes_.size();
+        const std::size_t end = std::min(config_.markets.size(), at + per_lane);
+        added->markets.assign(config_.markets.begin() + static_cast<std::ptrdiff_t>(at),
+                              config_.markets.begin() + static_cast<std::ptrdiff_t>(end));
+        lanes_.push_back(std::move(added));
+        at = end;
+    } while (at < config_.markets.size());
+    stats_.lanes = lanes_.size();
+}
 
 feed_client::~feed_client() = default;
 
 void feed_client::start() {
-    asio::co_spawn(executor_, run(),
-                   log_escaped_exception{fmt::format("{}: feed", to_string(exchange())),
-                                         [this] { stats_.state = feed_state::stopped; }});
+    for (auto& each : lanes_)
+        asio::co_spawn(executor_, run_lane(*each),
+                       log_escaped_exception{fmt::format("{}: feed", to_string(exchange())),
+                                             [this] { stats_.state = feed_state::stopped; }});
 }
 
 void feed_client::stop() {
     stopping_ = true;
-    backoff_timer_.cancel();
-    if (cancel_session_) cancel_session_();
+    for (auto& each : lanes_) {
+        each->wake.cancel();
+        for (auto* l : {each->current.get(), each->next.get()})
+            if (l && l->cancel) l->cancel();
+    }
 }
 
-asio::awaitable<void> feed_client::run() {
-    const url& endpoint = config_.websocket_endpoint;
+std::shared_ptr<feed_client::link> feed_client::open_link(connection_lane& lane) {
+    auto created = std::make_shared<link>();
+    created->started = std::chrono::steady_clock::now();
+    ++lane.running;
+    asio::co_spawn(executor_, run_link(lane, created),
+                   log_escaped_exception{fmt::format("{}: connection", to_string(exchange()))});
+    return created;
+}
+
+asio::awaitable<void> feed_client::run_link(connection_lane& lane, std::shared_ptr<link> self) {
+    ++stats_.connect_attempts;
+    error_code ec = config_.websocket_endpoint.tls()
+                        ? co_await run_session<detail::tls_stream>(lane, self)
+                        : co_await run_session<detail::plain_stream>(lane, self);
+    self->ec = ec;
+    self->live = false;
+    self->ended = true;
+    --lane.running;
+    update_state();
+    lane.wake.cancel();
+}
+
+void feed_client::update_state() {
+    if (stopping_) return;
+    bool all_live = true;
+    bool any_down = false;
+    for (const auto& each : lanes_) {
+        const link* current = each->current.get();
+        const bool live = (current && current->live) || (each->next && each->next->live);
+        all_live = all_live && live;
+        any_down = any_down || !current;
+    }
+    stats_.state = all_live   ? feed_state::live
+                   : any_down ? feed_state::backoff
+                              : feed_state::connecting;
+    if (all_live == all_live_) return;
+    all_live_ = all_live;
+    if (all_live) stats_.connected_since_ms = now_ms();
+    sink_.on_feed_connected(exchange(), all_live);
+}
+
+asio::awaitable<void> feed_client::run_lane(connection_lane& lane) {
+    using clock = std::chrono::steady_clock;
     feed::backoff delays(config_.reconnect_initial, config_.reconnect_max);
     std::minstd_rand random(std::random_device{}());
+    const auto name = to_string(exchange());
 
     while (!stopping_) {
-        stats_.state = feed_state::connecting;
-        ++stats_.connect_attempts;
-        const auto started = std::chrono::steady_clock::now();
-        error_code ec = endpoint.tls() ? co_await run_session<detail::tls_stream>()
-                                       : co_await run_session<detail::plain_stream>();
-        const bool was_live = stats_.state == feed_state::live;
-        // No longer live when the sink hears of it (a sink may look at every feed's state).
-        if (was_live) {
-            stats_.state = feed_state::backoff;
-            sink_.on_feed_connected(exchange(), false);
+        if (!lane.current) {
+            stats_.state = all_live_ ? stats_.state : feed_state::connecting;
+            lane.current = open_link(lane);
         }
+        link& current = *lane.current;
+        auto deadline = clock::time_point::max();
+        if (current.live && !lane.next) {
+            if (config_.handover_after.count() > 0)
+                deadline = current.live_at + config_.handover_after;
+            if (current.reconnect_asked) deadline = clock::now();
+            if (deadline != clock::time_point::max())
+                deadline = std::max(deadline, lane.handover_not_before);
+        }
+        if (lane.next && lane.next->live)
+            deadline = std::min(deadline, lane.next->live_at + config_.idle_timeout);
+        lane.wake.expires_at(deadline);
+        co_await lane.wake.async_wait(use_tuple);
         if (stopping_) break;
-        ++stats_.reconnects[static_cast<std::size_t>(
-            end_reason(was_live, ec, !close_detail_.empty()))];
+        const auto now = clock::now();
 
-        stats_.last_error = close_detail_.empty() ? ec.message() : std::exchange(close_detail_, {});
-        const bool stable = std::chrono::steady_clock::now() - started >= stable_connection;
-        if (stable) delays.reset();
-        // Asked to reconnect by a connection that had been up a while: at once. A short one
-        // asking again keeps the backoff growing.
-        auto delay = std::exchange(reconnect_now_, false) && stable ? std::chrono::milliseconds{0}
-                                                                   : delays.next(random());
-        stats_.state = feed_state::backoff;
-        log(was_live ? log_level::warning : log_level::notice,
-            "{}: connection {}: {}; reconnecting in {} ms", to_string(exchange()),
-            was_live ? "lost" : "failed", stats_.last_error, delay.count());
-        backoff_timer_.expires_after(delay);
-        co_await backoff_timer_.async_wait(use_tuple);
+        // The replacement failed before it took over: keep the old one, try again later.
+        if (lane.next && lane.next->ended) {
+            ++stats_.handover_failures;
+            log(log_level::warning, "{}: replacement connection failed: {}", name,
+                lane.next->ec.message());
+            lane.next.reset();
+            lane.handover_not_before = now + delays.next(random());
+            current.seen.clear();
+        }
+
+        if (current.ended) {
+            if (lane.next) {
+                // The old one went first (e.g. the exchange closed it): the new one carries on.
+                ++stats_.handovers_completed;
+                lane.retired_seen = std::move(current.seen);
+                lane.current = std::move(lane.next);
+                lane.current->seen.clear();
+                update_state();
+                continue;
+            }
+            const bool was_live = current.live_at != clock::time_point{};
+            ++stats_.reconnects[static_cast<std::size_t>(
+                end_reason(was_live, current.ec, !current.close_detail.empty()))];
+            stats_.last_error =
+                current.close_detail.empty() ? current.ec.message() : current.close_detail;
+            const bool stable = now - current.started >= stable_connection;
+            if (stable) delays.reset();
+            const auto delay = delays.next(random());
+            lane.retired_seen.clear();
+            lane.current.reset();
+            update_state();
+            log(was_live ? log_level::warning : log_level::notice,
+                "{}: connection {}: {}; reconnecting in {} ms", name, was_live ? "lost" : "failed",
+                stats_.last_error, delay.count());
+            lane.wake.expires_after(delay);
+            co_await lane.wake.async_wait(use_tuple);
+            continue;
+        }
+
+        // Open the replacement beside the live connection before its end.
+        const bool aged =
+            config_.handover_after.count() > 0 && now >= current.live_at + config_.handover_after;
+        if (!lane.next && current.live && now >= lane.handover_not_before &&
+            (current.reconnect_asked || aged)) {
+            const auto reason = current.reconnect_asked ? stats::handover_reason::exchange_request
+                                                        : stats::handover_reason::lifetime;
+            ++stats_.handovers[static_cast<std::size_t>(reason)];
+            if (current.reconnect_asked) stats_.last_error = current.close_detail;
+            log(log_level::notice, "{}: opening a replacement connection ({})", name,
+                to_string(reason));
+            current.seen.clear();
+            lane.next = open_link(lane);
+            continue;
+        }
+
+        // Close the old one once the new one delivered and the old one caught up with it (or
+        // stayed silent for the idle timeout): everything it carried before has been read.
+        if (lane.next && lane.next->delivered) {
+            const link& next = *lane.next;
+            const auto seen = current.seen.find(next.first_market);
+            const bool caught_up =
+                seen != current.seen.end() && seen->second.second >= next.first_time_ms;
+            if (caught_up || now >= next.live_at + config_.idle_timeout) {
+                ++stats_.handovers_completed;
+                current.retired = true;
+                if (current.cancel) current.cancel();
+                lane.retired_seen = std::move(current.seen);
+                log(log_level::info, "{}: handover done{}", name,
+                    caught_up ? "" : " (the old connection fell silent)");
+                lane.current = std::move(lane.next);
+                lane.current->seen.clear();
+                delays.reset();
+            }
+        }
+    }
+    for (auto* l : {lane.current.get(), lane.next.get()})
+        if (l && l->cancel) l->cancel();
+    // The link coroutines use this lane and the client: wait until they are done.
+    while (lane.running > 0) {
+        lane.wake.expires_after(std::chrono::milliseconds{100});
+        co_await lane.wake.async_wait(use_tuple);
     }
     stats_.state = feed_state::stopped;
 }
 
 template <typename Stream>
-asio::awaitable<error_code> feed_client::run_session() {
+asio::awaitable<error_code> feed_client::run_session(connection_lane& lane,
+                                                     std::shared_ptr<link> self) {
     const url& endpoint = config_.websocket_endpoint;
     using ws_stream = websocket::stream<Stream>;
     std::shared_ptr<ws_stream> ws;
@@ -138,7 +309,7 @@ asio::awaitable<error_code> feed_client::run_session() {
     // A weak handle: nothing in this frame's destruction may touch `this`, since an
     // io_context destroyed with the frame still pending outlives the feed_client.
     auto ping_timer = std::make_shared<asio::steady_timer>(executor_);
-    cancel_session_ = [weak = std::weak_ptr<ws_stream>(ws), ping_timer] {
+    self->cancel = [weak = std::weak_ptr<ws_stream>(ws), ping_timer] {
         ping_timer->cancel();
         if (auto stream = weak.lock()) boost::beast::get_lowest_layer(*stream).cancel();
     };
@@ -168,23 +339,25 @@ asio::awaitable<error_code> feed_client::run_session() {
     ws->read_message_max(hard_message_limit);
     ws->auto_fragment(false);
 
-    auto [handshake_ec] = co_await ws->async_handshake(endpoint.host_header(), endpoint.target,
-                                                       use_tuple);
+    auto [handshake_ec] =
+        co_await ws->async_handshake(endpoint.host_header(), endpoint.target, use_tuple);
     if (handshake_ec) co_return handshake_ec;
 
     ws->text(true);
-    for (const std::string& frame : adapter_->subscribe_frames(config_.markets)) {
+    for (const std::string& frame : adapter_->subscribe_frames(lane.markets)) {
         auto [write_ec, written] = co_await ws->async_write(asio::buffer(frame), use_tuple);
         (void)written;
         if (write_ec) co_return write_ec;
     }
+    if (stopping_) co_return asio::error::operation_aborted;
 
-    stats_.state = feed_state::live;
-    stats_.connected_since_ms = now_ms();
+    self->live = true;
+    self->live_at = std::chrono::steady_clock::now();
     ++stats_.connections;
-    sink_.on_feed_connected(exchange(), true);
+    update_state();
+    lane.wake.cancel();
     log(log_level::info, "{}: connected to {}, subscribed to {} markets", to_string(exchange()),
-        config_.websocket_url, config_.markets.size());
+        config_.websocket_url, lane.markets.size());
     if (const auto keepalive = adapter_->keepalive(); !keepalive.app_ping_text.empty()) {
         asio::co_spawn(executor_,
                        app_ping_loop(ws, ping_timer, keepalive.app_ping_text,
@@ -202,14 +375,14 @@ asio::awaitable<error_code> feed_client::run_session() {
         if (read_ec == websocket::error::closed) {
             // Keep the exchange's close code: 1008 or 1013 mean something else than 1000.
             const auto& reason = ws->reason();
-            close_detail_ = fmt::format("closed by the exchange with code {}{}{}",
-                                        static_cast<unsigned>(reason.code),
-                                        reason.reason.empty() ? "" : ": ", reason.reason.c_str());
+            self->close_detail = fmt::format(
+                "closed by the exchange with code {}{}{}", static_cast<unsigned>(reason.code),
+                reason.reason.empty() ? "" : ": ", reason.reason.c_str());
         }
         if (read_ec) co_return read_ec;
         // A busy stream completes reads from Beast's buffer without touching the socket, so
         // a cancelled socket alone would not end this loop.
-        if (stopping_) co_return asio::error::operation_aborted;
+        if (stopping_ || self->retired) co_return asio::error::operation_aborted;
         buffer.commit(bytes);
         if (buffer.size() > config_.max_frame_bytes) {
             discarding = true;
@@ -225,16 +398,13 @@ asio::awaitable<error_code> feed_client::run_session() {
             auto padding = buffer.prepare(feed::frame_padding);
             std::memset(padding.data(), 0, padding.size());
             const auto data = buffer.cdata();
-            if (!handle_frame({static_cast<const char*>(data.data()), data.size()})) {
-                reconnect_now_ = true;
-                co_return make_error_code(errc::exchange_error);
-            }
+            handle_frame(lane, *self, {static_cast<const char*>(data.data()), data.size()});
         }
         buffer.clear();
     }
 }
 
-bool feed_client::handle_frame(std::string_view frame) {
+void feed_client::handle_frame(connection_lane& lane, link& self, std::string_view frame) {
     const auto received = now_ms();
     ++stats_.frames;
     stats_.last_message_ms = received;
@@ -243,31 +413,79 @@ bool feed_client::handle_frame(std::string_view frame) {
     auto result = adapter_->parse_padded(frame, updates_, ec);
     if (ec) {
         count_bad_frame(ec, "frame");
-        return true;
+        return;
     }
     switch (result.kind) {
         case feed::frame_kind::tickers:
+            if (!self.delivered && !updates_.empty()) {
+                self.delivered = true;
+                self.first_market = updates_.front().market.view();
+                self.first_time_ms = updates_.front().exchange_time_ms;
+                lane.wake.cancel();
+            }
+            if (lane.next || !lane.retired_seen.empty()) {
+                drop_overlap(lane, self);
+                lane.wake.cancel();  // the old one may have caught up
+            }
             stats_.tickers += updates_.size();
             // Exchange event time -> receipt here (skew between the clocks included).
             for (const ticker_update& update : updates_)
                 if (update.exchange_time_ms > 0)
                     stats_.lag.observe((received - update.exchange_time_ms) * 1000);
-            sink_.on_tickers(exchange(), updates_, received);
+            if (!updates_.empty()) sink_.on_tickers(exchange(), updates_, received);
             break;
-        case feed::frame_kind::heartbeat: ++stats_.heartbeats; break;
+        case feed::frame_kind::heartbeat:
+            ++stats_.heartbeats;
+            break;
         case feed::frame_kind::exchange_error:
             ++stats_.exchange_errors;
             stats_.last_error = std::string(result.detail);
             count_bad_frame(errc::exchange_error, result.detail);
             break;
         case feed::frame_kind::reconnect:
+            // Replaced by a new connection opened beside this one (run_lane).
             ++stats_.reconnect_requests;
-            close_detail_ = fmt::format("the exchange asked to reconnect: {}", result.detail);
-            return false;
+            self.reconnect_asked = true;
+            self.close_detail = fmt::format("the exchange asked to reconnect: {}", result.detail);
+            lane.wake.cancel();
+            break;
         case feed::frame_kind::ack:
-        case feed::frame_kind::ignored: break;
+        case feed::frame_kind::ignored:
+            break;
     }
-    return true;
+}
+
+void feed_client::drop_overlap(connection_lane& lane, link& self) {
+    // Both connections carry the same stream in the same order; the new one from its
+    // subscription on. A ticker is a duplicate when the other connection already delivered
+    // it: for the new one, when the old one reached that market's time; for the old one,
+    // when the time lies within what the new one delivered of that market.
+    const bool retired = !lane.next;  // the old one is gone; only its record is left
+    const bool is_new = retired || &self == lane.next.get();
+    auto& other = retired ? lane.retired_seen : is_new ? lane.current->seen : lane.next->seen;
+    auto keep = updates_.begin();
+    for (const ticker_update& t : updates_) {
+        const std::int64_t time = t.exchange_time_ms;
+        auto mine = self.seen.find(t.market.view());
+        if (mine == self.seen.end()) {
+            self.seen.emplace(std::string(t.market.view()), std::pair{time, time});
+        } else {
+            mine->second.first = std::min(mine->second.first, time);
+            mine->second.second = std::max(mine->second.second, time);
+        }
+        bool duplicate = false;
+        if (auto theirs = other.find(t.market.view()); theirs != other.end()) {
+            duplicate = time <= theirs->second.second && (is_new || time >= theirs->second.first);
+            // The new one got this far in the market: nothing older can come on it any more.
+            if (retired && time >= theirs->second.second) lane.retired_seen.erase(theirs);
+        }
+        if (duplicate) {
+            ++stats_.overlap_duplicates;
+        } else {
+            *keep++ = t;
+        }
+    }
+    updates_.erase(keep, updates_.end());
 }
 
 void feed_client::count_bad_frame(const error_code& ec, std::string_view what) {

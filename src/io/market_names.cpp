@@ -1,5 +1,7 @@
 #include "sise/io/market_names.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -11,7 +13,8 @@
 namespace sise::io {
 namespace {
 
-constexpr std::size_t market_list_body_limit = 8 * 1024 * 1024;
+// Binance's exchangeInfo of the TRADING symbols runs to several MB with their filters.
+constexpr std::size_t market_list_body_limit = 32 * 1024 * 1024;
 constexpr int market_list_attempts = 3;
 
 }  // namespace
@@ -53,6 +56,17 @@ asio::awaitable<void> market_name_loader::load() {
                                  instrument.name_en);
             log(log_level::info, "{}: loaded names for {} markets", to_string(exchange),
                 instruments.size());
+            // A subscription ack does not prove a market exists (binance.md §4): a configured
+            // market the exchange does not list will never deliver; say so per market.
+            unlisted_.clear();
+            for (const std::string& market : config_.markets) {
+                const bool listed = std::any_of(instruments.begin(), instruments.end(),
+                                                [&](const auto& i) { return i.market == market; });
+                if (listed) continue;
+                unlisted_.push_back(market);
+                log(log_level::warning, "{}: market {} is not listed by the exchange", 
+                    to_string(exchange), market);
+            }
             on_loaded_();
             co_return;
         }

@@ -22,6 +22,19 @@ void append_feed(std::string& out, const feed_entry& entry, std::int64_t now_ms)
         s.connect_attempts, s.connections, s.frames, s.tickers, s.heartbeats, s.bad_frames,
         s.oversized_frames, s.exchange_errors);
     append_json_string(out, s.last_error);
+    out += fmt::format(",\"connections_open\":{},\"handovers\":{{", s.lanes);
+    for (std::size_t i = 0; i < all_handover_reasons.size(); ++i)
+        out += fmt::format("{}\"{}\":{}", i ? "," : "", to_string(all_handover_reasons[i]),
+                           s.handovers[i]);
+    out += fmt::format("}},\"handovers_completed\":{},\"handover_failures\":{},"
+                       "\"overlap_duplicates\":{}",
+                       s.handovers_completed, s.handover_failures, s.overlap_duplicates);
+    out += ",\"unlisted_markets\":[";
+    for (std::size_t i = 0; i < s.unlisted_markets.size(); ++i) {
+        if (i) out += ',';
+        append_json_string(out, s.unlisted_markets[i]);
+    }
+    out += ']';
     if (const auto& b = entry.backfill) {
         out += fmt::format(
             ",\"backfill\":{{\"markets\":{},\"markets_complete\":{},\"requests\":{},"

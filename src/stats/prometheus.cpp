@@ -141,6 +141,15 @@ constexpr feed_counter feed_counters[] = {
     {"sise_feed_connect_attempts_total", "Connection attempts.", &feed_stats::connect_attempts},
     {"sise_feed_connections_total", "Connections that completed the handshake and subscription.",
      &feed_stats::connections},
+    {"sise_feed_handovers_completed_total",
+     "Connections replaced by one opened beside them, once the new one delivered.",
+     &feed_stats::handovers_completed},
+    {"sise_feed_handover_failures_total",
+     "Replacement connections that failed before they delivered.",
+     &feed_stats::handover_failures},
+    {"sise_feed_overlap_duplicates_total",
+     "Tickers received on both connections of a handover, passed on once.",
+     &feed_stats::overlap_duplicates},
 };
 
 void feeds(exposition& e, const snapshot& s) {
@@ -162,6 +171,13 @@ void feeds(exposition& e, const snapshot& s) {
             e.sample("sise_feed_reconnects_total",
                      {{"exchange", to_string(f.exchange)}, {"reason", to_string(reason)}},
                      f.feed.reconnects[static_cast<std::size_t>(reason)]);
+    e.family("sise_feed_handovers_total", "counter",
+             "Replacement connections opened beside a live one, by reason.");
+    for (const feed_entry& f : s.feeds)
+        for (handover_reason reason : all_handover_reasons)
+            e.sample("sise_feed_handovers_total",
+                     {{"exchange", to_string(f.exchange)}, {"reason", to_string(reason)}},
+                     f.feed.handovers[static_cast<std::size_t>(reason)]);
     per_feed(e, s, "sise_feed_last_message_timestamp_seconds", "gauge",
              "When the last message from the exchange arrived (Unix time; 0 = never).",
              [](const feed_entry& f) { return seconds(f.feed.last_message_ms); });

@@ -5,15 +5,18 @@
 
 #include <fmt/format.h>
 
+#include "fake/binance_dialect.hpp"
 #include "fake/upbit_dialect.hpp"
 
 namespace sise::fake {
 
 const dialect& dialect_for(std::string_view exchange) {
     static const upbit_dialect upbit;
+    static const binance_dialect binance;
     if (exchange == upbit.name()) return upbit;
+    if (exchange == binance.name()) return binance;
     throw std::invalid_argument(
-        fmt::format("the fake speaks no exchange '{}' (known: upbit)", exchange));
+        fmt::format("the fake speaks no exchange '{}' (known: upbit, binance)", exchange));
 }
 
 }  // namespace sise::fake

@@ -32,7 +32,7 @@ struct client_action {
         reject,     // send `reply` (the venue's error frame); counted as a rejected request
     };
     kind what = kind::ignore;
-    std::string reply;
+    std::string reply;  // kind::subscribe: an ack sent before the data, when not empty
     bool reply_binary = false;
     std::vector<std::string> codes;  // kind::subscribe: market codes as the client sent them
     bool snapshot = true;            // kind::subscribe: one snapshot frame per listed code
@@ -53,6 +53,12 @@ struct keepalive_rules {
     std::chrono::milliseconds connection_lifetime{0};
     // A connection that has not subscribed within this is dropped (Coinbase 5 s).
     std::chrono::milliseconds subscribe_deadline{0};
+    // Before a scheduled disconnect the dialect's shutdown_notice() goes out, then the
+    // connection is closed (1000) after this grace time (Binance serverShutdown).
+    std::chrono::milliseconds shutdown_grace{0};
+    // Streams one connection may subscribe to (Binance 1024); 0: no limit. A request above it
+    // is answered with stream_limit_error() and subscribes nothing.
+    std::size_t max_streams = 0;
 };
 
 // The REST endpoints the generic server knows how to serve.
@@ -85,6 +91,11 @@ public:
     virtual void render_ticker(std::string& out, const price_walk& walk, stream_type type,
                                std::int64_t now_ms, std::string_view price_text,
                                std::uint64_t sequence) const = 0;
+
+    // The message announcing a scheduled disconnect (empty: none; the connection just closes),
+    // and the error frame refusing a subscription above keepalive().max_streams.
+    virtual std::string shutdown_notice(std::int64_t /*now_ms*/) const { return {}; }
+    virtual std::string stream_limit_error(std::size_t /*limit*/) const { return {}; }
 
     // --- REST: the server picks the answer (fault cues, rate limits), the dialect its looks --
     virtual rest_route route(std::string_view path) const = 0;

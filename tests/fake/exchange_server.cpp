@@ -103,6 +103,18 @@ void exchange_server::inject(std::string payload, bool binary) {
     impl_->call([this, &payload, binary] { impl_->core.inject(payload, binary); });
 }
 
+void exchange_server::announce_shutdown() {
+    impl_->call([this] { impl_->core.announce_shutdown(); });
+}
+
+std::uint64_t exchange_server::updates_sent(const std::string& market) const {
+    return impl_->call([&] { return impl_->core.updates_sent(market); });
+}
+
+std::uint64_t exchange_server::pong_timeouts() const {
+    return impl_->call([this] { return impl_->core.pong_timeouts(); });
+}
+
 bool exchange_server::send_ticker(const std::string& market, const std::string& price_text) {
     return impl_->call([&] { return impl_->core.send_ticker(market, price_text); });
 }

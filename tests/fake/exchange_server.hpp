@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "fake/candles.hpp"
+#include "fake/dialect.hpp"
 #include "fake/price_walk.hpp"
 
 namespace sise::fake {
@@ -80,6 +81,9 @@ struct server_options {
     std::function<std::int64_t()> clock_ms;
     // Log connections and errors to stderr (systemd priority prefixes).
     bool log = false;
+    // Replaces the dialect's keepalive rules (ping and pong deadline, connection lifetime,
+    // shutdown grace, streams per connection), so tests can shorten them.
+    std::optional<keepalive_rules> keepalive;
 };
 
 // Runs one io_context on its own thread. Every public method may be called from any thread
@@ -120,6 +124,9 @@ public:
     // (and records it as the last price; a plain decimal also moves the walk there).
     // Returns false, sending nothing, when the fake does not list `market`.
     bool send_ticker(const std::string& market, const std::string& price_text);
+    // A scheduled disconnect of every websocket client now: the dialect's shutdown notice,
+    // then a close (1000) after the shutdown grace time.
+    void announce_shutdown();
     void set_rate(double frames_per_second);  // 0 = unlimited
     void pause_stream(bool paused);           // realtime frames only; cues still send
     void set_rest_fault(rest_fault fault);
@@ -146,6 +153,11 @@ public:
     std::uint64_t candle_requests() const;
     std::uint64_t candle_requests_rejected() const;
     std::uint64_t max_candle_requests_in_one_second() const;
+    // Ticker updates of `market` sent to at least one client, each counted once however many
+    // clients received it (the test's reference for "no update lost").
+    std::uint64_t updates_sent(const std::string& market) const;
+    // Websocket clients dropped for not answering a ping in time.
+    std::uint64_t pong_timeouts() const;
     // Exact trade_price text last sent for `market`; empty if none was sent yet.
     std::string last_price(const std::string& market) const;
 

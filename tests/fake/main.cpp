@@ -25,7 +25,7 @@ constexpr std::string_view usage = R"(usage: sise-fake-exchange [options]
 A fake exchange on loopback; as Upbit: ws://ADDR:PORT/websocket/v1, GET /v1/market/all and
 GET /v1/candles/minutes/1 (a week of synthetic one-minute history per market).
 
-  --exchange NAME    the exchange the fake speaks (default upbit; the only one so far)
+  --exchange NAME    upbit (default) or binance (ws://ADDR:PORT/stream, /api/v3/...)
   --port N           port to listen on (default 0: any free port)
   --bind ADDR        address to listen on (default 127.0.0.1)
   --rate FPS         realtime ticker frames per second, all markets (default 10; 0 = unlimited)

@@ -38,6 +38,7 @@ server_core::server_core(net::io_context& ioc, server_options options)
     : ioc_(ioc),
       options_(std::move(options)),
       dialect_(dialect_for(options_.exchange)),
+      rules_(options_.keepalive.value_or(dialect_.keepalive())),
       acceptor_(ioc),
       tick_(ioc),
       rate_(std::max(0.0, options_.frames_per_second)),
@@ -49,6 +50,8 @@ server_core::server_core(net::io_context& ioc, server_options options)
         index_.emplace(code, walks_.size());
         walks_.emplace_back(describe_market(code), options_.seed, now);
         last_price_.emplace_back();
+        updates_sent_.push_back(0);
+        last_time_.push_back(0);
     }
     wanted_.assign(walks_.size(), 0);
 }
@@ -218,6 +221,10 @@ std::size_t server_core::generate(std::size_t n, session* until_full) {
 
 void server_core::render(std::size_t m, stream_type type, std::int64_t now,
                          std::string_view price) {
+    // A venue stamps no two updates of one market with the same time (Binance: one per second);
+    // frames generated in one burst would, so each market's times strictly increase.
+    now = std::max(now, last_time_[m] + 1);
+    last_time_[m] = now;
     payload_.clear();
     dialect_.render_ticker(payload_, walks_[m], type, now, price, ++ticker_sequence_);
     frame_.clear();
@@ -226,9 +233,14 @@ void server_core::render(std::size_t m, stream_type type, std::int64_t now,
 }
 
 void server_core::fan_out(std::size_t m) {
+    bool sent = false;
     for (const auto& s : sessions_) {
-        if (s->streaming() && s->realtime() && s->wants(m)) count_frame(s->queue(frame_));
+        if (!s->streaming() || !s->realtime() || !s->wants(m)) continue;
+        const bool queued = s->queue(frame_);
+        count_frame(queued);
+        sent = sent || queued;
     }
+    if (sent) ++updates_sent_[m];
 }
 
 void server_core::flush_all() {
@@ -447,6 +459,17 @@ void server_core::set_rate(double frames_per_second) {
 void server_core::pause_stream(bool paused) {
     paused_ = paused;
     restart_pacing();
+}
+
+void server_core::announce_shutdown() {
+    log(5, "cue: scheduled disconnect");
+    const auto all = sessions_;
+    for (const auto& s : all) s->announce_shutdown();
+}
+
+std::uint64_t server_core::updates_sent(const std::string& market) const {
+    const auto i = market_index(market);
+    return i ? updates_sent_[*i] : 0;
 }
 
 std::string server_core::last_price(const std::string& market) const {

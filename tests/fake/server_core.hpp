@@ -66,6 +66,8 @@ public:
     void note_websocket(std::string_view target) { last_target_ = target; }
     rest_reply rest_response(const request& req);
     const dialect& speaks() const noexcept { return dialect_; }
+    const keepalive_rules& rules() const noexcept { return rules_; }
+    void note_pong_timeout() noexcept { ++pong_timeouts_; }
     // Applies a client's subscribe action (its codes are consumed).
     void subscribe(session& s, client_action&& req);
     // Unlimited rate: generate frames until `s` has a full write's worth pending.
@@ -84,6 +86,7 @@ public:
     void set_stalled(bool stalled);
     void inject(const std::string& payload, bool binary);
     bool send_ticker(const std::string& market, const std::string& price_text);
+    void announce_shutdown();
     void set_rate(double frames_per_second);
     void pause_stream(bool paused);
     void set_rest_fault(rest_fault fault) noexcept { fault_ = fault; }
@@ -105,6 +108,8 @@ public:
         return candle_max_in_second_;
     }
     std::string last_price(const std::string& market) const;
+    std::uint64_t updates_sent(const std::string& market) const;
+    std::uint64_t pong_timeouts() const noexcept { return pong_timeouts_; }
 
 private:
     void do_accept();
@@ -133,6 +138,10 @@ private:
     boost::asio::io_context& ioc_;
     server_options options_;
     const dialect& dialect_;
+    keepalive_rules rules_;
+    std::vector<std::uint64_t> updates_sent_;  // per market index
+    std::vector<std::int64_t> last_time_;      // per market index: the last frame's time
+    std::uint64_t pong_timeouts_ = 0;
     std::unique_ptr<boost::asio::ssl::context> tls_;
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::steady_timer tick_;

@@ -61,7 +61,57 @@ session::session(server_core& core, const net::any_io_executor& executor)
       in_(input_limit(core.options())),
       close_timer_(executor),
       reply_timer_(executor),
-      protocol_(core.speaks().connect()) {}
+      protocol_(core.speaks().connect()),
+      ping_timer_(executor),
+      lifetime_timer_(executor) {}
+
+void session::start_rules() {
+    const keepalive_rules& rules = core_.rules();
+    if (rules.server_ping_interval.count() > 0) schedule_ping();
+    if (rules.connection_lifetime.count() > 0) {
+        lifetime_timer_.expires_after(rules.connection_lifetime);
+        lifetime_timer_.async_wait([self = shared_from_this()](error_code ec) {
+            if (!ec) self->announce_shutdown();
+        });
+    }
+}
+
+void session::schedule_ping() {
+    // Checked every ping interval: an unanswered ping older than the deadline drops the client
+    // (binance.md §6: ping every 20 s, no pong within a minute = disconnect).
+    ping_timer_.expires_after(core_.rules().server_ping_interval);
+    ping_timer_.async_wait([self = shared_from_this()](error_code ec) {
+        if (ec || !self->open()) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (self->core_.stalled()) return self->schedule_ping();
+        if (self->pong_due_) {
+            if (now - self->ping_sent_ >= self->core_.rules().pong_deadline) {
+                self->core_.note_pong_timeout();
+                self->core_.log(5, "client missed its pong deadline");
+                return self->drop();
+            }
+        } else {
+            self->pong_due_ = true;
+            self->ping_sent_ = now;
+            self->queue_control(ws_opcode::ping, "sise-fake");
+        }
+        self->schedule_ping();
+    });
+}
+
+void session::announce_shutdown() {
+    if (!open()) return;
+    const std::string notice = core_.speaks().shutdown_notice(
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::now().time_since_epoch())
+            .count());
+    if (!notice.empty())
+        queue_control(core_.speaks().binary_data() ? ws_opcode::binary : ws_opcode::text, notice);
+    lifetime_timer_.expires_after(core_.rules().shutdown_grace);
+    lifetime_timer_.async_wait([self = shared_from_this()](error_code ec) {
+        if (!ec) self->close(1000);
+    });
+}
 
 void session::drop() { finish(); }
 
@@ -161,6 +211,7 @@ bool session::handle_frame(const client_frame& frame) {
             queue_control(ws_opcode::pong, frame.payload);
             return true;
         case ws_opcode::pong:
+            pong_due_ = false;
             return true;
         case ws_opcode::close: {
             if (close_sent_) {  // the answer to our close frame
@@ -222,8 +273,20 @@ void session::handle_message(std::string_view payload) {
             core_.log(5, "rejected request ({}): {:.120}", action.note, payload);
             return queue_control(action.reply_binary ? ws_opcode::binary : ws_opcode::text,
                                  action.reply);
-        case client_action::kind::subscribe:
+        case client_action::kind::subscribe: {
+            const std::size_t limit = core_.rules().max_streams;
+            if (limit != 0 && action.codes.size() > limit) {
+                core_.log(5, "rejected subscription of {} streams (limit {})", action.codes.size(),
+                          limit);
+                return queue_control(core_.speaks().binary_data() ? ws_opcode::binary
+                                                                  : ws_opcode::text,
+                                     core_.speaks().stream_limit_error(limit));
+            }
+            if (!action.reply.empty())
+                queue_control(action.reply_binary ? ws_opcode::binary : ws_opcode::text,
+                              action.reply);
             return core_.subscribe(*this, std::move(action));
+        }
     }
 }
 
@@ -239,6 +302,8 @@ void session::finish() {
     phase_ = phase::finished;
     close_timer_.cancel();
     reply_timer_.cancel();
+    ping_timer_.cancel();
+    lifetime_timer_.cancel();
     close_socket();
     core_.remove(this);
 }
@@ -397,6 +462,7 @@ private:
     void on_accept(error_code ec) {
         if (ec) return fail(ec, "websocket handshake");
         phase_ = phase::websocket;
+        start_rules();
         if (core_.options().log) {
             error_code ignored;
             const auto peer = lowest().socket().remote_endpoint(ignored);

@@ -41,6 +41,8 @@ public:
     void drop();
     // Websocket close frame with `code`, then wait (bounded) for the client's close.
     void close(std::uint16_t code);
+    // The dialect's shutdown notice now, the close (1000) after the rules' shutdown grace.
+    void announce_shutdown();
     // Starts writing the pending bytes unless a write is in flight or the fake is stalled.
     void flush();
 
@@ -83,6 +85,9 @@ protected:
     bool close_after_write_ = false;         // finish once pending_ and inflight_ are written
     boost::asio::steady_timer close_timer_;  // bounds the wait for the client's close frame
     boost::asio::steady_timer reply_timer_;  // holds back a REST answer (candle_fault::slow)
+    // Starts the keepalive rules once the websocket is up: server pings with a pong deadline,
+    // and the scheduled disconnect at the connection lifetime.
+    void start_rules();
 
 private:
     bool handle_frame(const client_frame& frame);
@@ -96,6 +101,11 @@ private:
     bool realtime_ = false;
     std::vector<char> wants_;
     std::unique_ptr<client_protocol> protocol_;  // the dialect's per-connection state
+    void schedule_ping();
+    boost::asio::steady_timer ping_timer_;
+    boost::asio::steady_timer lifetime_timer_;
+    bool pong_due_ = false;  // a ping went out and its pong has not come back
+    std::chrono::steady_clock::time_point ping_sent_;
 };
 
 std::shared_ptr<session> make_session(server_core& core, boost::asio::ip::tcp::socket socket,

@@ -1,12 +1,15 @@
 // The feed client honours the adapter contract: it sends the adapter's application ping on
-// its timer and reconnects when a frame asks for it. A websocket server on 127.0.0.1 in the
+// its timer and opens a replacement connection when a frame asks for a reconnect. A websocket server on 127.0.0.1 in the
 // same io_context plays the exchange; the toy adapter (tests/support) speaks its protocol.
 #include "sise/io/feed_client.hpp"
 
 #include <doctest/doctest.h>
 
+#include <memory>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -39,18 +42,28 @@ struct exchange_log {
 };
 
 // Connection 1: expects the subscription and an app ping, sends a ticker and a restart
-// request, then drains until the client hangs up. Connection 2: the subscription, then stop.
+// request, then drains until the client hangs up. Connection 2 (the replacement, opened while
+// connection 1 is still up): the subscription, then stop.
+// Reads (pings, pongs) until the client hangs up, beside the next accept.
+asio::awaitable<void> drain(std::shared_ptr<websocket::stream<tcp::socket>> ws) {
+    boost::beast::flat_buffer buffer;
+    for (;;) {
+        if (auto [ec, n] = co_await ws->async_read(buffer, tuple); ec) co_return;
+        buffer.clear();
+    }
+}
+
 asio::awaitable<void> play_exchange(tcp::acceptor& acceptor, exchange_log& log,
                                     sise::io::feed_client& client) {
     for (int i = 0; i < 2; ++i) {
         auto [accept_ec, socket] = co_await acceptor.async_accept(tuple);
         if (accept_ec) co_return;
-        websocket::stream<tcp::socket> ws(std::move(socket));
-        if (auto [ec] = co_await ws.async_accept(tuple); ec) co_return;
+        auto ws = std::make_shared<websocket::stream<tcp::socket>>(std::move(socket));
+        if (auto [ec] = co_await ws->async_accept(tuple); ec) co_return;
         ++log.connections;
         boost::beast::flat_buffer buffer;
         for (int frames = 0; frames < (i == 0 ? 2 : 1); ++frames) {
-            if (auto [ec, n] = co_await ws.async_read(buffer, tuple); ec) co_return;
+            if (auto [ec, n] = co_await ws->async_read(buffer, tuple); ec) co_return;
             log.received.push_back(boost::beast::buffers_to_string(buffer.data()));
             buffer.clear();
         }
@@ -60,18 +73,17 @@ asio::awaitable<void> play_exchange(tcp::acceptor& acceptor, exchange_log& log,
         }
         for (std::string frame :
              {R"({"e":"tick","s":"BTC-USD","p":"1.5","t":"1"})", R"({"e":"restart"})"})
-            if (auto [ec, n] = co_await ws.async_write(asio::buffer(frame), tuple); ec) co_return;
-        for (;;) {  // pings may keep coming until the client is gone
-            if (auto [ec, n] = co_await ws.async_read(buffer, tuple); ec) break;
-            buffer.clear();
-        }
+            if (auto [ec, n] = co_await ws->async_write(asio::buffer(frame), tuple); ec)
+                co_return;
+        // The client keeps this connection open until its replacement delivers.
+        asio::co_spawn(acceptor.get_executor(), drain(ws), asio::detached);
     }
 }
 
 }  // namespace
 
 TEST_SUITE("io") {
-    TEST_CASE("the feed client sends the app ping and reconnects when a frame asks it to") {
+    TEST_CASE("the feed client sends the app ping and opens a replacement when a frame asks it to") {
         asio::io_context context;
         tcp::acceptor acceptor(context, {asio::ip::make_address("127.0.0.1"), 0});
         sise::io::feed_config config;
@@ -98,8 +110,11 @@ TEST_SUITE("io") {
         CHECK(log.received[1] == "ping");  // the toy's app ping, every 50 ms
         CHECK(log.received[2] == log.received[0]);
         CHECK(sink.tickers == 1);
-        CHECK(sink.connects == 2);
+        // The old connection stays up beside the new one: the feed never went down.
+        CHECK(sink.connects == 1);
         CHECK(client.stats().reconnect_requests == 1);
+        CHECK(client.stats().handovers[static_cast<std::size_t>(
+                  sise::stats::handover_reason::exchange_request)] == 1);
         CHECK(client.stats().app_pings >= 1);
         CHECK(client.stats().last_error.find("restart") != std::string::npos);
         CHECK(client.stats().state == sise::io::feed_state::stopped);

@@ -59,6 +59,16 @@ struct rest_pacing {
     std::string budget_header;
 };
 
+// How many streams one connection may carry and how long the exchange keeps it open. The feed
+// client splits the markets across connections of at most max_streams, and replaces a
+// connection handover_lead before max_lifetime ends: the replacement subscribes first, the old
+// one closes once the new one delivers (no update lost). Zero: no limit.
+struct connection_limits {
+    std::size_t max_streams = 0;
+    std::chrono::milliseconds max_lifetime{0};
+    std::chrono::milliseconds handover_lead{0};
+};
+
 struct endpoints {
     std::string websocket_url;
     std::string rest_url;  // base of the REST API (market names, candles)
@@ -83,6 +93,8 @@ public:
     virtual endpoints default_endpoints() const = 0;
     virtual keepalive_policy keepalive() const = 0;
     virtual rest_pacing rest_policy() const = 0;
+    // Unlimited by default (Upbit).
+    virtual connection_limits connection_policy() const { return {}; }
     // True when the value of rest_policy().budget_header says the budget of the current
     // second is spent: the next request then waits a second.
     virtual bool budget_spent(std::string_view /*header_value*/) const { return false; }

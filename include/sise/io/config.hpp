@@ -46,6 +46,11 @@ struct feed_config {
     milliseconds rest_timeout{5'000};
     std::size_t max_frame_bytes = 64 * 1024;  // handed to the adapter
     bool backfill = true;  // fill the 24 h window from REST minute candles
+    // Markets per websocket connection (0: all on one), and the age at which a connection is
+    // replaced by a new one opened beside it (0: never). Defaults: the adapter's
+    // connection_policy() (Binance: 1024 streams, 24 h lifetime minus 1 h).
+    std::size_t streams_per_connection = 0;
+    milliseconds handover_after{0};
 
     bool operator==(const feed_config&) const = default;
 };

@@ -1,12 +1,16 @@
 // One exchange's live connection: a websocket (TLS or plain) kept open for as long as the
 // daemon runs. Connects, subscribes through the adapter, parses every frame, reports tickers
 // to the sink, sends the adapter's application ping on a timer, and reconnects after any
-// failure with jittered exponential backoff (at once when the exchange asks for it). A silent
-// connection (no data, no pong) is dropped after the idle timeout.
+// failure with jittered exponential backoff. A silent connection (no data, no pong) is dropped
+// after the idle timeout. Markets are split across connections of at most
+// streams_per_connection ("lanes"); a connection that reaches handover_after, or whose exchange
+// asks for a reconnect, is replaced by a new one opened beside it and closed only once the new
+// one has delivered and the old one has caught up with it, so no update is lost.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -53,11 +57,18 @@ public:
     feed::adapter& adapter() noexcept { return *adapter_; }
 
 private:
+    struct link;
+    struct connection_lane;
+
     template <typename Stream>
-    asio::awaitable<error_code> run_session();
-    asio::awaitable<void> run();
-    // False when the frame asks for a reconnect (the reason is in close_detail_).
-    bool handle_frame(std::string_view frame);
+    asio::awaitable<error_code> run_session(connection_lane& lane, std::shared_ptr<link> self);
+    asio::awaitable<void> run_link(connection_lane& lane, std::shared_ptr<link> self);
+    asio::awaitable<void> run_lane(connection_lane& lane);
+    std::shared_ptr<link> open_link(connection_lane& lane);
+    void handle_frame(connection_lane& lane, link& self, std::string_view frame);
+    // The tickers of `self` that the other connection of a handover has not passed on yet.
+    void drop_overlap(connection_lane& lane, link& self);
+    void update_state();
     void count_bad_frame(const error_code& ec, std::string_view what);
 
     asio::any_io_executor executor_;
@@ -67,10 +78,8 @@ private:
     ssl::context* tls_;
     feed_stats stats_;
     std::vector<ticker_update> updates_;
-    std::function<void()> cancel_session_;
-    std::string close_detail_;  // the exchange's close code or reconnect request
-    bool reconnect_now_ = false;  // the last session ended on the exchange's request
-    asio::steady_timer backoff_timer_;
+    std::vector<std::unique_ptr<connection_lane>> lanes_;
+    bool all_live_ = false;
     log_limiter bad_frame_log_;
     bool stopping_ = false;
 };

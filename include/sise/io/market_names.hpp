@@ -4,6 +4,8 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -23,6 +25,8 @@ public:
 
     void start();
     void stop();
+    // Configured markets missing from the exchange's list (empty until the list loaded).
+    const std::vector<std::string>& unlisted() const noexcept { return unlisted_; }
 
 private:
     asio::awaitable<void> load();
@@ -35,6 +39,7 @@ private:
     std::function<void()> on_loaded_;
     asio::steady_timer pause_;
     bool stopping_ = false;
+    std::vector<std::string> unlisted_;
 };
 
 }  // namespace sise::io

@@ -48,6 +48,21 @@ constexpr std::string_view to_string(reconnect_reason reason) noexcept {
     return "read_error";
 }
 
+// Why a feed connection was replaced by a new one opened beside it (sise_feed_handovers_total):
+// lifetime: the exchange's connection lifetime was nearly over (Binance 24 h);
+// exchange_request: the exchange asked for a reconnect (Binance serverShutdown).
+enum class handover_reason { lifetime, exchange_request };
+inline constexpr std::array all_handover_reasons{handover_reason::lifetime,
+                                                 handover_reason::exchange_request};
+
+constexpr std::string_view to_string(handover_reason reason) noexcept {
+    switch (reason) {
+        case handover_reason::lifetime: return "lifetime";
+        case handover_reason::exchange_request: return "exchange_request";
+    }
+    return "lifetime";
+}
+
 // Why the server ended a client connection, besides being slow (server_stats's
 // slow_client_disconnects), as a bounded label set (sise_client_disconnects_total{reason}).
 enum class client_disconnect_reason { client_closed, write_timeout, bad_messages, error, shutdown };
@@ -88,6 +103,17 @@ struct feed_stats {
     // Ended connections by reason, indexed by reconnect_reason.
     std::array<std::uint64_t, all_reconnect_reasons.size()> reconnects{};
     latency_histogram lag;  // a ticker's exchange_time_ms -> its receipt here
+    // Connections the markets are split across (the exchange's streams per connection).
+    std::size_t lanes = 1;
+    // Handovers started (a replacement connection opened beside a live one), by
+    // handover_reason; those whose replacement failed before it delivered; and tickers that
+    // reached us on both connections while they overlapped (passed on once).
+    std::array<std::uint64_t, all_handover_reasons.size()> handovers{};
+    std::uint64_t handovers_completed = 0;
+    std::uint64_t handover_failures = 0;
+    std::uint64_t overlap_duplicates = 0;
+    // Configured markets the exchange's market list does not have: they will never deliver.
+    std::vector<std::string> unlisted_markets;
 };
 
 // The REST candle backfill of one feed's 24 h windows.
