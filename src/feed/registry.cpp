@@ -3,6 +3,7 @@
 
 #include <array>
 
+#include "sise/feed/bithumb.hpp"
 #include "sise/feed/upbit.hpp"
 
 namespace sise::feed {
@@ -18,6 +19,7 @@ std::array<adapter_factory, all_exchanges.size()>& factories() {
     static std::array<adapter_factory, all_exchanges.size()> table = [] {
         std::array<adapter_factory, all_exchanges.size()> t{};
         t[static_cast<std::size_t>(exchange_id::upbit)] = &make<upbit_adapter>;
+        t[static_cast<std::size_t>(exchange_id::bithumb)] = &make<bithumb_adapter>;
         return t;
     }();
     return table;
