@@ -4,6 +4,7 @@
 #include <array>
 
 #include "sise/feed/binance.hpp"
+#include "sise/feed/bithumb.hpp"
 #include "sise/feed/upbit.hpp"
 
 namespace sise::feed {
@@ -19,6 +20,7 @@ std::array<adapter_factory, all_exchanges.size()>& factories() {
     static std::array<adapter_factory, all_exchanges.size()> table = [] {
         std::array<adapter_factory, all_exchanges.size()> t{};
         t[static_cast<std::size_t>(exchange_id::upbit)] = &make<upbit_adapter>;
+        t[static_cast<std::size_t>(exchange_id::bithumb)] = &make<bithumb_adapter>;
         t[static_cast<std::size_t>(exchange_id::binance)] = &make<binance_adapter>;
         return t;
     }();

@@ -171,6 +171,14 @@ void read_feed(table_reader& reader, feed_config& feed) {
         throw config_error(prefix + ".ca_file", fmt::format("cannot read '{}'", feed.ca_file));
     reader.read("connect_timeout_ms", feed.connect_timeout, 100, 600'000);
     reader.read("idle_timeout_ms", feed.idle_timeout, 100, 3'600'000);
+    if (reader.get("app_ping_interval_ms")) {
+        milliseconds interval{0};
+        reader.read("app_ping_interval_ms", interval, 0, 3'600'000);
+        if (interval.count() != 0 && interval.count() < 100)
+            throw config_error(prefix + ".app_ping_interval_ms", "must be 0 or >= 100");
+        feed.app_ping_interval = interval;
+    }
+    reader.read("no_data_timeout_ms", feed.no_data_timeout, 0, 86'400'000);
     reader.read("reconnect_initial_ms", feed.reconnect_initial, 1, 600'000);
     reader.read("reconnect_max_ms", feed.reconnect_max, 1, 3'600'000);
     if (feed.reconnect_max < feed.reconnect_initial)

@@ -358,10 +358,13 @@ asio::awaitable<error_code> feed_client::run_session(connection_lane& lane,
     lane.wake.cancel();
     log(log_level::info, "{}: connected to {}, subscribed to {} markets", to_string(exchange()),
         config_.websocket_url, lane.markets.size());
-    if (const auto keepalive = adapter_->keepalive(); !keepalive.app_ping_text.empty()) {
+    // [feeds.x] app_ping_interval_ms overrides the adapter's period; 0 turns the ping off.
+    const auto keepalive = adapter_->keepalive();
+    const auto app_ping_interval = config_.app_ping_interval.value_or(keepalive.app_ping_interval);
+    if (!keepalive.app_ping_text.empty() && app_ping_interval.count() > 0) {
         asio::co_spawn(executor_,
-                       app_ping_loop(ws, ping_timer, keepalive.app_ping_text,
-                                     keepalive.app_ping_interval, stats_.app_pings),
+                       app_ping_loop(ws, ping_timer, keepalive.app_ping_text, app_ping_interval,
+                                     stats_.app_pings),
                        log_escaped_exception{fmt::format("{}: app ping", to_string(exchange()))});
     }
 

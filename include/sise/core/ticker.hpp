@@ -18,8 +18,9 @@ using market_code = inline_string<31>;
 // so a reader never mistakes a day-to-date change for a 24-hour one.
 enum class change_basis : unsigned char {
     none,              // the exchange sends no change field (OKX)
-    prev_close_utc0,   // vs. the previous close at 00:00 UTC (Upbit, Bithumb)
+    prev_close_utc0,   // vs. the previous close at 00:00 UTC (Upbit)
     rolling_24h,       // vs. the price 24 hours ago (Binance, Coinbase, Kraken, Bybit)
+    prev_close_kst0,   // vs. the previous close at 00:00 KST = 15:00 UTC (Bithumb)
 };
 
 constexpr std::string_view to_string(change_basis basis) noexcept {
@@ -27,6 +28,7 @@ constexpr std::string_view to_string(change_basis basis) noexcept {
         case change_basis::none: return "none";
         case change_basis::prev_close_utc0: return "prev_close_utc0";
         case change_basis::rolling_24h: return "rolling_24h";
+        case change_basis::prev_close_kst0: return "prev_close_kst0";
     }
     return "none";
 }

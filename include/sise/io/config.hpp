@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -41,6 +42,12 @@ struct feed_config {
     std::string ca_file;  // extra trust anchors (PEM); the system store is always used too
     milliseconds connect_timeout{10'000};
     milliseconds idle_timeout{60'000};
+    // Period of the adapter's application ping (a text frame such as Bithumb's PING), for
+    // venues that have one; 0: none; nullopt: the adapter's keepalive().app_ping_interval.
+    std::optional<milliseconds> app_ping_interval;
+    // A subscribed market that has sent no ticker this long after the feed went live is
+    // reported as `no_data` (docs/protocol.md); 0: never.
+    milliseconds no_data_timeout{60'000};
     milliseconds reconnect_initial{500};
     milliseconds reconnect_max{30'000};
     milliseconds rest_timeout{5'000};
