@@ -178,7 +178,6 @@ void read_feed(table_reader& reader, feed_config& feed) {
             throw config_error(prefix + ".app_ping_interval_ms", "must be 0 or >= 100");
         feed.app_ping_interval = interval;
     }
-    reader.read("no_data_timeout_ms", feed.no_data_timeout, 0, 86'400'000);
     reader.read("reconnect_initial_ms", feed.reconnect_initial, 1, 600'000);
     reader.read("reconnect_max_ms", feed.reconnect_max, 1, 3'600'000);
     if (feed.reconnect_max < feed.reconnect_initial)

@@ -45,9 +45,6 @@ struct feed_config {
     // Period of the adapter's application ping (a text frame such as Bithumb's PING), for
     // venues that have one; 0: none; nullopt: the adapter's keepalive().app_ping_interval.
     std::optional<milliseconds> app_ping_interval;
-    // A subscribed market that has sent no ticker this long after the feed went live is
-    // reported as `no_data` (docs/protocol.md); 0: never.
-    milliseconds no_data_timeout{60'000};
     milliseconds reconnect_initial{500};
     milliseconds reconnect_max{30'000};
     milliseconds rest_timeout{5'000};
