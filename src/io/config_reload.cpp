@@ -20,6 +20,8 @@ std::string bound_setting_changed(const config& running, const config& next) {
     if (next.server.port != running.server.port) return "server.port";
     if (next.history.enabled != running.history.enabled) return "history.enabled";
     if (next.history.enabled && next.history.dir != running.history.dir) return "history.dir";
+    // The FX board is built once, after the feeds' rows exist (io/app.cpp setup_fx).
+    if (!(next.fx == running.fx)) return "fx";
     return {};
 }
 

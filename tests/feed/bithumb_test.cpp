@@ -1,4 +1,4 @@
-// The Bithumb adapter, driven by the sample frames of docs/exchanges/bithumb.md copied to
+// The Bithumb adapter, driven by the sample frames of the Bithumb API reference copied to
 // tests/fixtures/bithumb/ (the docs' example, a real 2026 frame, the REST samples) and by a few
 // variations of them written inline.
 #include "sise/feed/bithumb.hpp"
@@ -13,6 +13,7 @@
 #include "sise/core/error.hpp"
 #include "sise/feed/registry.hpp"
 #include "sise/market/table.hpp"
+#include "support/fixture.hpp"
 
 namespace {
 
@@ -20,10 +21,7 @@ using sise::feed::bithumb_adapter;
 using sise::feed::frame_kind;
 
 std::string fixture(std::string_view name) {
-    const std::string path = std::string(SISE_FIXTURES_DIR "/bithumb/") + std::string(name);
-    std::ifstream in(path, std::ios::binary);
-    REQUIRE_MESSAGE(in.good(), "cannot open ", path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return sise::test::read_fixture("bithumb", name);
 }
 
 // What the docs' example frame (bithumb.md §3, ticker_default.json) says, normalized.
@@ -152,9 +150,9 @@ TEST_SUITE("feed") {
         bithumb_adapter adapter;
         const std::string good = fixture("ticker_default.json");
         const std::string cases[] = {
-            good.substr(0, good.size() / 2),                                     // truncated
-            fixture("ping_text_message.txt"),                                    // bare PING
-            replaced(good, R"("trade_price":493100,)", ""),                      // no price
+            good.substr(0, good.size() / 2),                                         // truncated
+            fixture("ping_text_message.txt"),                                        // bare PING
+            replaced(good, R"("trade_price":493100,)", ""),                          // no price
             replaced(good, R"("trade_price":493100)", R"("trade_price":"493100")"),  // string
             replaced(good, R"("code":"KRW-BTC")", R"("code":42)"),
             good + good,  // two objects in one frame

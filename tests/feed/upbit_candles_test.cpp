@@ -5,16 +5,14 @@
 
 #include "sise/core/error.hpp"
 #include "sise/feed/upbit.hpp"
+#include "support/fixture.hpp"
 
 using namespace sise;
 
 namespace {
 
-std::string fixture(const std::string& name) {
-    std::ifstream in(std::string(SISE_FIXTURES_DIR) + "/upbit/" + name, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+std::string fixture(std::string_view name) {
+    return sise::test::read_fixture("upbit", name);
 }
 
 }  // namespace

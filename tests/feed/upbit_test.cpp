@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sise/core/error.hpp"
+#include "support/fixture.hpp"
 
 namespace {
 
@@ -17,10 +18,7 @@ using sise::feed::frame_kind;
 using sise::feed::upbit_adapter;
 
 std::string fixture(std::string_view name) {
-    const std::string path = std::string(SISE_FIXTURES_DIR "/upbit/") + std::string(name);
-    std::ifstream in(path, std::ios::binary);
-    REQUIRE_MESSAGE(in.good(), "cannot open ", path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return sise::test::read_fixture("upbit", name);
 }
 
 // The update every rendering of the docs' example frame (upbit.md §3) must produce.

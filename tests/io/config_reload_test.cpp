@@ -78,7 +78,7 @@ keep_days = 7
         CHECK(plan.changed == std::vector<std::string>{"server", "history", "log.level"});
     }
 
-    TEST_CASE("the listen address and port and the history dir cannot change at run time") {
+    TEST_CASE("the listen address and port and the history dir and FX cannot change at run time") {
         CHECK(plan_reload(parse(upbit_btc), parse(upbit_btc + "[server]\nport = 9000\n"))
                   .refused_key == "server.port");
         CHECK(plan_reload(parse(upbit_btc), parse(upbit_btc + "[server]\naddress = \"::1\"\n"))
@@ -87,6 +87,9 @@ keep_days = 7
                   .refused_key == "history.dir");
         CHECK(plan_reload(parse(upbit_btc), parse(upbit_btc + "[history]\nenabled = false\n"))
                   .refused_key == "history.enabled");
+        CHECK(plan_reload(parse(upbit_btc),
+                          parse(upbit_btc + "[fx]\nsource = \"fixed\"\nusd_krw = \"1380\"\n"))
+                  .refused_key == "fx");
         // A refused plan carries nothing to apply.
         const auto refused =
             plan_reload(parse(upbit_btc), parse("[server]\nport = 1\n[log]\nlevel = \"debug\"\n"));

@@ -110,6 +110,8 @@ struct fx_config {
     std::string usdt_basis;    // "upbit:KRW-USDT": the separate USDT basis; empty: none
     exchange_id usdt_exchange = exchange_id::upbit;
     std::string usdt_market;
+
+    bool operator==(const fx_config&) const = default;
 };
 
 // Defaults of one exchange's feed: its adapter's endpoints, keepalive and markets. Throws
