@@ -13,12 +13,14 @@
       name: '종목', price: '현재가', change: '변동률', basis: '24시간 변동률 기준',
       partial: '최근 {h}시간 기준', gaps: '일부 누락', updated: '최종 업데이트', pause: '일시정지', resume: '재개',
       paused: '업데이트 멈춤', connecting: '연결 중', live: '실시간', stale: '지연',
+      no_data: '데이터 없음', unlisted: '상장 안 됨',
       reconnecting: '연결 끊김, 다시 연결 중', caption: '시세',
     },
     en: {
       name: 'Name', price: 'Price', change: 'Change', basis: '24 h change',
       partial: 'over the last {h} h only', gaps: 'with gaps', updated: 'Updated', pause: 'Pause', resume: 'Resume',
       paused: 'updates paused', connecting: 'connecting', live: 'live', stale: 'stale',
+      no_data: 'no data', unlisted: 'not listed',
       reconnecting: 'connection lost, reconnecting', caption: 'Prices',
     },
   };
@@ -38,7 +40,7 @@ th{font-weight:600;color:var(--sise-muted);text-align:left}
 .n{text-align:right}
 .sym{color:var(--sise-muted);font-size:85%;margin-left:4px}
 .up{color:var(--sise-up)}.down{color:var(--sise-down)}
-tr[data-status=stale] td,tr[data-status=connecting] td{color:var(--sise-muted)}
+tr:not([data-status=live]) td{color:var(--sise-muted)}
 tr[data-status=stale] .price::after{content:" \\2022";}
 .note{color:var(--sise-muted);font-size:85%;margin-left:4px}
 footer{display:flex;flex-wrap:wrap;gap:4px 12px;align-items:center;padding:4px 6px;
@@ -312,7 +314,8 @@ polyline{fill:none;stroke:currentColor;stroke-width:1.25}
         const hours = Math.floor((row.covered_24h_ms || 0) / 3600000);
         // Partial: "~" and the hours the window covers, or "gaps" when it spans 24 h with holes.
         const span = hours >= 24 ? t.gaps : ko ? hours + '시간' : hours + ' h';
-        line.note.textContent = partial ? span : status === 'live' ? '' : t[status];
+        // A status this script does not know is shown by its name, never as live.
+        line.note.textContent = partial ? span : status === 'live' ? '' : t[status] || status;
         line.tr.title = partial ? (hours >= 24 ? t.gaps : t.partial.replace('{h}', hours)) : '';
         line.tr.dataset.basis = row.basis || 'none';
         const dir = pct == null ? '' : pct[0] === '+' ? 'up' : pct[0] === '-' ? 'down' : '';

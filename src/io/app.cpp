@@ -211,7 +211,11 @@ void app::schedule_housekeeping() {
                 const auto since = feed->client.stats().connected_since_ms;
                 table_.mark_covered(feed->config.exchange, since, now);
                 if (history_) history_->on_watched(feed->config.exchange, since, now);
+                // Markets that sent nothing in all that time are reported, not `connecting`.
+                if (now - since >= feed->config.no_data_after.count())
+                    table_.mark_silent(feed->config.exchange);
             }
+        if (!table_.changed().empty()) schedule_publish();
         if (history_) history_->tick(now);
         prune_retired_feeds();
         // A rate ageing past its limit changes no row, but every premium turns null.
@@ -377,6 +381,10 @@ stats::snapshot app::stats_snapshot() const {
         entry.exchange = unit->config.exchange;
         entry.feed = unit->client.stats();
         entry.feed.unlisted_markets = unit->names.unlisted();
+        for (const market::ticker_row& row : table_.rows())
+            if (row.exchange == entry.exchange && !row.retired &&
+                row.status == market::row_status::no_data)
+                entry.feed.no_data_markets.push_back(row.instrument.market);
         if (unit->backfill) entry.backfill = unit->backfill->stats();
         s.feeds.push_back(std::move(entry));
     }

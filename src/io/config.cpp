@@ -187,6 +187,7 @@ void read_feed(table_reader& reader, feed_config& feed) {
     reader.read("backfill", feed.backfill);
     reader.read_integer("streams_per_connection", feed.streams_per_connection, 0, 1'000'000);
     reader.read("handover_after_ms", feed.handover_after, 0, 30LL * 24 * 3'600'000);
+    reader.read("no_data_after_ms", feed.no_data_after, 100, 24LL * 3'600'000);
 }
 
 bool is_source_name(std::string_view name) {

@@ -62,9 +62,10 @@ asio::awaitable<void> market_name_loader::load() {
             for (const std::string& market : config_.markets) {
                 const bool listed = std::any_of(instruments.begin(), instruments.end(),
                                                 [&](const auto& i) { return i.market == market; });
+                table_.set_listed(exchange, market, listed);
                 if (listed) continue;
                 unlisted_.push_back(market);
-                log(log_level::warning, "{}: market {} is not listed by the exchange", 
+                log(log_level::warning, "{}: market {} is not listed by the exchange",
                     to_string(exchange), market);
             }
             on_loaded_();

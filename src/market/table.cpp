@@ -96,15 +96,47 @@ void ticker_table::set_names(exchange_id exchange, std::string_view market,
     mark_changed(*id);
 }
 
+void ticker_table::set_status(row_id id, row_status status) {
+    ticker_row& row = rows_[id];
+    if (row.status == status) return;
+    row.status = status;
+    mark_changed(id);
+}
+
+row_status ticker_table::dataless_status(const ticker_row& row) noexcept {
+    return row.unlisted ? row_status::unlisted : row_status::connecting;
+}
+
 void ticker_table::set_feed_connected(exchange_id exchange, bool connected) {
     for (std::size_t i = 0; i < rows_.size(); ++i) {
-        ticker_row& row = rows_[i];
-        if (row.exchange != exchange || !row.has_ticker || row.retired) continue;
-        auto status = connected ? row_status::live : row_status::stale;
-        if (row.status == status) continue;
-        row.status = status;
-        mark_changed(static_cast<row_id>(i));
+        const ticker_row& row = rows_[i];
+        if (row.exchange != exchange || row.retired) continue;
+        // Connected, a row without data keeps what it is until mark_silent() says more.
+        if (!row.has_ticker && connected) continue;
+        set_status(static_cast<row_id>(i), row.has_ticker
+                                               ? (connected ? row_status::live : row_status::stale)
+                                               : dataless_status(row));
     }
+}
+
+void ticker_table::mark_silent(exchange_id exchange) {
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+        const ticker_row& row = rows_[i];
+        if (row.exchange != exchange || row.retired || row.has_ticker || row.unlisted) continue;
+        set_status(static_cast<row_id>(i), row_status::no_data);
+    }
+}
+
+void ticker_table::set_listed(exchange_id exchange, std::string_view market, bool listed) {
+    auto id = find(exchange, market);
+    if (!id) return;
+    ticker_row& row = rows_[*id];
+    row.unlisted = !listed;
+    if (row.has_ticker) return;
+    if (!listed)
+        set_status(*id, row_status::unlisted);
+    else if (row.status == row_status::unlisted)
+        set_status(*id, row_status::connecting);
 }
 
 void ticker_table::add_candle(row_id id, std::int64_t minute_start_ms, double open, double high,

@@ -9,6 +9,17 @@ namespace {
 
 using publish::append_json_string;
 
+// ,"key":["a","b"]
+void append_string_array(std::string& out, std::string_view key,
+                         const std::vector<std::string>& values) {
+    out += fmt::format(",\"{}\":[", key);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i) out += ',';
+        append_json_string(out, values[i]);
+    }
+    out += ']';
+}
+
 void append_feed(std::string& out, const feed_entry& entry, std::int64_t now_ms) {
     const feed_stats& s = entry.feed;
     out += fmt::format(
@@ -29,12 +40,8 @@ void append_feed(std::string& out, const feed_entry& entry, std::int64_t now_ms)
     out += fmt::format("}},\"handovers_completed\":{},\"handover_failures\":{},"
                        "\"overlap_duplicates\":{}",
                        s.handovers_completed, s.handover_failures, s.overlap_duplicates);
-    out += ",\"unlisted_markets\":[";
-    for (std::size_t i = 0; i < s.unlisted_markets.size(); ++i) {
-        if (i) out += ',';
-        append_json_string(out, s.unlisted_markets[i]);
-    }
-    out += ']';
+    append_string_array(out, "unlisted_markets", s.unlisted_markets);
+    append_string_array(out, "no_data_markets", s.no_data_markets);
     if (const auto& b = entry.backfill) {
         out += fmt::format(
             ",\"backfill\":{{\"markets\":{},\"markets_complete\":{},\"requests\":{},"

@@ -192,7 +192,31 @@ TEST_SUITE("integration") {
         CHECK(h.text("/feeds/0/unlisted_markets/0") == "NOSUCHUSDT");
         CHECK(!h.has("/feeds/0/unlisted_markets/1"));
         CHECK(eventually([&] { return rows(sised.port())["BTCUSDT"].second == "live"; }, 5s));
-        CHECK(rows(sised.port())["NOSUCHUSDT"].second == "connecting");
+        CHECK(eventually([&] { return rows(sised.port())["NOSUCHUSDT"].second == "unlisted"; },
+                         2s));
+        CHECK(rows(sised.port())["NOSUCHUSDT"].first.empty());  // no price: it never had one
         CHECK(sised.wait_for_log("market NOSUCHUSDT is not listed", 1s));
+    }
+
+    TEST_CASE("listed markets that send nothing are reported no_data, and live on a ticker") {
+        fake::exchange_server exchange(binance_fake(0));
+        exchange.pause_stream(true);  // tickers only on cue
+        exchange.start();
+        auto config = config_for(exchange, quoted(listed));
+        config += "no_data_after_ms = 700\n";
+        daemon_process sised(config);
+        REQUIRE(
+            eventually([&] { return healthz(sised.port()).text("/feeds/0/state") == "live"; }, 5s));
+        // Connected and acknowledged, but silent: not `connecting` for ever.
+        REQUIRE(eventually([&] { return rows(sised.port())["ETHUSDT"].second == "no_data"; }, 5s));
+        healthz h(sised.port());
+        CHECK(h.text("/feeds/0/no_data_markets/0") == "BTCUSDT");
+        CHECK(h.has("/feeds/0/no_data_markets/2"));
+        CHECK(!h.has("/feeds/0/unlisted_markets/0"));
+
+        REQUIRE(exchange.send_ticker("ETHUSDT", "3000.01"));
+        CHECK(eventually([&] { return rows(sised.port())["ETHUSDT"].second == "live"; }, 5s));
+        CHECK(rows(sised.port())["BTCUSDT"].second == "no_data");
+        CHECK(!healthz(sised.port()).has("/feeds/0/no_data_markets/2"));
     }
 }

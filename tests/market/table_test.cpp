@@ -95,6 +95,52 @@ TEST_SUITE("market") {
         CHECK(table.row(0).status == row_status::live);
     }
 
+    TEST_CASE("markets silent since the feed connected are no_data until their first ticker") {
+        auto table = two_markets();
+        table.set_feed_connected(exchange_id::upbit, true);
+        table.apply(exchange_id::upbit, tick("KRW-BTC", "1", 1), 1);
+        table.clear_changed();
+        table.mark_silent(exchange_id::bithumb);  // another exchange's feed: no effect here
+        CHECK(table.changed().empty());
+        table.mark_silent(exchange_id::upbit);
+        CHECK(table.row(0).status == row_status::live);
+        CHECK(table.row(1).status == row_status::no_data);
+        REQUIRE(table.changed().size() == 1);
+        CHECK(table.changed()[0] == 1);
+        table.clear_changed();
+        table.mark_silent(exchange_id::upbit);  // already said: not changed again
+        CHECK(table.changed().empty());
+        // The feed drops: nothing is known of a market without data while it is down.
+        table.set_feed_connected(exchange_id::upbit, false);
+        CHECK(table.row(1).status == row_status::connecting);
+        table.mark_silent(exchange_id::upbit);
+        table.apply(exchange_id::upbit, tick("KRW-ETH", "7", 5), 5);
+        CHECK(table.row(1).status == row_status::live);
+    }
+
+    TEST_CASE("a market the exchange does not list is unlisted until a ticker proves otherwise") {
+        auto table = two_markets();
+        table.set_listed(exchange_id::upbit, "KRW-BTC", true);
+        table.set_listed(exchange_id::upbit, "KRW-ETH", false);
+        CHECK(table.row(0).status == row_status::connecting);
+        CHECK(table.row(1).status == row_status::unlisted);
+        CHECK(table.changed().size() == 1);
+        // Neither a (re)connect nor the silence check hide the reason.
+        table.set_feed_connected(exchange_id::upbit, true);
+        table.set_feed_connected(exchange_id::upbit, false);
+        table.mark_silent(exchange_id::upbit);
+        CHECK(table.row(1).status == row_status::unlisted);
+        CHECK(table.row(0).status == row_status::no_data);
+        // A later list that has it takes the label back.
+        table.set_listed(exchange_id::upbit, "KRW-ETH", true);
+        CHECK(table.row(1).status == row_status::connecting);
+        table.set_listed(exchange_id::upbit, "KRW-ETH", false);
+        table.apply(exchange_id::upbit, tick("KRW-ETH", "7", 5), 5);
+        CHECK(table.row(1).status == row_status::live);
+        table.set_listed(exchange_id::upbit, "KRW-ETH", false);  // data wins over the list
+        CHECK(table.row(1).status == row_status::live);
+    }
+
     TEST_CASE("names arriving later change the row only when they differ") {
         auto table = two_markets();
         table.set_names(exchange_id::upbit, "KRW-BTC", "비트코인", "Bitcoin");

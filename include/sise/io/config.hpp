@@ -55,6 +55,10 @@ struct feed_config {
     // connection_policy() (Binance: 1024 streams, 24 h lifetime minus 1 h).
     std::size_t streams_per_connection = 0;
     milliseconds handover_after{0};
+    // A market that has sent nothing this long after the feed connected is reported `no_data`
+    // (every venue here sends a snapshot or a ticker within seconds of subscribing; a market
+    // without trades may still be quiet on venues that push only on trades: raise it for them).
+    milliseconds no_data_after{30'000};
 
     bool operator==(const feed_config&) const = default;
 };

@@ -22,6 +22,8 @@ enum class row_status : unsigned char {
     connecting,  // no data received yet
     live,        // the feed is connected; values are current
     stale,       // the feed is down; values are the last known
+    no_data,     // the feed has been connected a while, yet this market sent nothing
+    unlisted,    // the exchange's market list does not have this market; it sent nothing
 };
 
 constexpr std::string_view to_string(row_status status) noexcept {
@@ -29,6 +31,8 @@ constexpr std::string_view to_string(row_status status) noexcept {
         case row_status::connecting: return "connecting";
         case row_status::live: return "live";
         case row_status::stale: return "stale";
+        case row_status::no_data: return "no_data";
+        case row_status::unlisted: return "unlisted";
     }
     return "connecting";
 }
@@ -47,6 +51,8 @@ struct ticker_row {
     // Most fraction digits the exchange has used for this market's prices, so figures derived
     // from the window (doubles) are printed with the exchange's own precision.
     int price_scale = 0;
+    // The exchange's market list does not have this market (see set_listed).
+    bool unlisted = false;
     // Removed from the configuration by a reload: not served, not found, never changed. The
     // row stays so row ids remain stable; configuring the market again revives it.
     bool retired = false;
@@ -77,8 +83,15 @@ public:
     void set_names(exchange_id exchange, std::string_view market, std::string_view name_ko,
                    std::string_view name_en);
 
-    // A feed connected (live) or dropped (stale); rows without data stay `connecting`.
+    // A feed connected (live) or dropped (stale). Rows without data are `connecting` again
+    // when it drops (nothing is known of them while it is down) unless they are unlisted.
     void set_feed_connected(exchange_id exchange, bool connected);
+    // The feed has been connected long enough for every market to have sent something: rows
+    // of `exchange` still without data become `no_data`. A first ticker makes a row live.
+    void mark_silent(exchange_id exchange);
+    // Whether the exchange's market list has `market`. An unlisted row without data is
+    // `unlisted` (a ticker proves the list wrong and makes it live).
+    void set_listed(exchange_id exchange, std::string_view market, bool listed);
 
     // One REST minute candle for the market's 24 h window (backfill). `close_text` is the
     // close as the exchange sent it, for the market's price precision.
@@ -101,6 +114,8 @@ public:
 
 private:
     void mark_changed(row_id id);
+    void set_status(row_id id, row_status status);
+    static row_status dataless_status(const ticker_row& row) noexcept;
     std::optional<row_id> find_any(exchange_id exchange, std::string_view market) const noexcept;
 
     std::vector<ticker_row> rows_;

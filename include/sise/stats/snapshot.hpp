@@ -114,6 +114,8 @@ struct feed_stats {
     std::uint64_t overlap_duplicates = 0;
     // Configured markets the exchange's market list does not have: they will never deliver.
     std::vector<std::string> unlisted_markets;
+    // Configured markets that sent nothing in no_data_after_ms of connection (row `no_data`).
+    std::vector<std::string> no_data_markets;
 };
 
 // The REST candle backfill of one feed's 24 h windows.
