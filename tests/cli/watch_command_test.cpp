@@ -22,6 +22,7 @@
 #include "sise/cli/text_width.hpp"
 #include "support/daemon.hpp"
 #include "support/daemon_config.hpp"
+#include "support/two_venues.hpp"
 
 namespace {
 
@@ -363,5 +364,27 @@ TEST_SUITE("integration") {
             ++some_lines;
         }
         CHECK(some_lines == 6);
+    }
+    TEST_CASE("sise watch piped over two venues follows exchange:code subscriptions") {
+        const sise::test::two_venues venues;
+        const auto result = run_program(
+            {"/bin/sh", "-c",
+             fmt::format("{} watch --markets upbit:KRW-ETH,binance:BTCUSDT --url {} | head -n 2",
+                         SISE_CLI_PATH, venues.url())},
+            15s);
+        INFO(result.output);
+        // The snapshot's two rows: exchange, market and price after the time.
+        std::vector<std::string> rows;
+        for (const std::string& l : lines_of(result.output)) {
+            if (l.starts_with("sise: ")) continue;
+            std::istringstream fields(l);
+            std::string time, exchange, market, price;
+            fields >> time >> exchange >> market >> price;
+            rows.push_back(exchange + " " + market + " " + price);
+        }
+        std::sort(rows.begin(), rows.end());
+        CHECK(rows == std::vector<std::string>{
+                          fmt::format("binance BTCUSDT {}", sise::test::two_venues::binance_btc),
+                          fmt::format("upbit KRW-ETH {}", sise::test::two_venues::upbit_eth)});
     }
 }
