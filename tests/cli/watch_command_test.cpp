@@ -367,10 +367,13 @@ TEST_SUITE("integration") {
     }
     TEST_CASE("sise watch piped over two venues follows exchange:code subscriptions") {
         const sise::test::two_venues venues;
+        // The fakes are paused: after the snapshot nothing more is written, so no closed pipe
+        // ends the watch; `timeout` does.
         const auto result = run_program(
             {"/bin/sh", "-c",
-             fmt::format("{} watch --markets upbit:KRW-ETH,binance:BTCUSDT --url {} | head -n 2",
-                         SISE_CLI_PATH, venues.url())},
+             fmt::format(
+                 "timeout 6 {} watch --markets upbit:KRW-ETH,binance:BTCUSDT --url {} | head -n 2",
+                 SISE_CLI_PATH, venues.url())},
             15s);
         INFO(result.output);
         // The snapshot's two rows: exchange, market and price after the time.
