@@ -379,17 +379,30 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
         }
     }
     x = frame.put(status_row, x, state_text, state_style);
-    // Each feed's state from its rows: live if any row is, else connecting if any is, else
-    // the last row's (a feed whose markets are all unlisted says so).
+    // Each feed's state from its rows, the most telling first: live if any row is, else
+    // connecting, stale, no data, an unknown status, and "not listed" only when every market
+    // of the feed is.
+    const auto rank = [](std::string_view status) {
+        switch (state_of(status)) {
+            case row_state::live:
+                return 0;
+            case row_state::connecting:
+                return 1;
+            case row_state::stale:
+                return 2;
+            case row_state::no_data:
+                return 3;
+            case row_state::other:
+                return 4;
+            case row_state::unlisted:
+                break;
+        }
+        return 5;
+    };
     std::map<std::string, std::string> feeds;  // exchange -> status
     for (const auto& r : rows) {
-        std::string& s = feeds[r.exchange];
-        if (r.status == "live" || s == "live")
-            s = "live";
-        else if (r.status == "connecting" || s == "connecting")
-            s = "connecting";
-        else
-            s = r.status;
+        const auto [at, added] = feeds.emplace(r.exchange, r.status);
+        if (!added && rank(r.status) < rank(at->second)) at->second = r.status;
     }
     for (const auto& [id, state] : feeds) {
         const std::string shown =

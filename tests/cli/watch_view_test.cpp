@@ -401,6 +401,14 @@ TEST_SUITE("cli") {
         CHECK_FALSE(frame.at(1, 0).style.dim);
         CHECK(l[9].find("바이낸스 상장 안 됨") != std::string::npos);
         CHECK(l[9].find("빗썸 실시간") != std::string::npos);  // one market of it is live
+        // A feed with a market unlisted and the others stale is stale, whatever their order.
+        for (const bool unlisted_last : {false, true}) {
+            auto mixed = rows;
+            mixed[4].status = unlisted_last ? "stale" : "unlisted";
+            mixed[5].status = unlisted_last ? "unlisted" : "stale";
+            CHECK(lines(view.render(mixed, live_link(), 1'000'000, 80, 10))[9].find(
+                      "바이낸스 연결 끊김") != std::string::npos);
+        }
         // Sorted by price, rows without one go last.
         const auto order = sort_rows(rows, sort_key::price, false, language::ko);
         CHECK(std::vector<std::size_t>(order.end() - 3, order.end()) ==
