@@ -188,8 +188,13 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
         // A row is live only when its feed is and the connection to sised is.
         const row_state state = state_of(r.status);
         const bool live = state == row_state::live && link_live;
+        // A market that is not listed or delivered nothing has no figures to show.
         const std::optional<std::string> no_figure;
-        const std::optional<std::string>& row_price = shows_figures(state) ? r.price : no_figure;
+        const auto figure =
+            [&](const std::optional<std::string>& value) -> const std::optional<std::string>& {
+            return shows_figures(state) ? value : no_figure;
+        };
+        const std::optional<std::string>& row_price = figure(r.price);
         cell_style base;
         base.dim = !live;
 
@@ -198,8 +203,8 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
             {{sanitize_for_terminal(exchange_label(r.exchange, settings_.lang)), base}});
 
         std::string pct;
-        if (shows_figures(state) && r.change_pct_24h && r.basis != "none")
-            if (auto formatted = format_percent(*r.change_pct_24h)) pct = *formatted;
+        if (const auto& shown = figure(r.change_pct_24h); shown && r.basis != "none")
+            if (auto formatted = format_percent(*shown)) pct = *formatted;
         const int direction = shown_direction(pct);
         cell_style hue = base;
         hue.color = direction_color(settings_.colors, direction);
@@ -252,10 +257,9 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
         }
         change.cells.push_back(std::move(change_cell));
 
-        high.cells.push_back({{price_text(shows_figures(state) ? r.high_24h : no_figure), base}});
-        low.cells.push_back({{price_text(shows_figures(state) ? r.low_24h : no_figure), base}});
-        volume.cells.push_back(
-            {{volume_text(shows_figures(state) ? r.volume_24h : no_figure), base}});
+        high.cells.push_back({{price_text(figure(r.high_24h)), base}});
+        low.cells.push_back({{price_text(figure(r.low_24h)), base}});
+        volume.cells.push_back({{volume_text(figure(r.volume_24h)), base}});
         age.cells.push_back({{age_text(r.received_time_ms, now_ms), base}});
 
         // Without sised every value is the last known, except that a market is not listed.
