@@ -5,7 +5,8 @@
 sise_sources(SISE_TEST_SOURCES
   main.cpp
   api/assets_test.cpp api/router_test.cpp
-  cli/history_command_test.cpp cli/key_input_test.cpp cli/premium_view_test.cpp cli/screen_frame_test.cpp
+  cli/history_command_test.cpp cli/key_input_test.cpp cli/premium_view_test.cpp
+  cli/row_status_test.cpp cli/screen_frame_test.cpp cli/snapshot_command_test.cpp
   cli/stream_model_test.cpp cli/table_view_test.cpp cli/text_width_test.cpp
   cli/ticker_message_test.cpp cli/watch_command_test.cpp cli/watch_line_test.cpp
   cli/watch_view_test.cpp

@@ -36,7 +36,8 @@ Print the latest prices from sised, once.
 
 options:
   --url URL         sised's address (default http://127.0.0.1:8765)
-  --markets A,B     only these markets, in this order (e.g. KRW-BTC,KRW-ETH)
+  --markets A,B     only these markets, in this order (e.g. KRW-BTC,upbit:KRW-ETH: a bare
+                    code on every exchange, exchange:code on that one)
   --lang ko|en      names and headers in Korean (default) or English
   --color WHEN      auto (default: on a terminal), always or never
   --json            print the snapshot body as sised sent it, for scripts

@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "sise/cli/row_status.hpp"
 #include "sise/cli/text_width.hpp"
 
 namespace sise::cli {
@@ -37,8 +38,6 @@ struct labels {
     std::string_view change_24h;
     std::string_view change_plain;
     std::string_view change_mixed;
-    std::string_view connecting;
-    std::string_view stale;
 };
 
 constexpr labels korean{"종목",
@@ -47,18 +46,14 @@ constexpr labels korean{"종목",
                         "변동률(UTC 0시)",
                         "24시간 변동률",
                         "변동률",
-                        "변동률(기준 혼합)",
-                        "연결 중",
-                        "연결 끊김"};
+                        "변동률(기준 혼합)"};
 constexpr labels english{"Coin",
                          "Exchange",
                          "Price",
                          "Change (UTC 0h)",
                          "24h Change",
                          "Change",
-                         "Change (mixed basis)",
-                         "connecting",
-                         "stale"};
+                         "Change (mixed basis)"};
 
 constexpr std::size_t gap = 2;       // spaces between columns
 constexpr std::size_t min_name = 4;  // a name column is never cut below this
@@ -81,14 +76,16 @@ struct change_choice {
 change_choice choose_change(std::span<const ticker_row> rows, const labels& l) {
     // The rolling column only when every row with a price has a full 24 h window: a partial
     // figure is never shown under a 24 h label.
-    const bool any_priced = std::any_of(rows.begin(), rows.end(), [](const auto& r) { return r.price.has_value(); });
-    const bool all_rolling = std::all_of(rows.begin(), rows.end(), [](const auto& r) {
-        return !r.price || (r.basis == "rolling_24h" && r.change_pct_24h);
+    const auto priced = [](const ticker_row& r) { return r.price && shows_figures(r); };
+    const bool any_priced = std::any_of(rows.begin(), rows.end(), priced);
+    const bool all_rolling = std::all_of(rows.begin(), rows.end(), [&](const auto& r) {
+        return !priced(r) || (r.basis == "rolling_24h" && r.change_pct_24h);
     });
     if (any_priced && all_rolling) return {true, l.change_24h};
     std::set<std::string_view> bases;
     for (const auto& r : rows)
-        if (!r.exchange_change_basis.empty() && r.exchange_change_basis != "none")
+        if (shows_figures(r) && !r.exchange_change_basis.empty() &&
+            r.exchange_change_basis != "none")
             bases.insert(r.exchange_change_basis);
     if (bases.size() > 1) return {false, l.change_mixed};
     if (bases.size() == 1 && *bases.begin() == "prev_close_utc0") return {false, l.change_utc0};
@@ -161,7 +158,8 @@ std::string render_table(std::span<const ticker_row> rows, const render_options&
     column note{"", align::left, {}, 0};
 
     for (const auto& r : rows) {
-        const bool live = r.status == "live";
+        const bool live = state_of(r.status) == row_state::live;
+        const bool figures = shows_figures(r);
         const std::string dim = live ? "" : "2";
 
         name.cells.push_back({display_name(r, options.lang), dim});
@@ -171,7 +169,7 @@ std::string render_table(std::span<const ticker_row> rows, const render_options&
         const std::optional<std::string>& figure =
             change.use_24h ? r.change_pct_24h : r.exchange_change_pct;
         std::string pct_text = "-";
-        if (figure)
+        if (figure && figures)
             if (auto formatted = format_percent(*figure)) pct_text = std::move(*formatted);
         // The colour follows the figure as shown: "-0.004" prints "0.00%" and stays plain.
         const std::string_view hue = pct_text.front() == '+'                          ? "31"
@@ -179,21 +177,14 @@ std::string render_table(std::span<const ticker_row> rows, const render_options&
                                                                                       : "";
 
         std::string price_text = "-";
-        if (r.price)
+        if (r.price && figures)
             if (auto formatted = format_price(*r.price)) price_text = std::move(*formatted);
-        if (!one_quote && r.price) price_text += " " + sanitize_for_terminal(r.quote);
+        if (!one_quote && r.price && figures) price_text += " " + sanitize_for_terminal(r.quote);
 
         price.cells.push_back({std::move(price_text), join_sgr(dim, hue)});
         pct.cells.push_back({std::move(pct_text), join_sgr(dim, hue)});
 
-        std::string note_text;
-        if (r.status == "connecting")
-            note_text = l.connecting;
-        else if (r.status == "stale")
-            note_text = l.stale;
-        else if (!live)
-            note_text = sanitize_for_terminal(r.status);
-        note.cells.push_back({std::move(note_text), dim});
+        note.cells.push_back({status_note(r.status, options.lang), dim});
     }
 
     std::vector<column*> columns{&name};
@@ -255,9 +246,16 @@ std::vector<ticker_row> select_markets(std::span<const ticker_row> rows,
     std::vector<ticker_row> selected;
     missing.clear();
     for (const std::string& market : markets) {
+        // "upbit:KRW-BTC" selects that venue's row only; a bare code every venue's.
+        const std::string_view asked = market;
+        const std::size_t colon = asked.find(':');
+        const std::string_view venue =
+            colon == std::string_view::npos ? std::string_view{} : asked.substr(0, colon);
+        const std::string_view code =
+            colon == std::string_view::npos ? asked : asked.substr(colon + 1);
         bool found = false;
         for (const auto& r : rows)
-            if (same(r.market, market)) {
+            if (same(r.market, code) && (venue.empty() || same(r.exchange, venue))) {
                 selected.push_back(r);
                 found = true;
             }

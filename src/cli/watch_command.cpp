@@ -41,7 +41,8 @@ options:
   --colors kr|us|none rising red/falling blue (kr, default with --lang ko), rising green/
                       falling red (us, default with --lang en), or none; NO_COLOR is respected
   --sort KEY          config (default), name, price, change or abs-change
-  --columns LIST      extra columns: high-low, volume, exchange, age (e.g. volume,age)
+  --columns LIST      extra columns: high-low, volume, exchange, age (e.g. volume,age);
+                      the exchange shows by itself when rows come from several exchanges
   -h, --help          show this help
 
 On a terminal: full screen; keys q quit, s sort, r reverse, arrows/PgUp/PgDn scroll,

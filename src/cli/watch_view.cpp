@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <set>
 
+#include "sise/cli/row_status.hpp"
 #include "sise/cli/text_width.hpp"
 #include "watch_text.hpp"
 
@@ -24,8 +26,19 @@ std::vector<std::size_t> sort_rows(const std::vector<ticker_row>& rows, sort_key
         return order;
     }
     if (key == sort_key::name) {
-        std::vector<std::string> names;
-        for (const auto& r : rows) names.push_back(display_name(r, lang));
+        // The coin's name: the first in `lang` any venue gives for its base coin.
+        std::map<std::string_view, std::string> coin_names;
+        for (const auto& r : rows) {
+            const std::string& local = lang == language::ko ? r.name_ko : r.name_en;
+            if (!r.base.empty() && !local.empty()) coin_names.emplace(r.base, local);
+        }
+        std::vector<std::pair<std::string, std::string_view>> names;  // (name, coin)
+        for (const auto& r : rows) {
+            const auto named = coin_names.find(r.base);
+            names.emplace_back(named != coin_names.end() ? sanitize_for_terminal(named->second)
+                                                         : display_name(r, lang),
+                               r.base);
+        }
         std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
             return reverse ? names[a] > names[b] : names[a] < names[b];
         });
@@ -34,8 +47,9 @@ std::vector<std::size_t> sort_rows(const std::vector<ticker_row>& rows, sort_key
     // Figures: largest first; rows without the figure last in either direction.
     std::vector<std::optional<double>> values;
     for (const auto& r : rows) {
-        std::optional<double> v =
-            key == sort_key::price ? number(r.price) : number(r.change_pct_24h);
+        std::optional<double> v;
+        if (shows_figures(r))
+            v = key == sort_key::price ? number(r.price) : number(r.change_pct_24h);
         if (v && key == sort_key::abs_change) v = std::fabs(*v);
         values.push_back(v);
     }
@@ -124,7 +138,7 @@ watch_view::action watch_view::on_key(const key_press& k) {
             settings_.columns.volume = !settings_.columns.volume;
             return action::redraw;
         case 'e':
-            settings_.columns.exchange = !settings_.columns.exchange;
+            settings_.columns.exchange = !settings_.columns.exchange.value_or(several_exchanges_);
             return action::redraw;
         case 'a':
             settings_.columns.age = !settings_.columns.age;
@@ -172,7 +186,15 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
     for (const std::size_t index : order) {
         const ticker_row& r = rows[index];
         // A row is live only when its feed is and the connection to sised is.
-        const bool live = r.status == "live" && link_live;
+        const row_state state = state_of(r.status);
+        const bool live = state == row_state::live && link_live;
+        // A market that is not listed or delivered nothing has no figures to show.
+        const std::optional<std::string> no_figure;
+        const auto figure =
+            [&](const std::optional<std::string>& value) -> const std::optional<std::string>& {
+            return shows_figures(state) ? value : no_figure;
+        };
+        const std::optional<std::string>& row_price = figure(r.price);
         cell_style base;
         base.dim = !live;
 
@@ -181,19 +203,19 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
             {{sanitize_for_terminal(exchange_label(r.exchange, settings_.lang)), base}});
 
         std::string pct;
-        if (r.change_pct_24h && r.basis != "none")
-            if (auto formatted = format_percent(*r.change_pct_24h)) pct = *formatted;
+        if (const auto& shown = figure(r.change_pct_24h); shown && r.basis != "none")
+            if (auto formatted = format_percent(*shown)) pct = *formatted;
         const int direction = shown_direction(pct);
         cell_style hue = base;
         hue.color = direction_color(settings_.colors, direction);
 
         // The price, with the digits that changed recently in reverse video.
-        std::string shown_price = price_text(r.price);
-        if (!one_quote && r.price) shown_price += " " + sanitize_for_terminal(r.quote);
+        std::string shown_price = price_text(row_price);
+        if (!one_quote && row_price) shown_price += " " + sanitize_for_terminal(r.quote);
         cell_text price_cell;
         const auto f = flashes_.find(row_key(r));
         if (f != flashes_.end() && f->second.until_ms > now_ms &&
-            f->second.after == price_text(r.price)) {
+            f->second.after == price_text(row_price)) {
             const std::string& before = f->second.before;
             const std::string& after = f->second.after;
             cell_style lit = hue;
@@ -235,25 +257,22 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
         }
         change.cells.push_back(std::move(change_cell));
 
-        high.cells.push_back({{price_text(r.high_24h), base}});
-        low.cells.push_back({{price_text(r.low_24h), base}});
-        volume.cells.push_back({{volume_text(r.volume_24h), base}});
+        high.cells.push_back({{price_text(figure(r.high_24h)), base}});
+        low.cells.push_back({{price_text(figure(r.low_24h)), base}});
+        volume.cells.push_back({{volume_text(figure(r.volume_24h)), base}});
         age.cells.push_back({{age_text(r.received_time_ms, now_ms), base}});
 
-        std::string note_text;
-        if (!link_live || r.status == "stale")
-            note_text = w.stale;
-        else if (r.status == "connecting")
-            note_text = w.connecting;
-        else if (r.status != "live")
-            note_text = sanitize_for_terminal(r.status);
+        // Without sised every value is the last known, except that a market is not listed.
+        const std::string note_text = !link_live && state != row_state::unlisted
+                                          ? std::string(w.stale)
+                                          : status_note(r.status, settings_.lang);
         note.cells.push_back({{note_text, base}});
     }
 
     // Columns in screen order, with the order in which they give way when narrow.
     std::vector<column*> columns{&name};
-    const bool show_exchange = settings_.columns.exchange || exchanges.size() > 1;
-    if (show_exchange) columns.push_back(&exchange);
+    several_exchanges_ = exchanges.size() > 1;
+    if (settings_.columns.exchange.value_or(several_exchanges_)) columns.push_back(&exchange);
     columns.push_back(&price);
     columns.push_back(&change);
     if (settings_.columns.high_low) {
@@ -290,7 +309,7 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
         std::erase(columns, &low);
         drop(&high);
     }
-    drop(&exchange);
+    if (!several_exchanges_) drop(&exchange);
     if (total > width && name.width > min_name) {
         const std::size_t excess = total - width;
         name.width = std::max(min_name, name.width > excess ? name.width - excess : 0);
@@ -301,6 +320,7 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
         for (column* col : columns) total += col->width;
         total += gap * (columns.size() - 1);
     }
+    drop(&exchange);
     drop(&note);
     drop(&change);
     // Still too wide: the frame clips at the right edge.
@@ -363,26 +383,39 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
         }
     }
     x = frame.put(status_row, x, state_text, state_style);
-    std::map<std::string, std::string> feeds;  // exchange -> state from its rows
+    // Each feed's state from its rows, the most telling first: live if any row is, else
+    // connecting, stale, no data, an unknown status, and "not listed" only when every market
+    // of the feed is.
+    const auto rank = [](std::string_view status) {
+        switch (state_of(status)) {
+            case row_state::live:
+                return 0;
+            case row_state::connecting:
+                return 1;
+            case row_state::stale:
+                return 2;
+            case row_state::no_data:
+                return 3;
+            case row_state::other:
+                return 4;
+            case row_state::unlisted:
+                break;
+        }
+        return 5;
+    };
+    std::map<std::string, std::string> feeds;  // exchange -> status
     for (const auto& r : rows) {
-        std::string& s = feeds[r.exchange];
-        if (r.status == "live" || s == "live")
-            s = "live";
-        else if (r.status == "connecting" || s == "connecting")
-            s = "connecting";
-        else
-            s = r.status;
+        const auto [at, added] = feeds.emplace(r.exchange, r.status);
+        if (!added && rank(r.status) < rank(at->second)) at->second = r.status;
     }
     for (const auto& [id, state] : feeds) {
-        const std::string_view shown = state == "live"         ? w.live
-                                       : state == "connecting" ? w.connecting
-                                       : state == "stale"      ? w.stale
-                                                               : std::string_view(state);
+        const std::string shown =
+            state == "live" ? std::string(w.live) : status_note(state, settings_.lang);
         cell_style s = plain;
         s.dim = state != "live" || !link_live;
         x = frame.put(status_row, x,
-                      fmt::format("  {} {}", exchange_label(id, settings_.lang),
-                                  sanitize_for_terminal(shown)),
+                      fmt::format("  {} {}",
+                                  sanitize_for_terminal(exchange_label(id, settings_.lang)), shown),
                       s);
     }
     if (link.last_update_ms != 0)

@@ -56,6 +56,24 @@ ticker_row live_row(std::string market, std::string name_ko, std::string price, 
     return r;
 }
 
+// `r` with sise's rolling change `pct` over a window of `basis`.
+ticker_row rolling(ticker_row r, std::string pct, std::string basis = "rolling_24h") {
+    r.change_pct_24h = std::move(pct);
+    r.basis = std::move(basis);
+    return r;
+}
+
+// KRW-BTC on Upbit and Bithumb, BTCUSDT on Binance.
+std::vector<ticker_row> three_venues() {
+    ticker_row upbit = live_row("KRW-BTC", "비트코인", "150139000", "1");
+    ticker_row bithumb = upbit;
+    bithumb.exchange = "bithumb";
+    ticker_row binance = live_row("USDT-BTC", "", "104000.5", "1");
+    binance.exchange = "binance";
+    binance.market = "BTCUSDT";
+    return {upbit, bithumb, binance};
+}
+
 }  // namespace
 
 TEST_SUITE("cli") {
@@ -303,6 +321,79 @@ TEST_SUITE("cli") {
         CHECK(rows[0].market == "KRW-ETH");
         CHECK(rows[1].market == "KRW-BTC");
         CHECK(missing == std::vector<std::string>{"KRW-NOPE"});
+    }
+
+    TEST_CASE("a venue-qualified code selects that venue's row and a bare code every venue's") {
+        const std::vector<ticker_row> all = three_venues();
+        std::vector<std::string> missing;
+
+        const std::vector<std::string> one{"Bithumb:krw-btc", "binance:BTCUSDT"};
+        auto rows = sise::cli::select_markets(all, one, missing);
+        REQUIRE(rows.size() == 2);
+        CHECK(rows[0].exchange == "bithumb");
+        CHECK(rows[1].exchange == "binance");
+        CHECK(missing.empty());
+
+        const std::vector<std::string> bare{"KRW-BTC"};
+        rows = sise::cli::select_markets(all, bare, missing);
+        REQUIRE(rows.size() == 2);
+        CHECK(rows[0].exchange == "upbit");
+        CHECK(rows[1].exchange == "bithumb");
+
+        const std::vector<std::string> wrong{"upbit:BTCUSDT", "kraken:KRW-BTC", "KRW-BTC"};
+        rows = sise::cli::select_markets(all, wrong, missing);
+        CHECK(rows.size() == 2);
+        CHECK(missing == std::vector<std::string>{"upbit:BTCUSDT", "kraken:KRW-BTC"});
+    }
+
+    TEST_CASE("three venues are named as people write them, in Korean and in English") {
+        const std::vector<ticker_row> rows = three_venues();
+        const std::string ko = render_table(rows, render_options{});
+        CHECK(ko.starts_with("종목      거래소"));
+        for (const char* name : {"  업비트  ", "  빗썸  ", "  바이낸스  "})
+            CHECK_MESSAGE(ko.find(name) != std::string::npos, name);
+        const std::string en = render_table(rows, render_options{language::en, false, 0});
+        CHECK(en.starts_with("Coin  Exchange"));
+        for (const char* name : {"  Upbit  ", "  Bithumb  ", "  Binance  "})
+            CHECK_MESSAGE(en.find(name) != std::string::npos, name);
+        CHECK(en.find("104,000.5 USDT") != std::string::npos);
+    }
+
+    TEST_CASE("rows from one venue keep the table without an exchange column") {
+        const std::string out = render(parse_ok(sample_body), language::ko);
+        CHECK(out.find("거래소") == std::string::npos);
+        CHECK(out.find("업비트") == std::string::npos);
+    }
+
+    TEST_CASE("an unlisted or no-data row shows no price and its note, dimmed, never as live") {
+        const ticker_row btc =
+            rolling(live_row("KRW-BTC", "비트코인", "150139000", "-2.945"), "3.456");
+        // A partial window would turn the column to the day change if the row counted.
+        ticker_row gone = rolling(live_row("KRW-NOPE", "없는코인", "5", "1"), "9", "partial");
+        gone.status = "unlisted";
+        ticker_row quiet = live_row("KRW-ETH", "이더리움", "4521000", "1.2");
+        quiet.status = "no_data";
+        const std::string expected =
+            "종목       현재가(원)  24시간 변동률\n"
+            "비트코인  150,139,000         +3.46%\n"
+            "없는코인            -              -  상장 안 됨\n"
+            "이더리움            -              -  데이터 없음\n";
+        CHECK(render_table(std::vector{btc, gone, quiet}, render_options{}) == expected);
+        const std::string en =
+            render_table(std::vector{btc, gone, quiet}, render_options{language::en, true, 0});
+        CHECK(en.find("\x1b[2mnot listed\x1b[0m\n") != std::string::npos);
+        CHECK(en.find("\x1b[2mno data\x1b[0m\n") != std::string::npos);
+        CHECK(en.find("\x1b[2mKRW-NOPE") == std::string::npos);  // the English name is the base
+        CHECK(en.find("\x1b[2mNOPE\x1b[0m") != std::string::npos);
+    }
+
+    TEST_CASE("a status newer than this client is dimmed and keeps its last price") {
+        ticker_row r = live_row("KRW-BTC", "비트코인", "100", "1.5");
+        r.status = "delisting";
+        const std::string out = render_table(std::vector{r}, render_options{language::en, true, 0});
+        CHECK(out.find("\x1b[2m100\x1b[0m") == std::string::npos);  // price has a hue
+        CHECK(out.find("\x1b[2;31m100\x1b[0m") != std::string::npos);
+        CHECK(out.find("\x1b[2mdelisting\x1b[0m\n") != std::string::npos);
     }
 
 }  // TEST_SUITE

@@ -22,6 +22,7 @@
 #include "sise/cli/text_width.hpp"
 #include "support/daemon.hpp"
 #include "support/daemon_config.hpp"
+#include "support/two_venues.hpp"
 
 namespace {
 
@@ -363,5 +364,77 @@ TEST_SUITE("integration") {
             ++some_lines;
         }
         CHECK(some_lines == 6);
+    }
+    TEST_CASE("sise watch piped over two venues follows exchange:code subscriptions") {
+        const sise::test::two_venues venues;
+        // The fakes are paused: after the snapshot nothing more is written, so no closed pipe
+        // ends the watch; `timeout` does.
+        const auto result = run_program(
+            {"/bin/sh", "-c",
+             fmt::format(
+                 "timeout 6 {} watch --markets upbit:KRW-ETH,binance:BTCUSDT --url {} | head -n 2",
+                 SISE_CLI_PATH, venues.url())},
+            15s);
+        INFO(result.output);
+        // The snapshot's two rows: exchange, market and price after the time.
+        std::vector<std::string> rows;
+        for (const std::string& l : lines_of(result.output)) {
+            if (l.starts_with("sise: ")) continue;
+            std::istringstream fields(l);
+            std::string time, exchange, market, price;
+            fields >> time >> exchange >> market >> price;
+            rows.push_back(exchange + " " + market + " " + price);
+        }
+        std::sort(rows.begin(), rows.end());
+        CHECK(rows == std::vector<std::string>{
+                          fmt::format("binance BTCUSDT {}", sise::test::two_venues::binance_btc),
+                          fmt::format("upbit KRW-ETH {}", sise::test::two_venues::upbit_eth)});
+    }
+    TEST_CASE("sise watch in a terminal over two venues shows the exchange column and e hides it") {
+        const sise::test::two_venues venues;
+        tmux_terminal term(100, 12);
+        term.type(SISE_CLI_PATH " watch --lang en --url " + venues.url() +
+                  "; printf 'after:%s\\n' $?");
+        term.key("Enter");
+        const auto header_has = [](const std::string& s, const std::string& text) {
+            const auto l = lines_of(s);
+            return !l.empty() && l[0].starts_with("Coin") && contains(l[0], text);
+        };
+        // Mixed quotes: each price carries its currency, which marks the table's rows.
+        const auto priced_rows = [](const std::string& s) {
+            std::vector<std::string> out;
+            for (const std::string& line : lines_of(s))
+                if (contains(line, " KRW") || contains(line, " USDT")) out.push_back(line);
+            return out;
+        };
+        auto [shown, screen] = term.wait_for(
+            [&](const std::string& s) {
+                return header_has(s, "Exchange") && priced_rows(s).size() == 4 &&
+                       contains(s, "Binance live");
+            },
+            5s);
+        INFO(screen);
+        REQUIRE(shown);
+        for (const std::string& line : priced_rows(screen))
+            CHECK((contains(line, " Upbit ") || contains(line, " Binance ")));
+        CHECK(contains(screen, "104,000.5 USDT"));
+        CHECK(contains(screen, "150,000,000 KRW"));
+
+        term.type("e");
+        std::tie(shown, screen) = term.wait_for(
+            [&](const std::string& s) {
+                const auto rows = priced_rows(s);
+                return header_has(s, "Price") && !header_has(s, "Exchange") && rows.size() == 4 &&
+                       std::none_of(rows.begin(), rows.end(), [](const std::string& line) {
+                           return contains(line, "Upbit") || contains(line, "Binance");
+                       });
+            },
+            2s);
+        CHECK_MESSAGE(shown, screen);
+        term.type("q");
+        std::tie(shown, screen) = term.wait_for(
+            [](const std::string& s) { return printed_status(s, "after").has_value(); }, 3s);
+        CHECK_MESSAGE(shown, screen);
+        CHECK(printed_status(screen, "after") == 0);
     }
 }

@@ -25,6 +25,22 @@ TEST_SUITE("cli") {
         CHECK(watch_line(r, 0) == "1970-01-01T00:00:00.000Z upbit KRW-BTC - - none connecting\n");
     }
 
+    TEST_CASE("an unlisted or no-data row prints no price or change whatever it carries") {
+        ticker_row r;
+        r.exchange = "binance";
+        r.market = "NOSUCHUSDT";
+        r.price = "1";
+        r.change_pct_24h = "2";
+        r.basis = "none";
+        const auto line_for = [&r](const char* status) {
+            r.status = status;
+            return watch_line(r, 0).substr(25);  // after the time
+        };
+        CHECK(line_for("unlisted") == "binance NOSUCHUSDT - - none unlisted\n");
+        CHECK(line_for("no_data") == "binance NOSUCHUSDT - - none no_data\n");
+        CHECK(line_for("halted") == "binance NOSUCHUSDT 1 2 none halted\n");  // not ours to hide
+    }
+
     TEST_CASE("fields never carry spaces or escape codes") {
         ticker_row r;
         r.exchange = "up bit";

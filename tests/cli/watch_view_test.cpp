@@ -52,6 +52,33 @@ std::vector<std::string> lines(const screen_frame& f) {
     return out;
 }
 
+// BTC and ETH on Upbit, Bithumb and Binance, in config order (venue by venue); Binance
+// gives no Korean names.
+std::vector<ticker_row> three_venues() {
+    std::vector<ticker_row> rows;
+    for (const char* venue : {"upbit", "bithumb"})
+        for (auto r : {row("KRW-BTC", "비트코인", "150139000", "-2.9512"),
+                       row("KRW-ETH", "이더리움", "4521000", "1.2671")}) {
+            r.exchange = venue;
+            rows.push_back(r);
+        }
+    for (auto r : {row("KRW-BTC", "", "104000.5", "-2.1"), row("KRW-ETH", "", "3120.25", "0.9")}) {
+        r.exchange = "binance";
+        r.market = r.base + "USDT";
+        r.quote = "USDT";
+        rows.push_back(r);
+    }
+    return rows;
+}
+
+std::vector<std::string> venues(const std::vector<ticker_row>& rows, sort_key key, bool reverse,
+                                language lang) {
+    std::vector<std::string> out;
+    for (auto i : sort_rows(rows, key, reverse, lang))
+        out.push_back(rows[i].exchange + ":" + rows[i].base);
+    return out;
+}
+
 std::vector<std::string> markets(const std::vector<ticker_row>& rows, sort_key key, bool reverse) {
     std::vector<std::string> out;
     for (auto i : sort_rows(rows, key, reverse, language::en)) out.push_back(rows[i].market);
@@ -291,5 +318,126 @@ TEST_SUITE("cli") {
         for (const char* text : {"Upbit", "155,000,000", "149,000,000", "7,158.8", "12s"})
             CHECK(l[1].find(text) != std::string::npos);
         CHECK(l[0].find("Age") != std::string::npos);
+    }
+    TEST_CASE("the exchange column shows by itself with several venues and e still toggles it") {
+        watch_view many({});
+        auto l = lines(many.render(three_venues(), live_link(), 1'000'000, 80, 10));
+        CHECK(l[0].find("거래소") != std::string::npos);
+        CHECK(l[1].find("업비트") != std::string::npos);
+        CHECK(l[3].find("빗썸") != std::string::npos);
+        CHECK(l[5].find("바이낸스") != std::string::npos);
+        CHECK(l[9].find("바이낸스 실시간  빗썸 실시간  업비트 실시간") != std::string::npos);
+        CHECK(many.on_key({key::character, 'e'}) == watch_view::action::redraw);
+        l = lines(many.render(three_venues(), live_link(), 1'000'000, 80, 10));
+        CHECK(l[0].find("거래소") == std::string::npos);
+        CHECK(l[1].find("업비트") == std::string::npos);
+        many.on_key({key::character, 'e'});
+        l = lines(many.render(three_venues(), live_link(), 1'000'000, 80, 10));
+        CHECK(l[0].find("거래소") != std::string::npos);
+
+        watch_settings english;
+        english.lang = language::en;
+        watch_view en(english);
+        l = lines(en.render(three_venues(), live_link(), 1'000'000, 80, 10));
+        CHECK(l[0].find("Exchange") != std::string::npos);
+        CHECK(l[1].find("Upbit") != std::string::npos);
+        CHECK(l[3].find("Bithumb") != std::string::npos);
+        CHECK(l[5].find("Binance") != std::string::npos);
+
+        // One venue: no column until e.
+        watch_view one({});
+        l = lines(one.render(sample(), live_link(), 1'000'000, 80, 6));
+        CHECK(l[0].find("거래소") == std::string::npos);
+        one.on_key({key::character, 'e'});
+        l = lines(one.render(sample(), live_link(), 1'000'000, 80, 6));
+        CHECK(l[0].find("거래소") != std::string::npos);
+    }
+
+    TEST_CASE("sorting by name keeps a coin's venues together in config order") {
+        const auto rows = three_venues();
+        CHECK(venues(rows, sort_key::name, false, language::ko) ==
+              std::vector<std::string>{"upbit:BTC", "bithumb:BTC", "binance:BTC", "upbit:ETH",
+                                       "bithumb:ETH", "binance:ETH"});
+        CHECK(venues(rows, sort_key::name, true, language::ko) ==
+              std::vector<std::string>{"upbit:ETH", "bithumb:ETH", "binance:ETH", "upbit:BTC",
+                                       "bithumb:BTC", "binance:BTC"});
+        CHECK(venues(rows, sort_key::name, false, language::en) ==
+              std::vector<std::string>{"upbit:BTC", "bithumb:BTC", "binance:BTC", "upbit:ETH",
+                                       "bithumb:ETH", "binance:ETH"});
+    }
+
+    TEST_CASE("with several venues the exchange column outlasts the cut of the names") {
+        watch_view view({});
+        const auto rows = three_venues();
+        const auto header_at = [&](std::size_t width) {
+            return lines(view.render(rows, live_link(), 1'000'000, width, 10))[0];
+        };
+        const std::string wide = header_at(200);
+        REQUIRE(wide.find("거래소") != std::string::npos);
+        const std::size_t full = display_width(wide);
+        // Two columns short: the name is cut, the exchange stays.
+        const auto narrow = lines(view.render(rows, live_link(), 1'000'000, full - 2, 10));
+        CHECK(narrow[0].find("거래소") != std::string::npos);
+        CHECK(narrow[1].find("비트코인") == std::string::npos);
+        CHECK(narrow[1].find("~") != std::string::npos);
+        for (const auto& line : narrow) CHECK(display_width(line) <= full - 2);
+    }
+
+    TEST_CASE("unlisted and no-data rows show no price and say why and are never shown as live") {
+        auto rows = three_venues();
+        rows[4].status = "unlisted";  // binance BTCUSDT
+        rows[5].status = "unlisted";
+        rows[2].status = "no_data";  // bithumb KRW-BTC
+        watch_view view({});
+        auto frame = view.render(rows, live_link(), 1'000'000, 80, 10);
+        auto l = lines(frame);
+        CHECK(l[3].find("데이터 없음") != std::string::npos);
+        CHECK(l[3].find("150,139,000") == std::string::npos);
+        CHECK(l[3].find("-2.95%") == std::string::npos);
+        CHECK(l[5].find("상장 안 됨") != std::string::npos);
+        CHECK(l[5].find("104,000.5") == std::string::npos);
+        CHECK(frame.at(3, 0).style.dim);
+        CHECK(frame.at(5, 0).style.dim);
+        CHECK_FALSE(frame.at(1, 0).style.dim);
+        CHECK(l[9].find("바이낸스 상장 안 됨") != std::string::npos);
+        CHECK(l[9].find("빗썸 실시간") != std::string::npos);  // one market of it is live
+        // A feed with a market unlisted and the others stale is stale, whatever their order.
+        for (const bool unlisted_last : {false, true}) {
+            auto mixed = rows;
+            mixed[4].status = unlisted_last ? "stale" : "unlisted";
+            mixed[5].status = unlisted_last ? "unlisted" : "stale";
+            CHECK(lines(view.render(mixed, live_link(), 1'000'000, 80, 10))[9].find(
+                      "바이낸스 연결 끊김") != std::string::npos);
+        }
+        // Sorted by price, rows without one go last.
+        const auto order = sort_rows(rows, sort_key::price, false, language::ko);
+        CHECK(std::vector<std::size_t>(order.end() - 3, order.end()) ==
+              std::vector<std::size_t>{2, 4, 5});
+
+        // Without sised the values are the last known, but an unlisted market stays so.
+        link_status down;
+        down.now = link_status::state::reconnecting;
+        l = lines(view.render(rows, down, 1'000'000, 80, 10));
+        CHECK(l[3].find("연결 끊김") != std::string::npos);
+        CHECK(l[5].find("상장 안 됨") != std::string::npos);
+
+        watch_settings english;
+        english.lang = language::en;
+        watch_view en(english);
+        l = lines(en.render(rows, live_link(), 1'000'000, 80, 10));
+        CHECK(l[3].find("no data") != std::string::npos);
+        CHECK(l[5].find("not listed") != std::string::npos);
+    }
+
+    TEST_CASE("a status newer than this client is dim and named as sent, never live") {
+        auto rows = sample();
+        rows[0].status = "delisting";
+        watch_view view({});
+        const auto frame = view.render(rows, live_link(), 1'000'000, 80, 6);
+        const auto l = lines(frame);
+        CHECK(l[1].find("delisting") != std::string::npos);
+        CHECK(l[1].find("150,139,000") != std::string::npos);
+        CHECK(frame.at(1, 0).style.dim);
+        CHECK(l[5].find("업비트 실시간") != std::string::npos);
     }
 }

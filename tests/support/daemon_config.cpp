@@ -56,11 +56,16 @@ fake::server_options fake_at(double frames_per_second) {
     return options;
 }
 
+daemon_config& daemon_config::feed(std::string_view exchange, const fake::exchange_server& fake) {
+    const std::string feed_table = fmt::format("feeds.{}", exchange);
+    text(feed_table, "websocket_url", fake.websocket_url());
+    return text(feed_table, "rest_url", fake.rest_url());
+}
+
 daemon_config behind(const fake::exchange_server& exchange) {
     daemon_config config;
     config.set("server", "port", 0);
-    config.text("feeds.upbit", "websocket_url", exchange.websocket_url());
-    config.text("feeds.upbit", "rest_url", exchange.rest_url());
+    config.feed("upbit", exchange);
     return config;
 }
 

@@ -31,6 +31,8 @@ public:
     daemon_config& text(std::string_view table, std::string_view key, std::string_view value) {
         return set(table, key, std::string_view(quoted(value)));
     }
+    // `[feeds.<exchange>]` at `fake`'s websocket and REST URLs.
+    daemon_config& feed(std::string_view exchange, const fake::exchange_server& fake);
     // Lines written as they are at the end of `table` (keys a test passes through verbatim).
     daemon_config& lines(std::string_view table, std::string_view toml_lines);
 

@@ -13,13 +13,10 @@
 #include <utility>
 #include <vector>
 
+#include "sise/cli/language.hpp"
 #include "sise/cli/ticker_message.hpp"
 
 namespace sise::cli {
-
-enum class language { ko, en };
-inline constexpr std::array<std::pair<std::string_view, language>, 2> language_names{
-    {{"ko", language::ko}, {"en", language::en}}};
 
 struct render_options {
     language lang = language::ko;
@@ -38,7 +35,9 @@ std::string display_name(const ticker_row& row, language lang);
 std::string render_table(std::span<const ticker_row> rows, const render_options& options);
 
 // Rows whose market code is in `markets` (ASCII case-insensitive), in the order of
-// `markets`; `missing` receives the requested codes that match no row.
+// `markets`: a bare code ("KRW-BTC") selects it on every venue, in table order, and
+// "exchange:code" ("upbit:KRW-BTC") on that venue only, as sised's own filters do.
+// `missing` receives the requested codes that match no row.
 std::vector<ticker_row> select_markets(std::span<const ticker_row> rows,
                                        std::span<const std::string> markets,
                                        std::vector<std::string>& missing);

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,12 +32,12 @@ inline constexpr std::array<std::pair<std::string_view, sort_key>, 5> sort_key_n
      {"change", sort_key::change},
      {"abs-change", sort_key::abs_change}}};
 
-// Optional columns (keys h, v, e, a). The exchange column also shows by itself when rows
-// come from more than one exchange.
+// Optional columns (keys h, v, e, a). The exchange column, unless set either way by the
+// flag or the key, shows by itself when rows come from more than one exchange.
 struct watch_columns {
     bool high_low = false;
     bool volume = false;
-    bool exchange = false;
+    std::optional<bool> exchange;  // nullopt: automatic
     bool age = false;
 };
 
@@ -61,7 +62,9 @@ struct link_status {
 inline constexpr std::int64_t flash_ms = 1000;
 
 // The rows' display order for a sort key (rows without the value last, whatever the
-// direction); `reverse` flips the rest.
+// direction); `reverse` flips the rest. By name, a coin's rows on several venues stay
+// together, in config order: they sort under the coin's name from whichever venue gives
+// one in `lang` (Binance gives no Korean names).
 std::vector<std::size_t> sort_rows(const std::vector<ticker_row>& rows, sort_key key, bool reverse,
                                    language lang);
 
@@ -82,7 +85,9 @@ public:
 
     // The whole screen. Columns are dropped when the table is wider than `width`, in this
     // order: age, volume, 24 h high/low, exchange, then the name is cut (to 4 columns), then
-    // the status note, then the change; the price always stays. Nothing is wider than `width`.
+    // the status note, then the change; the price always stays. When rows come from several
+    // exchanges, the exchange tells a coin's rows apart and goes after the name is cut.
+    // Nothing is wider than `width`.
     screen_frame render(const std::vector<ticker_row>& rows, const link_status& link,
                         std::int64_t now_ms, std::size_t width, std::size_t height);
 
@@ -106,6 +111,7 @@ private:
     std::size_t scroll_ = 0;
     std::size_t page_ = 1;  // rows visible at the last render, for PgUp/PgDn
     std::size_t row_count_ = 0;
+    bool several_exchanges_ = false;                 // at the last render, for the `e` key
     std::map<std::string, std::string> last_price_;  // by exchange:market, formatted
     std::map<std::string, flash> flashes_;
 };
