@@ -359,7 +359,15 @@ config parse_config(std::string_view toml_text, std::string_view source_name) {
     }
     if (auto* feeds = reader.subtable("feeds")) {
         result.feeds.clear();
-        for (auto&& [name, node] : *feeds) {
+        // TOML tables iterate by key; rows follow the feeds in the order the file has them.
+        std::vector<std::pair<const toml::key*, const toml::node*>> in_file_order;
+        for (auto&& [name, node] : *feeds) in_file_order.emplace_back(&name, &node);
+        std::stable_sort(in_file_order.begin(), in_file_order.end(), [](auto& a, auto& b) {
+            return a.second->source().begin < b.second->source().begin;
+        });
+        for (auto [key, value] : in_file_order) {
+            const toml::key& name = *key;
+            const toml::node& node = *value;
             std::string prefix = fmt::format("feeds.{}", name.str());
             auto exchange = exchange_from_string(name.str());
             if (!exchange) throw config_error(prefix, "unknown exchange");

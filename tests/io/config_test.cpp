@@ -129,6 +129,17 @@ max_response_records = 50
         CHECK(config.feeds[0].markets == std::vector<std::string>{"KRW-BTC", "KRW-ETH"});
     }
 
+    TEST_CASE("feeds keep the order the file lists them in, which is the rows' order") {
+        auto config = parse_config(
+            "[feeds.upbit]\nmarkets = [\"KRW-BTC\"]\n[feeds.binance]\nmarkets = [\"BTCUSDT\"]\n"
+            "[feeds.bithumb]\nmarkets = [\"KRW-BTC\"]\n",
+            "t.toml");
+        REQUIRE(config.feeds.size() == 3);
+        CHECK(config.feeds[0].exchange == sise::exchange_id::upbit);
+        CHECK(config.feeds[1].exchange == sise::exchange_id::binance);
+        CHECK(config.feeds[2].exchange == sise::exchange_id::bithumb);
+    }
+
     TEST_CASE("a market that is not the exchange's code or is listed twice is refused") {
         CHECK(rejected_key("[feeds.upbit]\nmarkets = [\"KRWBTC\"]") == "feeds.upbit.markets");
         CHECK(rejected_key("[feeds.upbit]\nmarkets = [\"KRW-BTC\", \"krw-btc\"]") ==

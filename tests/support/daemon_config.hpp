@@ -48,7 +48,8 @@ private:
     std::vector<table_text> tables_;
 };
 
-// The fake exchange's options with every default but its rate (0: it sends only on cue).
+// The fake exchange's options with every default but its rate (0: as fast as it can; pause
+// its stream to send only on cue).
 fake::server_options fake_at(double frames_per_second);
 
 // `[server] port = 0` and `[feeds.upbit]` at `exchange`'s websocket and REST URLs.
