@@ -1,6 +1,6 @@
 // Parse + normalize cost per venue (Upbit, Bithumb, Binance): each adapter's parse_padded,
 // called through the adapter interface as sised calls it, against simdjson's own bare
-// On-Demand walk over the same frames. Both run in this process, interleaved round by round,
+// On-Demand walk over the same frames. Both run in this process, interleaved chunk by chunk,
 // so the ratio is stable even when absolute times drift on a shared machine; only ratios
 // within one run compare.
 #include <algorithm>
@@ -31,10 +31,11 @@ constexpr std::size_t chunk_frames = 1000;
 
 // The bare walk visits every value the same way whatever the venue, so that the ratio
 // measures sise, not a walk tailored to one frame shape: every key unescaped, every object
-// (Binance's {"stream","data":{..}} wrapper too) and array descended into, every number read
-// as double, every string read as string_view, booleans read, nulls checked. Binance quotes
-// its prices as strings, so the walk reads them as strings and does not convert them; sise
-// turns them into decimals, and that work is part of what the ratio shows.
+// (Binance's {"stream","data":{..}} wrapper too) descended into, every number read as double,
+// every string read as string_view, booleans read, nulls checked (no ticker frame here has an
+// array; one would abort). Binance quotes its prices as strings, so the walk reads them as
+// strings and does not convert them; sise turns them into decimals, and that work is part of
+// what the ratio shows.
 // Template depth instead of recursion: the frames nest one level at most (Binance's wrapper),
 // and a recursive visitor keeps simdjson's iterator out of registers (3x slower per field).
 template <int depth>
