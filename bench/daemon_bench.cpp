@@ -3,16 +3,22 @@
 // and fans out to local subscribers, and we read sised's CPU time from /proc, its frame
 // counter from /healthz, and its peak RSS.
 //
-//   sise_bench_daemon [RATE] [SUBSCRIBERS] [SISED_CPU]
-// defaults: 20000 frames/s, 10 subscribers, no pinning. With SISED_CPU, sised is pinned to
-// that CPU and this process (the fake, the subscribers) to the others, so the saturation
-// figure is sised's on one core of its own.
+//   sise_bench_daemon [RATE] [SUBSCRIBERS] [SISED_CPU] [MORE_VENUES]
+// defaults: 20000 frames/s, 10 subscribers, no pinning (-1), Upbit only. With SISED_CPU, sised
+// is pinned to that CPU and this process (the fakes, the subscribers) to the others, so the
+// saturation figure is sised's on one core of its own. MORE_VENUES ("binance") adds one fake
+// per venue, comma-separated, each fed to sised as its own feed; RATE is then split evenly.
+// TODO(bithumb): "binance,bithumb" once the fake exchange speaks Bithumb.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sched.h>
 
 #include <atomic>
 #include <filesystem>
+#include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "reference_setup.hpp"
 #include "support/daemon.hpp"
@@ -24,8 +30,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::uint64_t frames_received(std::uint16_t port) {
-    return sise::test::healthz(port).number("/feeds/0/frames");
+// Frames of every feed (the order of [feeds.*] does not matter for the sum).
+std::uint64_t frames_received(std::uint16_t port, std::size_t feeds) {
+    const auto health = sise::test::healthz(port);
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < feeds; ++i)
+        total += health.number(fmt::format("/feeds/{}/frames", i));
+    return total;
 }
 
 struct sample {
@@ -34,9 +45,19 @@ struct sample {
     std::chrono::steady_clock::time_point at;
 };
 
-sample take(const sise::test::daemon_process& daemon) {
-    return {sise::test::cpu_seconds(daemon.pid()), frames_received(daemon.port()),
+sample take(const sise::test::daemon_process& daemon, std::size_t feeds) {
+    return {sise::test::cpu_seconds(daemon.pid()), frames_received(daemon.port(), feeds),
             std::chrono::steady_clock::now()};
+}
+
+std::vector<std::string> split_venues(std::string_view list) {
+    std::vector<std::string> venues;
+    while (!list.empty()) {
+        const auto comma = list.find(',');
+        venues.emplace_back(list.substr(0, comma));
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    }
+    return venues;
 }
 
 }  // namespace
@@ -45,6 +66,8 @@ int main(int argc, char** argv) {
     const double rate = argc > 1 ? std::stod(argv[1]) : 20'000;
     const int subscriber_count = argc > 2 ? std::stoi(argv[2]) : 10;
     const int sised_cpu = argc > 3 ? std::stoi(argv[3]) : -1;
+    const auto more_venues = split_venues(argc > 4 ? argv[4] : "");
+    const std::size_t feeds = 1 + more_venues.size();
     cpu_set_t others;
     if (sised_cpu >= 0) {
         // Before any thread starts: they all inherit it.
@@ -57,8 +80,8 @@ int main(int argc, char** argv) {
         }
     }
 
-    sise::bench::reference_setup setup(rate, 20'000);
-    auto& exchange = setup.exchange;
+    sise::bench::reference_setup setup(rate, 20'000, {}, more_venues);
+    const auto exchanges = setup.exchanges();
     auto& daemon = setup.daemon;
 
     if (sised_cpu >= 0) {
@@ -66,8 +89,8 @@ int main(int argc, char** argv) {
         CPU_ZERO(&one);
         CPU_SET(static_cast<std::size_t>(sised_cpu), &one);
         // Every thread of sised: the loop and the history writer and reader.
-        for (const auto& task : std::filesystem::directory_iterator(
-                 fmt::format("/proc/{}/task", daemon.pid())))
+        for (const auto& task :
+             std::filesystem::directory_iterator(fmt::format("/proc/{}/task", daemon.pid())))
             if (sched_setaffinity(std::stoi(task.path().filename().string()), sizeof one, &one) !=
                 0) {
                 fmt::print(stderr, "cannot pin sised to CPU {}\n", sised_cpu);
@@ -88,17 +111,19 @@ int main(int argc, char** argv) {
 
     std::this_thread::sleep_for(2s);  // connect, snapshot, warm up
     // Run until 100k upstream frames have been processed at the configured rate.
-    const sample before = take(daemon);
+    const sample before = take(daemon, feeds);
     sample after = before;
     while (after.frames - before.frames < 100'000) {
         std::this_thread::sleep_for(250ms);
-        after = take(daemon);
+        after = take(daemon, feeds);
     }
     const double wall = std::chrono::duration<double>(after.at - before.at).count();
     const double frames = static_cast<double>(after.frames - before.frames);
     const double cpu = after.cpu - before.cpu;
-    fmt::print("load: {:.0f} frames/s offered, 12 markets, {} subscribers, 100 ms conflation\n",
-               rate, subscriber_count);
+    fmt::print(
+        "load: {:.0f} frames/s offered over {} feed(s) (upbit{}{}), 12 markets each, {} "
+        "subscribers, 100 ms conflation\n",
+        rate, feeds, more_venues.empty() ? "" : ",", fmt::join(more_venues, ","), subscriber_count);
     fmt::print("  processed {:.0f} frames in {:.2f} s ({:.0f} frames/s)\n", frames, wall,
                frames / wall);
     fmt::print("  sised CPU: {:.3f} s per 100k frames ({:.1f}% of one core)\n",
@@ -108,22 +133,23 @@ int main(int argc, char** argv) {
                static_cast<double>(daemon.peak_rss_kib()) / 1024);
 
     // Saturation: the fake sends as fast as sised reads; sised runs on one thread.
-    exchange.set_rate(0);
+    for (auto* exchange : exchanges) exchange->set_rate(0);
     std::this_thread::sleep_for(1s);
-    const sample sat_before = take(daemon);
+    const sample sat_before = take(daemon, feeds);
     std::this_thread::sleep_for(5s);
-    const sample sat_after = take(daemon);
+    const sample sat_after = take(daemon, feeds);
+    std::uint64_t sent = 0;
+    for (auto* exchange : exchanges) sent += exchange->frames_sent();
     const double sat_wall = std::chrono::duration<double>(sat_after.at - sat_before.at).count();
     const double sat_frames = static_cast<double>(sat_after.frames - sat_before.frames);
     fmt::print(
         "saturation: {:.0f} frames/s, sised CPU {:.1f}% of one core, fake sent {} frames total\n",
-        sat_frames / sat_wall, 100 * (sat_after.cpu - sat_before.cpu) / sat_wall,
-        exchange.frames_sent());
+        sat_frames / sat_wall, 100 * (sat_after.cpu - sat_before.cpu) / sat_wall, sent);
     fmt::print("  sised peak RSS: {:.1f} MiB (VmHWM)\n",
                static_cast<double>(daemon.peak_rss_kib()) / 1024);
 
     running = false;
-    exchange.set_rate(rate);
+    for (auto* exchange : exchanges) exchange->set_rate(rate / static_cast<double>(feeds));
     for (auto& t : subscribers) t.join();
     daemon.terminate();
 }

@@ -1,11 +1,14 @@
 // What the daemon benchmarks share: the fake Upbit streaming `rate` frames/s over its 12
 // markets, and the real sised (release, its own process) on it with the defaults that matter
-// here (100 ms conflation) and room for `max_clients` local connections.
+// here (100 ms conflation) and room for `max_clients` local connections. With more venues the
+// same total rate is split evenly between one fake per venue, 12 markets each.
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -15,28 +18,78 @@
 
 namespace sise::bench {
 
+// The other venues a reference setup can add next to Upbit. TODO(bithumb): add "bithumb" once
+// the fake exchange speaks its dialect (its 12 KRW markets, like Upbit's).
+inline const std::vector<std::string> binance_reference_markets{
+    "BTCUSDT", "ETHUSDT", "BCHUSDT",  "XRPUSDT",  "SOLUSDT",  "ADAUSDT",
+    "TRXUSDT", "XLMUSDT", "LINKUSDT", "SANDUSDT", "DOGEUSDT", "BNBUSDT"};
+
 struct reference_setup {
-    fake::exchange_server exchange;
+    fake::exchange_server exchange;                            // Upbit
+    std::vector<std::unique_ptr<fake::exchange_server>> more;  // one per further venue
     test::daemon_process daemon;
 
-    // `extra_feed`: more `[feeds.upbit]` keys, one per line.
-    reference_setup(double rate, std::size_t max_clients, std::string_view extra_feed = {})
-        : exchange(test::fake_at(rate)),
-          daemon(config(started(exchange), max_clients, extra_feed)) {}
+    // `extra_feed`: more `[feeds.upbit]` keys, one per line. `more_venues`: fakes of further
+    // venues ("binance"), each fed to sised as its own [feeds.<venue>].
+    reference_setup(double rate, std::size_t max_clients, std::string_view extra_feed = {},
+                    const std::vector<std::string>& more_venues = {})
+        : exchange(test::fake_at(rate / static_cast<double>(1 + more_venues.size()))),
+          more(more_fakes(rate / static_cast<double>(1 + more_venues.size()), more_venues)),
+          daemon(config(exchange, more_venues, max_clients, extra_feed)) {}
+
+    // Every fake, Upbit first (the order of sised's /healthz feeds).
+    std::vector<fake::exchange_server*> exchanges() {
+        std::vector<fake::exchange_server*> all{&exchange};
+        for (auto& fake : more) all.push_back(fake.get());
+        return all;
+    }
 
 private:
-    static fake::exchange_server& started(fake::exchange_server& server) {
-        server.start();
-        return server;
+    static std::vector<std::unique_ptr<fake::exchange_server>> more_fakes(
+        double rate, const std::vector<std::string>& venues) {
+        std::vector<std::unique_ptr<fake::exchange_server>> fakes;
+        for (const auto& venue : venues) {
+            fakes.push_back(std::make_unique<fake::exchange_server>(venue_options(rate, venue)));
+            fakes.back()->start();
+        }
+        return fakes;
     }
-    static std::string config(const fake::exchange_server& server, std::size_t max_clients,
-                              std::string_view extra_feed) {
-        return test::behind(server)
-            .set("server", "publish_interval_ms", 100)
-            .set("server", "max_clients", max_clients)
-            .text("log", "level", "notice")
-            .lines("feeds.upbit", extra_feed)
-            .toml();
+    static fake::server_options venue_options(double rate, const std::string& venue) {
+        auto options = test::fake_at(rate);
+        options.exchange = venue;
+        if (venue == "binance") {
+            options.markets = binance_reference_markets;
+            options.snapshot_on_subscribe = false;  // binance.md §8: no snapshot frame
+        }
+        return options;
+    }
+    // Starts the Upbit fake (the others are started by more_fakes) and writes sised's config.
+    std::string config(fake::exchange_server& server, const std::vector<std::string>& venues,
+                       std::size_t max_clients, std::string_view extra_feed) {
+        server.start();
+        auto toml = test::behind(server)
+                        .set("server", "publish_interval_ms", 100)
+                        .set("server", "max_clients", max_clients)
+                        .text("log", "level", "notice")
+                        .lines("feeds.upbit", extra_feed);
+        for (std::size_t i = 0; i < venues.size(); ++i) {
+            const auto& fake = more[i];
+            const std::string table = fmt::format("feeds.{}", venues[i]);
+            std::string markets;
+            for (const auto& m : venue_options(0, venues[i]).markets)
+                markets += fmt::format("{}{}", markets.empty() ? "" : ", ", test::quoted(m));
+            toml.set(table, "markets", fmt::format("[{}]", markets))
+                .text(table, "websocket_url", fake->websocket_url())
+                .text(table, "rest_url", fake->rest_url());
+        }
+        if (!venues.empty()) {
+            // Binance rows get their KRW value and premium, as in config/multi.toml.
+            toml.text("fx", "source", "fixed")
+                .text("fx", "name", "config")
+                .text("fx", "usd_krw", "1380.5")
+                .set("fx", "usdt_as_usd", "true");
+        }
+        return toml.toml();
     }
 };
 

@@ -112,8 +112,9 @@ errc read_field(std::string_view k, od::value& value, fields& f) noexcept {
 errc read_fields(od::object& object, fields& f, bool wrapper) noexcept {
     for (auto field : object) {
         std::string_view k;
-        od::value value;
-        if (field.unescaped_key().get(k) || field.value().get(value)) return errc::malformed_frame;
+        od::value* in_place = json::field_parts(field, k);
+        if (!in_place) return errc::malformed_frame;
+        od::value& value = *in_place;
         if (wrapper && k == "data") {
             od::object inner;
             if (value.get_object().get(inner)) return errc::malformed_frame;

@@ -146,8 +146,9 @@ errc read_error_object(od::value& value, fields& f) noexcept {
 errc read_fields(od::object& object, fields& f) noexcept {
     for (auto field : object) {
         std::string_view k;
-        od::value value;
-        if (field.unescaped_key().get(k) || field.value().get(value)) return errc::malformed_frame;
+        od::value* in_place = json::field_parts(field, k);
+        if (!in_place) return errc::malformed_frame;
+        od::value& value = *in_place;
         switch (classify(k)) {
             case key::type: {
                 std::string_view s;

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -32,6 +33,35 @@ TEST_SUITE("feed") {
             CHECK(read_v(text, [&](auto& v) { return json::read_decimal(v, d); }) == errc::ok);
             CHECK(d.text() == "42000.50");
         }
+    }
+
+    TEST_CASE("a decimal string with an escape reads as its unescaped digits") {
+        // \u0035 is '5': the quick path (digits between the quotes) must not take this one.
+        sise::decimal d;
+        CHECK(read_v(R"("4200\u0035.5")", [&](auto& v) { return json::read_decimal(v, d); }) ==
+              errc::ok);
+        CHECK(d.text() == "42005.5");
+    }
+
+    TEST_CASE("field parts give each key as sent, escaped keys unescaped, and the value") {
+        const simdjson::padded_string text(
+            std::string(R"({"c" : "1.5", "acc_trade_price_24h":2,"\u0063d":"x","k\"q":null})"));
+        simdjson::ondemand::parser parser;
+        simdjson::ondemand::document doc;
+        simdjson::ondemand::object object;
+        REQUIRE_FALSE(parser.iterate(text).get(doc));
+        REQUIRE_FALSE(doc.get_object().get(object));
+        std::vector<std::string> keys, values;
+        for (auto field : object) {
+            std::string_view key;
+            simdjson::ondemand::value* value = json::field_parts(field, key);
+            REQUIRE(value != nullptr);
+            keys.emplace_back(key);
+            values.emplace_back(json::trim_token(value->raw_json_token()));
+        }
+        CHECK(keys == std::vector<std::string>{"c", "acc_trade_price_24h", "cd", "k\"q"});
+        CHECK(values == std::vector<std::string>{"\"1.5\"", "2", "\"x\"", "null"});
+        CHECK(json::at_document_end(doc));
     }
 
     TEST_CASE("null and the empty string are an absent decimal, other text a bad number") {

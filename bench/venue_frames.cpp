@@ -1,0 +1,207 @@
+// Ticker frames of each venue for the parse benchmark (see venue_frames.hpp). Upbit's are the
+// fake exchange's own; Bithumb's and Binance's take the same walk's values and re-spell them in
+// the venue's shape, so every venue's frames carry realistic, varying prices and codes.
+#include "venue_frames.hpp"
+
+#include <cstdint>
+#include <cstdlib>
+#include <iterator>
+#include <utility>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "fake/price_walk.hpp"
+
+namespace sise::bench {
+namespace {
+
+namespace od = simdjson::ondemand;
+using fields = std::vector<std::pair<std::string, std::string>>;
+
+constexpr std::int64_t start_ms = 1'764'300'000'000;
+
+// The fields of one rendered Upbit frame as (key, raw JSON token); the benchmark's own input,
+// so any error is a bug here and aborts.
+fields split_fields(od::parser& parser, const std::string& frame) {
+    const simdjson::padded_string padded(frame);
+    od::document doc;
+    od::object object;
+    if (parser.iterate(padded).get(doc) || doc.get_object().get(object)) std::abort();
+    fields result;
+    for (auto field : object) {
+        std::string_view key;
+        od::value value;
+        if (field.unescaped_key().get(key) || field.value().get(value)) std::abort();
+        std::string_view token = value.raw_json_token();
+        while (!token.empty() && (token.back() == ' ' || token.back() == '\n'))
+            token.remove_suffix(1);
+        result.emplace_back(key, token);
+    }
+    return result;
+}
+
+const std::string& at(const fields& f, std::string_view key) {
+    for (const auto& [k, v] : f)
+        if (k == key) return v;
+    std::abort();
+}
+
+// Bithumb sends whole numbers bare and drops trailing fraction zeros (94201000, 0.0094;
+// bithumb/ticker_default_live_sample.json); Upbit pads some fields to 8 decimals.
+std::string bithumb_number(std::string token) {
+    if (token.find('.') == std::string::npos || token.front() == '"') return token;
+    while (token.back() == '0') token.pop_back();
+    if (token.back() == '.') token.pop_back();
+    return token;
+}
+
+// Binance quotes prices and quantities as strings with exactly 8 decimals ("0.00250000").
+std::string binance_decimal(std::string_view token) {
+    std::string text(token);
+    auto dot = text.find('.');
+    if (dot == std::string::npos) {
+        dot = text.size();
+        text += '.';
+    }
+    text.resize(dot + 9, '0');
+    return text;
+}
+
+// bithumb/ticker_default_live_sample.json: the field order of a real 2026 Bithumb frame.
+constexpr std::string_view bithumb_order[] = {"type",
+                                              "code",
+                                              "opening_price",
+                                              "high_price",
+                                              "low_price",
+                                              "trade_price",
+                                              "prev_closing_price",
+                                              "change",
+                                              "change_price",
+                                              "signed_change_price",
+                                              "change_rate",
+                                              "signed_change_rate",
+                                              "trade_volume",
+                                              "acc_trade_volume",
+                                              "acc_trade_volume_24h",
+                                              "acc_trade_price",
+                                              "acc_trade_price_24h",
+                                              "trade_date",
+                                              "trade_time",
+                                              "trade_timestamp",
+                                              "ask_bid",
+                                              "acc_ask_volume",
+                                              "acc_bid_volume",
+                                              "highest_52_week_price",
+                                              "highest_52_week_date",
+                                              "lowest_52_week_price",
+                                              "lowest_52_week_date",
+                                              "market_state",
+                                              "is_trading_suspended",
+                                              "delisting_date",
+                                              "market_warning",
+                                              "timestamp",
+                                              "stream_type"};
+
+std::string bithumb_frame(const fields& f) {
+    std::string out = "{";
+    for (std::string_view key : bithumb_order) {
+        if (out.size() > 1) out += ',';
+        fmt::format_to(std::back_inserter(out), R"("{}":)", key);
+        // The live sample has "" where Upbit sends null.
+        out += key == "delisting_date" ? std::string(R"("")") : bithumb_number(at(f, key));
+    }
+    out += '}';
+    return out;
+}
+
+// binance/ticker_combined.json: every field of a 24hrTicker event, in Binance's order, inside
+// the combined-stream wrapper.
+std::string binance_frame(const fields& f, std::string_view symbol, std::uint64_t trade_id) {
+    const std::string& time = at(f, "timestamp");
+    const std::int64_t now = std::strtoll(time.c_str(), nullptr, 10);
+    const double pct = 100.0 * std::strtod(at(f, "signed_change_rate").c_str(), nullptr);
+    const std::uint64_t count = 1'000'000 + trade_id % 500'000;
+    std::string lower;
+    for (char c : symbol) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    const std::string price = binance_decimal(at(f, "trade_price"));
+    return fmt::format(
+        R"({{"stream":"{}@ticker","data":{{"e":"24hrTicker","E":{},"s":"{}","p":"{}","P":"{:.3f}",)"
+        R"("w":"{}","x":"{}","c":"{}","Q":"{}","b":"{}","B":"{}","a":"{}","A":"{}","o":"{}",)"
+        R"("h":"{}","l":"{}","v":"{}","q":"{}","O":{},"C":{},"F":{},"L":{},"n":{}}}}})",
+        lower, now, symbol, binance_decimal(at(f, "signed_change_price")), pct, price,
+        binance_decimal(at(f, "prev_closing_price")), price, binance_decimal(at(f, "trade_volume")),
+        price, binance_decimal(at(f, "acc_bid_volume")), price,
+        binance_decimal(at(f, "acc_ask_volume")), binance_decimal(at(f, "opening_price")),
+        binance_decimal(at(f, "high_price")), binance_decimal(at(f, "low_price")),
+        binance_decimal(at(f, "acc_trade_volume_24h")),
+        binance_decimal(at(f, "acc_trade_price_24h")), now - 86'400'000, now, trade_id - count + 1,
+        trade_id, count);
+}
+
+// The 12 markets of each venue: the fake's Upbit sidebar; Bithumb's same coins (EOS is KRW-A
+// there, bithumb.md §9); Binance's USDT pairs with late-2025 dollar prices (the walk's price
+// units are then 1e-4 USDT).
+std::vector<fake::market_info> markets(venue v) {
+    std::vector<fake::market_info> result;
+    if (v == venue::binance) {
+        const std::pair<const char*, std::int64_t> usdt[] = {
+            {"BTCUSDT", 90'000}, {"ETHUSDT", 3'000}, {"BCHUSDT", 500}, {"XRPUSDT", 2},
+            {"SOLUSDT", 180},    {"ADAUSDT", 1},     {"TRXUSDT", 1},   {"XLMUSDT", 1},
+            {"LINKUSDT", 18},    {"SANDUSDT", 1},    {"DOGEUSDT", 1},  {"BNBUSDT", 850}};
+        for (const auto& [code, dollars] : usdt) {
+            fake::market_info m;
+            m.code = code;
+            m.start_price = dollars * fake::krw;
+            m.acc_trade_price_24h_krw = 1'000'000'000;
+            result.push_back(std::move(m));
+        }
+        return result;
+    }
+    for (const auto& code : fake::default_markets())
+        result.push_back(
+            fake::describe_market(v == venue::bithumb && code == "KRW-EOS" ? "KRW-A" : code));
+    return result;
+}
+
+}  // namespace
+
+std::string_view venue_name(venue v) noexcept {
+    switch (v) {
+        case venue::upbit:
+            return "upbit";
+        case venue::bithumb:
+            return "bithumb";
+        case venue::binance:
+            return "binance";
+    }
+    return "?";
+}
+
+std::vector<std::string> ticker_frames(venue v, std::size_t per_market) {
+    std::vector<fake::price_walk> walks;
+    for (auto& market : markets(v)) walks.emplace_back(std::move(market), 42, start_ms);
+    od::parser parser;
+    std::vector<std::string> frames;
+    frames.reserve(walks.size() * per_market);
+    std::int64_t now = start_ms;
+    std::uint64_t trade_id = 5'000'000'000;
+    for (std::size_t i = 0; i < per_market; ++i)
+        for (auto& walk : walks) {
+            now += 3;
+            walk.step(now);
+            std::string upbit;
+            walk.render(upbit, fake::stream_type::realtime, now);
+            if (v == venue::upbit) {
+                frames.push_back(std::move(upbit));
+                continue;
+            }
+            const fields f = split_fields(parser, upbit);
+            trade_id += 7;
+            frames.push_back(v == venue::bithumb ? bithumb_frame(f)
+                                                 : binance_frame(f, walk.market().code, trade_id));
+        }
+    return frames;
+}
+
+}  // namespace sise::bench
