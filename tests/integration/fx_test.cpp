@@ -7,13 +7,12 @@
 #include <simdjson.h>
 
 #include <atomic>
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <string>
 
 #include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
+#include "support/expected_premium.hpp"
 #include "support/health.hpp"
 #include "support/local_client.hpp"
 #include "support/raw_server.hpp"
@@ -98,15 +97,6 @@ fx_rows read_rows(std::uint16_t port) {
         }
     }
     return out;
-}
-
-// (K - F * X) / (F * X) * 100 to two decimals, computed here from the sent texts.
-std::string expected_premium(const char* krw, const char* foreign, const char* rate) {
-    const double converted = std::strtod(foreign, nullptr) * std::strtod(rate, nullptr);
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.2f",
-                  (std::strtod(krw, nullptr) - converted) / converted * 100.0);
-    return buffer;
 }
 
 // The fake Upbit listing BTC against KRW and USDT, and USDT against KRW, streaming only what the
