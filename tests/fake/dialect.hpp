@@ -43,7 +43,8 @@ struct client_action {
 // Keepalive rules the server enforces on websocket clients. Zero everywhere: none (Upbit's fake
 // enforces none of its 120 s idle timeout, so long-running tests are not cut).
 struct keepalive_rules {
-    // Close a client from which nothing arrived for this long (Upbit 120 s, Kraken ~60 s).
+    // Drop (TCP close) a client from which no frame arrived for this long (Bithumb and Upbit
+    // 120 s, Kraken ~60 s). A busy stream to the client does not count as activity.
     std::chrono::milliseconds client_idle_limit{0};
     // Protocol ping frames the server sends (Binance every 20 s) and how long a client may
     // take to answer one before it is dropped (Binance 60 s).

@@ -81,8 +81,8 @@ struct server_options {
     std::function<std::int64_t()> clock_ms;
     // Log connections and errors to stderr (systemd priority prefixes).
     bool log = false;
-    // Replaces the dialect's keepalive rules (ping and pong deadline, connection lifetime,
-    // shutdown grace, streams per connection), so tests can shorten them.
+    // Replaces the dialect's keepalive rules (client idle limit, ping and pong deadline,
+    // connection lifetime, shutdown grace, streams per connection), so tests can shorten them.
     std::optional<keepalive_rules> keepalive;
 };
 
@@ -158,6 +158,8 @@ public:
     std::uint64_t updates_sent(const std::string& market) const;
     // Websocket clients dropped for not answering a ping in time.
     std::uint64_t pong_timeouts() const;
+    // Websocket clients dropped for sending nothing within keepalive_rules::client_idle_limit.
+    std::uint64_t idle_timeouts() const;
     // Exact trade_price text last sent for `market`; empty if none was sent yet.
     std::string last_price(const std::string& market) const;
 
