@@ -30,6 +30,20 @@ keepalive_rules bithumb_dialect::keepalive() const noexcept {
     return rules;
 }
 
+namespace {
+
+// §9: where Bithumb's names differ from the walk's (Upbit's) spelling; never join on names.
+struct bithumb_name {
+    std::string_view code, korean, english;
+};
+constexpr bithumb_name renamed[] = {
+    {"KRW-BCH", "비트코인 캐시", "Bitcoin Cash"},
+    {"KRW-XRP", "엑스알피 [리플]", "XRP"},
+    {"KRW-A", "볼타", "Vaulta"},  // ex KRW-EOS
+};
+
+}  // namespace
+
 void bithumb_dialect::market_list(http_response& res, const std::vector<price_walk>& walks,
                                   std::string_view query) const {
     // §9: isDetails (camelCase) [copy] adds market_warning NONE/CAUTION; Upbit's is_details
@@ -40,10 +54,17 @@ void bithumb_dialect::market_list(http_response& res, const std::vector<price_wa
     out.assign(1, '[');  // not out = "[": GCC 12 sees a bogus overlap there (-Wrestrict)
     for (const auto& walk : walks) {
         const market_info& m = walk.market();
+        std::string_view korean = m.korean_name;
+        std::string_view english = m.english_name;
+        for (const auto& r : renamed) {
+            if (r.code != m.code) continue;
+            korean = r.korean;
+            english = r.english;
+        }
         if (out.size() > 1) out += ',';
         fmt::format_to(std::back_inserter(out),
                        R"({{"market":"{}","korean_name":"{}","english_name":"{}"{}}})", m.code,
-                       m.korean_name, m.english_name, details ? R"(,"market_warning":"NONE")" : "");
+                       korean, english, details ? R"(,"market_warning":"NONE")" : "");
     }
     out += ']';
 }

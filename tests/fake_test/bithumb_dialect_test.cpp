@@ -213,7 +213,10 @@ TEST_SUITE("fake bithumb dialect") {
         CHECK_FALSE(ec);
         REQUIRE(list.size() == 2);
         CHECK(list[0].market == "KRW-BTC");
+        CHECK(list[0].name_ko == "비트코인");
         CHECK(list[1].market == "KRW-A");
+        CHECK(list[1].name_ko == "볼타");  // bithumb.md §9: Bithumb's own names
+        CHECK(list[1].name_en == "Vaulta");
 
         http_response plain;
         d.market_list(plain, walks, "");
