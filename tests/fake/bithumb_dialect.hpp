@@ -18,6 +18,8 @@ public:
 
     void market_list(http_response& res, const std::vector<price_walk>& walks,
                      std::string_view query) const override;
+    // §8: 150 requests per second per IP in the candle category.
+    std::uint32_t candle_rate_limit() const noexcept override { return 150; }
     void rate_limited(http_response& res, rest_route route) const override;
     void budget(http_response& res, rest_route route, std::uint64_t left) const override;
 };

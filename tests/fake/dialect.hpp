@@ -106,6 +106,8 @@ public:
     // An error answer in the venue's shape (`name` is the venue's error name, if it has them).
     virtual void error(http_response& res, boost::beast::http::status status, std::string_view name,
                        std::string_view message) const = 0;
+    // Candle requests a second admits unless server_options says otherwise (Upbit's 10).
+    virtual std::uint32_t candle_rate_limit() const noexcept { return 10; }
     // A rate-limit rejection of `route`, and the budget header on admitted requests.
     virtual void rate_limited(http_response& res, rest_route route) const = 0;
     virtual void budget(http_response& res, rest_route route, std::uint64_t left) const = 0;

@@ -64,10 +64,10 @@ struct server_options {
     // markets, for minutes that have ended by the request's `to` and by clock_ms.
     std::function<std::optional<std::string>(const std::string& market, std::int64_t minute_index)>
         candle_close;
-    // Candle requests admitted per second of clock_ms (Upbit's `candle` group: 10 per second,
-    // upbit.md §8); later ones in the same second get 429. 0 = unlimited. With a frozen
-    // clock_ms the second never ends: advance the clock or use 0.
-    std::uint32_t candle_rate_limit = 10;
+    // Candle requests admitted per second of clock_ms; later ones in the same second get 429.
+    // 0 = unlimited; empty: the dialect's (Upbit's `candle` group: 10 per second, upbit.md §8;
+    // Bithumb 150). With a frozen clock_ms the second never ends: advance the clock or use 0.
+    std::optional<std::uint32_t> candle_rate_limit;
     candle_fault candles_fault = candle_fault::none;
     std::int64_t candle_delay_ms = 1500;  // candle_fault::slow
     // Bounds on what clients may send: one websocket message, one HTTP request.

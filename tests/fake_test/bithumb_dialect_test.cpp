@@ -82,6 +82,8 @@ TEST_SUITE("fake bithumb dialect") {
         CHECK(rules.client_idle_limit == std::chrono::seconds{120});
         CHECK(rules.server_ping_interval.count() == 0);
         CHECK(rules.max_streams == 0);
+        CHECK(d.candle_rate_limit() == 150);  // bithumb.md §8, Upbit's fake: 10
+        CHECK(dialect_for("upbit").candle_rate_limit() == 10);
         // Upbit's fake keeps enforcing nothing.
         CHECK(dialect_for("upbit").keepalive().client_idle_limit.count() == 0);
     }

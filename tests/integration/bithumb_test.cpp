@@ -22,14 +22,12 @@ namespace {
 
 const std::vector<std::string> listed{"KRW-BTC", "KRW-ETH", "KRW-XRP"};
 
-// The fake with Bithumb's idle limit shortened from 120 s to 1 s, and its REST budget
-// (150 candle requests per second, bithumb.md §8) instead of Upbit's 10.
+// The fake with Bithumb's idle limit shortened from 120 s to 1 s.
 fake::server_options bithumb_fake(double frames_per_second) {
     fake::server_options options;
     options.exchange = "bithumb";
     options.markets = listed;
     options.frames_per_second = frames_per_second;
-    options.candle_rate_limit = 150;
     fake::keepalive_rules rules = fake::dialect_for("bithumb").keepalive();
     REQUIRE(rules.client_idle_limit == 120s);
     rules.client_idle_limit = 1s;
