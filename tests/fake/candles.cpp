@@ -18,7 +18,6 @@ namespace {
 namespace chrono = std::chrono;
 
 constexpr std::int64_t second_ms = 1'000;
-constexpr std::int64_t kst_offset_ms = 9 * 3'600 * second_ms;  // KST = UTC+9, no DST
 
 // Volumes are fixed point in units of 1e-5 of the base asset, so that price units (1e-4 KRW)
 // times volume units stay within int64 for any realistic price.
@@ -99,7 +98,8 @@ void append_candle(std::string& out, const std::string& market, std::int64_t min
 
 }  // namespace
 
-std::optional<std::int64_t> parse_candle_time(std::string_view s) noexcept {
+std::optional<std::int64_t> parse_candle_time(std::string_view s,
+                                              std::int64_t default_offset_ms) noexcept {
     std::size_t i = 0;
     const auto y = fixed_digits(s, i, 4);
     if (!y || !take(s, i, '-')) return std::nullopt;
@@ -122,7 +122,7 @@ std::optional<std::int64_t> parse_candle_time(std::string_view s) noexcept {
         if (n == 0) return std::nullopt;
         for (; n < 3; ++n) frac_ms *= 10;
     }
-    std::int64_t offset_ms = 0;
+    std::int64_t offset_ms = i < s.size() ? 0 : default_offset_ms;  // "Z" is UTC
     if (!take(s, i, 'Z') && i < s.size()) {
         const bool east = s[i] == '+';
         if (!east && s[i] != '-') return std::nullopt;
@@ -172,7 +172,8 @@ std::optional<std::string> url_decode(std::string_view text) {
     return out;
 }
 
-std::string parse_candle_query(std::string_view query, candle_query& out) {
+std::string parse_candle_query(std::string_view query, candle_query& out,
+                               std::int64_t default_offset_ms) {
     out = candle_query{};
     bool has_market = false;
     while (!query.empty()) {
@@ -193,7 +194,7 @@ std::string parse_candle_query(std::string_view query, candle_query& out) {
                 out.to_ms.reset();
                 continue;
             }
-            out.to_ms = parse_candle_time(*value);
+            out.to_ms = parse_candle_time(*value, default_offset_ms);
             if (!out.to_ms) return fmt::format("invalid to: '{}'", *value);
         } else if (*key == "count") {
             int count = 0;

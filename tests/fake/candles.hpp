@@ -13,6 +13,7 @@
 namespace sise::fake {
 
 inline constexpr std::int64_t minute_ms = 60'000;
+inline constexpr std::int64_t kst_offset_ms = 9 * 60 * minute_ms;  // KST = UTC+9, no DST
 // Upbit's largest `count` (upbit.md §10).
 inline constexpr int max_candle_count = 200;
 // How far before `to` the fake looks for minutes with trades: a market quiet for longer than
@@ -26,8 +27,10 @@ using candle_close_fn =
 
 // Upbit's `to`: "yyyy-MM-ddTHH:mm:ss" or with a space for the 'T', then optionally a fraction
 // of a second, then optionally "Z" or an offset "+09:00"/"-05:00". Without an offset the time
-// is UTC (upbit.md §10). Returns epoch milliseconds; nullopt for anything else.
-std::optional<std::int64_t> parse_candle_time(std::string_view text) noexcept;
+// is UTC + `default_offset_ms` (Upbit: UTC, upbit.md §10; Bithumb: KST, bithumb.md §10).
+// Returns epoch milliseconds; nullopt for anything else.
+std::optional<std::int64_t> parse_candle_time(std::string_view text,
+                                              std::int64_t default_offset_ms = 0) noexcept;
 
 // "yyyy-MM-ddTHH:mm:ss" of an epoch-ms instant (UTC), as in candle_date_time_utc.
 std::string format_candle_time(std::int64_t ms);
@@ -43,8 +46,10 @@ struct candle_query {
 };
 
 // Parses the query string (after '?'). Unknown keys are ignored; a repeated key: the last wins.
+// `to` without an offset is read at `default_offset_ms` (see parse_candle_time).
 // Returns an empty string on success, otherwise the error message for a 400 answer.
-std::string parse_candle_query(std::string_view query, candle_query& out);
+std::string parse_candle_query(std::string_view query, candle_query& out,
+                               std::int64_t default_offset_ms = 0);
 
 // Appends the answer to a query as a JSON array, newest candle first: up to `count` candles of
 // the minutes m < end_minute (exclusive) that `close` reports a trade for, looking back at most

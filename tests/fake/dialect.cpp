@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "fake/binance_dialect.hpp"
+#include "fake/bithumb_dialect.hpp"
 #include "fake/upbit_dialect.hpp"
 
 namespace sise::fake {
@@ -13,10 +14,12 @@ namespace sise::fake {
 const dialect& dialect_for(std::string_view exchange) {
     static const upbit_dialect upbit;
     static const binance_dialect binance;
+    static const bithumb_dialect bithumb;
     if (exchange == upbit.name()) return upbit;
     if (exchange == binance.name()) return binance;
+    if (exchange == bithumb.name()) return bithumb;
     throw std::invalid_argument(
-        fmt::format("the fake speaks no exchange '{}' (known: upbit, binance)", exchange));
+        fmt::format("the fake speaks no exchange '{}' (known: upbit, binance, bithumb)", exchange));
 }
 
 }  // namespace sise::fake

@@ -43,7 +43,8 @@ struct client_action {
 // Keepalive rules the server enforces on websocket clients. Zero everywhere: none (Upbit's fake
 // enforces none of its 120 s idle timeout, so long-running tests are not cut).
 struct keepalive_rules {
-    // Close a client from which nothing arrived for this long (Upbit 120 s, Kraken ~60 s).
+    // Drop (TCP close) a client from which no frame arrived for this long (Bithumb and Upbit
+    // 120 s, Kraken ~60 s). A busy stream to the client does not count as activity.
     std::chrono::milliseconds client_idle_limit{0};
     // Protocol ping frames the server sends (Binance every 20 s) and how long a client may
     // take to answer one before it is dropped (Binance 60 s).
@@ -105,6 +106,8 @@ public:
     // An error answer in the venue's shape (`name` is the venue's error name, if it has them).
     virtual void error(http_response& res, boost::beast::http::status status, std::string_view name,
                        std::string_view message) const = 0;
+    // Candle requests a second admits unless server_options says otherwise (Upbit's 10).
+    virtual std::uint32_t candle_rate_limit() const noexcept { return 10; }
     // A rate-limit rejection of `route`, and the budget header on admitted requests.
     virtual void rate_limited(http_response& res, rest_route route) const = 0;
     virtual void budget(http_response& res, rest_route route, std::uint64_t left) const = 0;

@@ -115,6 +115,10 @@ std::uint64_t exchange_server::pong_timeouts() const {
     return impl_->call([this] { return impl_->core.pong_timeouts(); });
 }
 
+std::uint64_t exchange_server::idle_timeouts() const {
+    return impl_->call([this] { return impl_->core.idle_timeouts(); });
+}
+
 bool exchange_server::send_ticker(const std::string& market, const std::string& price_text) {
     return impl_->call([&] { return impl_->core.send_ticker(market, price_text); });
 }

@@ -64,10 +64,10 @@ struct server_options {
     // markets, for minutes that have ended by the request's `to` and by clock_ms.
     std::function<std::optional<std::string>(const std::string& market, std::int64_t minute_index)>
         candle_close;
-    // Candle requests admitted per second of clock_ms (Upbit's `candle` group: 10 per second,
-    // upbit.md §8); later ones in the same second get 429. 0 = unlimited. With a frozen
-    // clock_ms the second never ends: advance the clock or use 0.
-    std::uint32_t candle_rate_limit = 10;
+    // Candle requests admitted per second of clock_ms; later ones in the same second get 429.
+    // 0 = unlimited; empty: the dialect's (Upbit's `candle` group: 10 per second, upbit.md §8;
+    // Bithumb 150). With a frozen clock_ms the second never ends: advance the clock or use 0.
+    std::optional<std::uint32_t> candle_rate_limit;
     candle_fault candles_fault = candle_fault::none;
     std::int64_t candle_delay_ms = 1500;  // candle_fault::slow
     // Bounds on what clients may send: one websocket message, one HTTP request.
@@ -81,8 +81,8 @@ struct server_options {
     std::function<std::int64_t()> clock_ms;
     // Log connections and errors to stderr (systemd priority prefixes).
     bool log = false;
-    // Replaces the dialect's keepalive rules (ping and pong deadline, connection lifetime,
-    // shutdown grace, streams per connection), so tests can shorten them.
+    // Replaces the dialect's keepalive rules (client idle limit, ping and pong deadline,
+    // connection lifetime, shutdown grace, streams per connection), so tests can shorten them.
     std::optional<keepalive_rules> keepalive;
 };
 
@@ -158,6 +158,8 @@ public:
     std::uint64_t updates_sent(const std::string& market) const;
     // Websocket clients dropped for not answering a ping in time.
     std::uint64_t pong_timeouts() const;
+    // Websocket clients dropped for sending nothing within keepalive_rules::client_idle_limit.
+    std::uint64_t idle_timeouts() const;
     // Exact trade_price text last sent for `market`; empty if none was sent yet.
     std::string last_price(const std::string& market) const;
 

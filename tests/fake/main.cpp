@@ -3,9 +3,11 @@
 // stderr. Runs until SIGINT or SIGTERM.
 #include <signal.h>
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -25,7 +27,10 @@ constexpr std::string_view usage = R"(usage: sise-fake-exchange [options]
 A fake exchange on loopback; as Upbit: ws://ADDR:PORT/websocket/v1, GET /v1/market/all and
 GET /v1/candles/minutes/1 (a week of synthetic one-minute history per market).
 
-  --exchange NAME    upbit (default) or binance (ws://ADDR:PORT/stream, /api/v3/...)
+  --exchange NAME    upbit (default), bithumb (Upbit's paths, text frames, KST times, drops a
+                     client silent for 120 s) or binance (ws://ADDR:PORT/stream, /api/v3/...)
+  --idle-limit-ms N  drop a websocket client that sent nothing for N ms (default: the
+                     exchange's rule, bithumb 120000; 0 = never)
   --port N           port to listen on (default 0: any free port)
   --bind ADDR        address to listen on (default 127.0.0.1)
   --rate FPS         realtime ticker frames per second, all markets (default 10; 0 = unlimited)
@@ -71,6 +76,7 @@ int main(int argc, char** argv) {
     options.log = true;
     options.candle_close = sise::fake::synthetic_candle_history(options.seed);
     std::string tls_dir;
+    std::optional<std::uint32_t> idle_limit_ms;
     try {
         for (int i = 1; i < argc; ++i) {
             const std::string_view flag = argv[i];
@@ -88,6 +94,8 @@ int main(int argc, char** argv) {
                 } catch (const std::invalid_argument& e) {
                     throw usage_error{e.what()};
                 }
+            } else if (flag == "--idle-limit-ms") {
+                idle_limit_ms = parse_number<std::uint32_t>(flag, value());
             } else if (flag == "--port") {
                 options.port = parse_number<std::uint16_t>(flag, value());
             } else if (flag == "--bind") {
@@ -111,6 +119,12 @@ int main(int argc, char** argv) {
     } catch (const usage_error& e) {
         fmt::print(stderr, "<3>sise-fake-exchange: {}\n{}", e.message, usage);
         return 2;
+    }
+    if (idle_limit_ms) {
+        // The exchange's rules with the idle limit replaced (the order of flags does not matter).
+        auto rules = sise::fake::dialect_for(options.exchange).keepalive();
+        rules.client_idle_limit = std::chrono::milliseconds{*idle_limit_ms};
+        options.keepalive = rules;
     }
 
     try {

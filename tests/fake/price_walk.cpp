@@ -289,11 +289,11 @@ void price_walk::record_trade(std::int64_t price, std::int64_t now_ms, bool buye
 }
 
 void price_walk::render(std::string& out, stream_type type, std::int64_t now_ms,
-                        std::string_view price_text) const {
+                        std::string_view price_text, std::int64_t wall_clock_offset_ms) const {
     const std::int64_t diff = price_ - prev_close_;
     const std::int64_t rate =  // fraction with 10 decimals, as Upbit sends it
         std::llround(static_cast<double>(diff) / static_cast<double>(prev_close_) * 1e10);
-    const civil_time t = to_civil(trade_timestamp_);
+    const civil_time t = to_civil(trade_timestamp_ + wall_clock_offset_ms);
 
     out += R"({"type":"ticker","code":")";
     out += market_.code;

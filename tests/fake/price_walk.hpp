@@ -65,9 +65,11 @@ public:
     void trade_at(std::int64_t price, std::int64_t now_ms);
 
     // Appends one DEFAULT-format ticker object (compact JSON, Upbit's field order).
-    // `price_text`, when not empty, replaces the digits of trade_price verbatim.
+    // `price_text`, when not empty, replaces the digits of trade_price verbatim. trade_date and
+    // trade_time are the venue's wall clock, UTC + `wall_clock_offset_ms` (Upbit: UTC, 0;
+    // Bithumb: KST, +9 h).
     void render(std::string& out, stream_type type, std::int64_t now_ms,
-                std::string_view price_text = {}) const;
+                std::string_view price_text = {}, std::int64_t wall_clock_offset_ms = 0) const;
 
     const market_info& market() const noexcept { return market_; }
     std::int64_t price() const noexcept { return price_; }

@@ -347,7 +347,8 @@ std::chrono::milliseconds server_core::candle_response(std::string_view path,
     }
     ++candle_arrived_;
     candle_max_in_second_ = std::max(candle_max_in_second_, candle_arrived_);
-    const std::uint64_t limit = options_.candle_rate_limit;
+    const std::uint64_t limit =
+        options_.candle_rate_limit.value_or(dialect_.candle_rate_limit());
     if (limit != 0 && candle_admitted_ >= limit) {
         ++candle_rejected_;
         log(5, "candles: rate limit, {} requests this second", candle_arrived_);

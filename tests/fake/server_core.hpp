@@ -68,6 +68,7 @@ public:
     const dialect& speaks() const noexcept { return dialect_; }
     const keepalive_rules& rules() const noexcept { return rules_; }
     void note_pong_timeout() noexcept { ++pong_timeouts_; }
+    void note_idle_timeout() noexcept { ++idle_timeouts_; }
     // Applies a client's subscribe action (its codes are consumed).
     void subscribe(session& s, client_action&& req);
     // Unlimited rate: generate frames until `s` has a full write's worth pending.
@@ -110,6 +111,7 @@ public:
     std::string last_price(const std::string& market) const;
     std::uint64_t updates_sent(const std::string& market) const;
     std::uint64_t pong_timeouts() const noexcept { return pong_timeouts_; }
+    std::uint64_t idle_timeouts() const noexcept { return idle_timeouts_; }
 
 private:
     void do_accept();
@@ -142,6 +144,7 @@ private:
     std::vector<std::uint64_t> updates_sent_;  // per market index
     std::vector<std::int64_t> last_time_;      // per market index: the last frame's time
     std::uint64_t pong_timeouts_ = 0;
+    std::uint64_t idle_timeouts_ = 0;
     std::unique_ptr<boost::asio::ssl::context> tls_;
     boost::asio::ip::tcp::acceptor acceptor_;
     boost::asio::steady_timer tick_;

@@ -63,11 +63,16 @@ session::session(server_core& core, const net::any_io_executor& executor)
       reply_timer_(executor),
       protocol_(core.speaks().connect()),
       ping_timer_(executor),
+      idle_timer_(executor),
       lifetime_timer_(executor) {}
 
 void session::start_rules() {
     const keepalive_rules& rules = core_.rules();
     if (rules.server_ping_interval.count() > 0) schedule_ping();
+    if (rules.client_idle_limit.count() > 0) {
+        last_heard_ = std::chrono::steady_clock::now();
+        schedule_idle_check();
+    }
     if (rules.connection_lifetime.count() > 0) {
         lifetime_timer_.expires_after(rules.connection_lifetime);
         lifetime_timer_.async_wait([self = shared_from_this()](error_code ec) {
@@ -96,6 +101,25 @@ void session::schedule_ping() {
             self->queue_control(ws_opcode::ping, "sise-fake");
         }
         self->schedule_ping();
+    });
+}
+
+void session::schedule_idle_check() {
+    // A client that sent no frame at all (data, PING text, ping or pong) for the limit is
+    // dropped (bithumb.md/upbit.md §6: idle timeout ~120 s). While the fake is stalled it reads
+    // nothing, so the silence it cannot hear does not count: the clock restarts after a stall.
+    idle_timer_.expires_at(last_heard_ + core_.rules().client_idle_limit);
+    idle_timer_.async_wait([self = shared_from_this()](error_code ec) {
+        if (ec || !self->open()) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (self->core_.stalled()) {
+            self->last_heard_ = now;
+        } else if (now - self->last_heard_ >= self->core_.rules().client_idle_limit) {
+            self->core_.note_idle_timeout();
+            self->core_.log(5, "client silent for its idle limit");
+            return self->drop();
+        }
+        self->schedule_idle_check();
     });
 }
 
@@ -206,6 +230,7 @@ bool session::process_input() {
 }
 
 bool session::handle_frame(const client_frame& frame) {
+    last_heard_ = std::chrono::steady_clock::now();
     switch (frame.opcode) {
         case ws_opcode::ping:
             queue_control(ws_opcode::pong, frame.payload);
@@ -303,6 +328,7 @@ void session::finish() {
     close_timer_.cancel();
     reply_timer_.cancel();
     ping_timer_.cancel();
+    idle_timer_.cancel();
     lifetime_timer_.cancel();
     close_socket();
     core_.remove(this);

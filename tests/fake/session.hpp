@@ -86,7 +86,7 @@ protected:
     boost::asio::steady_timer close_timer_;  // bounds the wait for the client's close frame
     boost::asio::steady_timer reply_timer_;  // holds back a REST answer (candle_fault::slow)
     // Starts the keepalive rules once the websocket is up: server pings with a pong deadline,
-    // and the scheduled disconnect at the connection lifetime.
+    // the client idle limit, and the scheduled disconnect at the connection lifetime.
     void start_rules();
 
 private:
@@ -102,7 +102,11 @@ private:
     std::vector<char> wants_;
     std::unique_ptr<client_protocol> protocol_;  // the dialect's per-connection state
     void schedule_ping();
+    // Wakes at the moment the client would have been silent for the idle limit.
+    void schedule_idle_check();
     boost::asio::steady_timer ping_timer_;
+    boost::asio::steady_timer idle_timer_;
+    std::chrono::steady_clock::time_point last_heard_;  // the client's last frame (any opcode)
     boost::asio::steady_timer lifetime_timer_;
     bool pong_due_ = false;  // a ping went out and its pong has not come back
     std::chrono::steady_clock::time_point ping_sent_;

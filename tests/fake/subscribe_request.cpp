@@ -2,6 +2,9 @@
 #include "fake/subscribe_request.hpp"
 
 #include <algorithm>
+#include <iterator>
+
+#include <fmt/format.h>
 
 namespace sise::fake {
 namespace {
@@ -65,8 +68,9 @@ std::string_view subscribe_parser::parse(std::string_view text, subscribe_reques
                 }
             } else if (key == "format") {
                 std::string_view format;
-                if (value.get_string().get(format) || !known_format(format)) return wrong_format;
+                if (value.get_string().get(format)) return wrong_format;
                 out.format = format;
+                if (!known_format(format)) return wrong_format;
             } else if (key == "is_only_snapshot" || key == "isOnlySnapshot") {
                 if (value.get_bool().get(only_snapshot)) return wrong_format;
             } else if (key == "is_only_realtime" || key == "isOnlyRealtime") {
@@ -99,6 +103,24 @@ std::string_view subscribe_parser::parse(std::string_view text, subscribe_reques
     return {};
 }
 
+std::string error_json(std::string_view name, std::string_view message) {
+    std::string out = R"({"error":{"name":")";
+    out += name;
+    out += R"(","message":")";
+    for (const char c : message) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+            out += c;
+        }
+    }
+    out += R"("}})";
+    return out;
+}
+
 std::string upbit_error_json(std::string_view name) {
     // Messages from Upbit's error table (upbit.md §7); clients must match on name only.
     std::string_view message = "Format 이 맞지 않습니다.";
@@ -106,12 +128,7 @@ std::string upbit_error_json(std::string_view name) {
     if (name == no_type) message = "type 필드가 존재하지 않습니다.";
     if (name == no_codes) message = "codes 필드가 존재하지 않습니다.";
     if (name == invalid_param) message = "codes 필드가 비어 있습니다.";
-    std::string out = R"({"error":{"name":")";
-    out += name;
-    out += R"(","message":")";
-    out += message;
-    out += R"("}})";
-    return out;
+    return error_json(name, message);
 }
 
 }  // namespace sise::fake

@@ -1,5 +1,5 @@
-// What the fake Upbit accepts as a subscribe request (upbit.md §2) and the error frames it
-// answers otherwise (§7). Pure: bytes in, a request or an Upbit error name out.
+// What the fake Upbit (and Bithumb, its copy) accepts as a subscribe request (upbit.md §2) and
+// the error frames it answers otherwise (§7). Pure: bytes in, a request or an error name out.
 #pragma once
 
 #include <cstddef>
@@ -17,7 +17,9 @@ struct subscribe_request {
     std::vector<std::string> codes;  // codes of the ticker object(s), as sent, de-duplicated
     bool only_snapshot = false;      // is_only_snapshot (or the old camelCase spelling)
     bool only_realtime = false;      // is_only_realtime
-    std::string format = "DEFAULT";  // DEFAULT, SIMPLE, JSON_LIST, SIMPLE_LIST
+    // DEFAULT, SIMPLE, JSON_LIST, SIMPLE_LIST; after a WRONG_FORMAT, the unknown format named
+    // if that was the cause (Bithumb answers it differently).
+    std::string format = "DEFAULT";
 };
 
 // Parses requests with one reused simdjson parser and a padded scratch copy.
@@ -33,7 +35,11 @@ private:
     std::string scratch_;
 };
 
-// {"error":{"name":"<name>","message":"<Upbit's Korean message for it>"}}
+// {"error":{"name":"<name>","message":"<message>"}}, the message escaped: Upbit's and
+// Bithumb's error shape on the websocket and on REST (upbit.md §7, bithumb.md §7).
+std::string error_json(std::string_view name, std::string_view message);
+
+// error_json(name, Upbit's Korean message for it); Bithumb uses the same table.
 std::string upbit_error_json(std::string_view name);
 
 }  // namespace sise::fake

@@ -27,41 +27,33 @@ std::string remaining_req(rest_route route, std::uint64_t sec) {
                        route == rest_route::candles ? "candles" : "market", sec);
 }
 
-// Upbit's REST error shape, the same as its websocket one (upbit.md §7).
-std::string rest_error_json(std::string_view name, std::string_view message) {
-    std::string out = R"({"error":{"name":")";
-    out += name;
-    out += R"(","message":")";
-    for (const char c : message) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-            out += c;
-        }
-    }
-    out += R"("}})";
-    return out;
-}
-
 class upbit_client final : public client_protocol {
 public:
+    upbit_client(bool binary, bool list_formats) : binary_(binary), list_formats_(list_formats) {}
+
     client_action on_message(std::string_view payload) override {
         client_action action;
+        action.reply_binary = binary_;
         if (payload == "PING") {
             action.what = client_action::kind::reply;
             action.reply = status_up;
-            action.reply_binary = true;
             return action;
         }
         subscribe_request req;
         const std::string_view error = parser_.parse(payload, req);
+        const bool plain_format = req.format == "DEFAULT" || req.format == "SIMPLE";
+        if (!list_formats_ && !plain_format && (error.empty() || error == "WRONG_FORMAT")) {
+            // bithumb.md §2, §7: a format it does not support (JSON_LIST included) is
+            // INVALID_PARAM "{}은 지원하지 않는 포맷입니다.", not WRONG_FORMAT.
+            action.what = client_action::kind::reject;
+            action.reply =
+                error_json("INVALID_PARAM", fmt::format("{}은 지원하지 않는 포맷입니다.", req.format));
+            action.note = "INVALID_PARAM (format)";
+            return action;
+        }
         if (!error.empty()) {
             action.what = client_action::kind::reject;
             action.reply = upbit_error_json(error);
-            action.reply_binary = true;
             action.note = error;
             return action;
         }
@@ -78,18 +70,20 @@ public:
 
 private:
     subscribe_parser parser_;
+    bool binary_;
+    bool list_formats_;
 };
 
 }  // namespace
 
 std::unique_ptr<client_protocol> upbit_dialect::connect() const {
-    return std::make_unique<upbit_client>();
+    return std::make_unique<upbit_client>(variant_.binary, variant_.list_formats);
 }
 
 void upbit_dialect::render_ticker(std::string& out, const price_walk& walk, stream_type type,
                                   std::int64_t now_ms, std::string_view price_text,
                                   std::uint64_t) const {
-    walk.render(out, type, now_ms, price_text);
+    walk.render(out, type, now_ms, price_text, variant_.wall_clock_offset_ms);
 }
 
 rest_route upbit_dialect::route(std::string_view path) const {
@@ -122,14 +116,14 @@ void upbit_dialect::market_list(http_response& res, const std::vector<price_walk
 void upbit_dialect::error(http_response& res, http::status status, std::string_view name,
                           std::string_view message) const {
     res.result(status);
-    res.body() = rest_error_json(name, message);
+    res.body() = error_json(name, message);
 }
 
 void upbit_dialect::rate_limited(http_response& res, rest_route route) const {
     res.result(http::status::too_many_requests);
     res.set("Remaining-Req", remaining_req(route, 0));
     if (route == rest_route::candles) {
-        res.body() = rest_error_json("too_many_requests", "Too many API requests.");
+        res.body() = error_json("too_many_requests", "Too many API requests.");
     } else {
         // The market group's 429 is plain text (upbit.md §8).
         res.set(http::field::content_type, "text/plain;charset=UTF-8");
@@ -157,7 +151,8 @@ bool upbit_dialect::parse_candles(http_response& res, std::string_view path, std
               "The fake serves /v1/candles/minutes/1 only");
         return false;
     }
-    if (const auto message = parse_candle_query(query, out); !message.empty()) {
+    if (const auto message = parse_candle_query(query, out, variant_.wall_clock_offset_ms);
+        !message.empty()) {
         // The error name Upbit uses for bad parameters is [unverified]; clients match on 400.
         error(res, http::status::bad_request, "validation_error", message);
         return false;

@@ -431,6 +431,35 @@ TEST_SUITE("fake") {
         CHECK_FALSE(pending_read->done);
     }
 
+    TEST_CASE("the client idle limit drops a silent client, not a talking one, not in a stall") {
+        server_options o = paused_options();
+        sise::fake::keepalive_rules rules;
+        rules.client_idle_limit = 400ms;
+        o.keepalive = rules;
+        exchange_server fake(o);
+        fake.start();
+        ws_client talking(fake.port());
+        ws_client silent(fake.port());
+        REQUIRE_FALSE(talking.connect());
+        REQUIRE_FALSE(silent.connect());
+        for (int i = 0; i < 8; ++i) {  // 1.2 s: three idle limits
+            REQUIRE_FALSE(talking.send("PING"));
+            talking.run_for(150ms);
+        }
+        CHECK(fake.idle_timeouts() == 1);
+        CHECK(fake.open_websockets() == 1);
+
+        // A stalled fake hears nothing, so the silence it cannot hear is not held against
+        // anyone; the clock starts again when the stall ends.
+        fake.set_stalled(true);
+        std::this_thread::sleep_for(900ms);
+        CHECK(fake.open_websockets() == 1);
+        CHECK(fake.idle_timeouts() == 1);
+        fake.set_stalled(false);
+        CHECK(eventually([&] { return fake.idle_timeouts() == 2; }));  // now it is silent
+        CHECK(fake.open_websockets() == 0);
+    }
+
     TEST_CASE("a stalled fake accepts TCP connections but answers the handshake only later") {
         exchange_server fake(paused_options());
         fake.start();

@@ -3,9 +3,7 @@
 // venue's ping/pong keepalive, and a configured symbol the venue does not list.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
-#include <simdjson.h>
 
-#include <map>
 #include <numeric>
 #include <string>
 #include <thread>
@@ -14,7 +12,7 @@
 #include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
 #include "support/health.hpp"
-#include "support/local_client.hpp"
+#include "support/snapshot_rows.hpp"
 #include "support/wait.hpp"
 
 using namespace sise;
@@ -64,31 +62,6 @@ streams_per_connection = 2
                        markets, exchange.websocket_url(), exchange.rest_url());
 }
 
-std::string quoted(const std::vector<std::string>& markets) {
-    std::string out;
-    for (const auto& m : markets) out += fmt::format("{}\"{}\"", out.empty() ? "" : ", ", m);
-    return out;
-}
-
-// market -> (price, status) from /v1/snapshot.
-std::map<std::string, std::pair<std::string, std::string>> rows(std::uint16_t port) {
-    std::map<std::string, std::pair<std::string, std::string>> out;
-    const auto response = http_get(port, "/v1/snapshot");
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    if (response.error || parser.parse(response.body).get(root)) return out;
-    simdjson::dom::array tickers;
-    if (root["tickers"].get(tickers)) return out;
-    for (simdjson::dom::element item : tickers) {
-        std::string_view market, price, status;
-        if (item["market"].get(market)) continue;
-        if (item["price"].get(price)) price = "";
-        if (item["status"].get(status)) status = "";
-        out[std::string(market)] = {std::string(price), std::string(status)};
-    }
-    return out;
-}
-
 std::uint64_t sent_total(const fake::exchange_server& exchange) {
     std::uint64_t total = 0;
     for (const auto& m : listed) total += exchange.updates_sent(m);
@@ -106,7 +79,7 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(binance_fake(0));
         exchange.pause_stream(true);
         exchange.start();
-        daemon_process sised(config_for(exchange, quoted(listed)));
+        daemon_process sised(config_for(exchange, toml_strings(listed)));
         REQUIRE(
             eventually([&] { return healthz(sised.port()).text("/feeds/0/state") == "live"; }, 5s));
         CHECK(exchange.open_websockets() == 2);  // 3 markets, 2 streams per connection
@@ -116,17 +89,17 @@ TEST_SUITE("integration") {
         REQUIRE(exchange.send_ticker("SOLUSDT", "0.0100"));
         CHECK(eventually(
             [&] {
-                auto r = rows(sised.port());
+                auto r = snapshot_rows(sised.port());
                 return r["BTCUSDT"].first == "65000.1200" && r["SOLUSDT"].first == "0.0100";
             },
             5s));
-        CHECK(rows(sised.port())["BTCUSDT"].second == "live");
+        CHECK(snapshot_rows(sised.port())["BTCUSDT"].second == "live");
     }
 
     TEST_CASE("a scheduled disconnect loses no update and duplicates none") {
         fake::exchange_server exchange(binance_fake(300));
         exchange.start();
-        daemon_process sised(config_for(exchange, quoted(listed)));
+        daemon_process sised(config_for(exchange, toml_strings(listed)));
         REQUIRE(
             eventually([&] { return healthz(sised.port()).text("/feeds/0/state") == "live"; }, 5s));
         REQUIRE(eventually([&] { return received_total(sised.port()) > 50; }, 5s));
@@ -152,7 +125,7 @@ TEST_SUITE("integration") {
             // Each row ends on the last price sent (once the conflated publication caught up).
             CHECK(eventually(
                 [&] {
-                    auto r = rows(sised.port());
+                    auto r = snapshot_rows(sised.port());
                     for (const auto& m : listed)
                         if (r[m].first != exchange.last_price(m) || r[m].second != "live")
                             return false;
@@ -173,7 +146,7 @@ TEST_SUITE("integration") {
     TEST_CASE("sised answers the fake Binance's pings, so it is never dropped for a pong") {
         fake::exchange_server exchange(binance_fake(20));
         exchange.start();
-        daemon_process sised(config_for(exchange, quoted(listed)));
+        daemon_process sised(config_for(exchange, toml_strings(listed)));
         REQUIRE(
             eventually([&] { return healthz(sised.port()).text("/feeds/0/state") == "live"; }, 5s));
         std::this_thread::sleep_for(2s);  // 20 pings per connection, deadline 600 ms
@@ -185,16 +158,18 @@ TEST_SUITE("integration") {
     TEST_CASE("a configured symbol the fake Binance does not list is reported in healthz") {
         fake::exchange_server exchange(binance_fake(50));
         exchange.start();
-        daemon_process sised(config_for(exchange, quoted({"BTCUSDT", "NOSUCHUSDT"})));
+        daemon_process sised(config_for(exchange, toml_strings({"BTCUSDT", "NOSUCHUSDT"})));
         REQUIRE(eventually([&] { return healthz(sised.port()).has("/feeds/0/unlisted_markets/0"); },
                            5s));
         healthz h(sised.port());
         CHECK(h.text("/feeds/0/unlisted_markets/0") == "NOSUCHUSDT");
         CHECK(!h.has("/feeds/0/unlisted_markets/1"));
-        CHECK(eventually([&] { return rows(sised.port())["BTCUSDT"].second == "live"; }, 5s));
-        CHECK(eventually([&] { return rows(sised.port())["NOSUCHUSDT"].second == "unlisted"; },
-                         2s));
-        CHECK(rows(sised.port())["NOSUCHUSDT"].first.empty());  // no price: it never had one
+        CHECK(eventually([&] { return snapshot_rows(sised.port())["BTCUSDT"].second == "live"; },
+                         5s));
+        CHECK(eventually(
+            [&] { return snapshot_rows(sised.port())["NOSUCHUSDT"].second == "unlisted"; }, 2s));
+        CHECK(
+            snapshot_rows(sised.port())["NOSUCHUSDT"].first.empty());  // no price: it never had one
         CHECK(sised.wait_for_log("market NOSUCHUSDT is not listed", 1s));
     }
 
@@ -202,21 +177,23 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(binance_fake(0));
         exchange.pause_stream(true);  // tickers only on cue
         exchange.start();
-        auto config = config_for(exchange, quoted(listed));
+        auto config = config_for(exchange, toml_strings(listed));
         config += "no_data_after_ms = 700\n";
         daemon_process sised(config);
         REQUIRE(
             eventually([&] { return healthz(sised.port()).text("/feeds/0/state") == "live"; }, 5s));
         // Connected and acknowledged, but silent: not `connecting` for ever.
-        REQUIRE(eventually([&] { return rows(sised.port())["ETHUSDT"].second == "no_data"; }, 5s));
+        REQUIRE(eventually(
+            [&] { return snapshot_rows(sised.port())["ETHUSDT"].second == "no_data"; }, 5s));
         healthz h(sised.port());
         CHECK(h.text("/feeds/0/no_data_markets/0") == "BTCUSDT");
         CHECK(h.has("/feeds/0/no_data_markets/2"));
         CHECK(!h.has("/feeds/0/unlisted_markets/0"));
 
         REQUIRE(exchange.send_ticker("ETHUSDT", "3000.01"));
-        CHECK(eventually([&] { return rows(sised.port())["ETHUSDT"].second == "live"; }, 5s));
-        CHECK(rows(sised.port())["BTCUSDT"].second == "no_data");
+        CHECK(eventually([&] { return snapshot_rows(sised.port())["ETHUSDT"].second == "live"; },
+                         5s));
+        CHECK(snapshot_rows(sised.port())["BTCUSDT"].second == "no_data");
         CHECK(!healthz(sised.port()).has("/feeds/0/no_data_markets/2"));
     }
 }
