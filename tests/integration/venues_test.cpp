@@ -107,8 +107,10 @@ std::map<std::string, row_seen> table(std::uint16_t port) {
     if (response.error || parser.parse(response.body).get(root) || root["tickers"].get(tickers))
         return out;
     for (simdjson::dom::element row : tickers) {
-        row_seen seen{text_of(row, "price"), text_of(row, "status"),
-                      text_of(row, "exchange_change_basis")};
+        row_seen seen;
+        seen.price = text_of(row, "price");
+        seen.status = text_of(row, "status");
+        seen.exchange_basis = text_of(row, "exchange_change_basis");
         simdjson::dom::element first;
         if (!row["krw"].at(0).get(first)) seen.krw = text_of(first, "value");
         if (!row["premium"].at(0).get(first)) {
