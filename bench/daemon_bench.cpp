@@ -6,9 +6,8 @@
 //   sise_bench_daemon [RATE] [SUBSCRIBERS] [SISED_CPU] [MORE_VENUES]
 // defaults: 20000 frames/s, 10 subscribers, no pinning (-1), Upbit only. With SISED_CPU, sised
 // is pinned to that CPU and this process (the fakes, the subscribers) to the others, so the
-// saturation figure is sised's on one core of its own. MORE_VENUES ("binance") adds one fake
-// per venue, comma-separated, each fed to sised as its own feed; RATE is then split evenly.
-// TODO(bithumb): "binance,bithumb" once the fake exchange speaks Bithumb.
+// saturation figure is sised's on one core of its own. MORE_VENUES ("binance,bithumb") adds one
+// fake per venue, comma-separated, each fed to sised as its own feed; RATE is then split evenly.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <sched.h>

@@ -18,8 +18,8 @@
 
 namespace sise::bench {
 
-// The other venues a reference setup can add next to Upbit. TODO(bithumb): add "bithumb" once
-// the fake exchange speaks its dialect (its 12 KRW markets, like Upbit's).
+// The other venues a reference setup can add next to Upbit: "binance" (its 12 USDT pairs below)
+// and "bithumb" (the fake's 12 KRW markets, as for Upbit).
 inline const std::vector<std::string> binance_reference_markets{
     "BTCUSDT", "ETHUSDT", "BCHUSDT",  "XRPUSDT",  "SOLUSDT",  "ADAUSDT",
     "TRXUSDT", "XLMUSDT", "LINKUSDT", "SANDUSDT", "DOGEUSDT", "BNBUSDT"};
@@ -30,7 +30,7 @@ struct reference_setup {
     test::daemon_process daemon;
 
     // `extra_feed`: more `[feeds.upbit]` keys, one per line. `more_venues`: fakes of further
-    // venues ("binance"), each fed to sised as its own [feeds.<venue>].
+    // venues ("binance", "bithumb"), each fed to sised as its own [feeds.<venue>].
     reference_setup(double rate, std::size_t max_clients, std::string_view extra_feed = {},
                     const std::vector<std::string>& more_venues = {})
         : exchange(test::fake_at(rate / static_cast<double>(1 + more_venues.size()))),

@@ -127,9 +127,21 @@ market_info describe_market(std::string_view code) {
                     m.start_price_krw * krw, m.acc_trade_price_24h_krw};
         }
     }
+    // A dollar pair of a built-in coin (Binance's "BTCUSDT", Upbit's "USDT-BTC") starts at its
+    // KRW price over a round USD/KRW rate, so a demo's premium reads like a real one.
+    constexpr std::int64_t demo_usd_krw = 1'400;
     const auto dash = code.find('-');
-    const std::string base(dash == std::string_view::npos ? code : code.substr(dash + 1));
-    return {std::string(code), base, base, 1'000 * krw, 1'000'000'000};
+    std::string_view base = dash == std::string_view::npos ? code : code.substr(dash + 1);
+    const bool usd = code.starts_with("USDT-") || code.starts_with("USD-") ||
+                     (dash == std::string_view::npos && code.ends_with("USDT"));
+    if (dash == std::string_view::npos && code.ends_with("USDT")) base.remove_suffix(4);
+    if (usd)
+        for (const auto& m : builtin_markets)
+            if (m.code.substr(4) == base)
+                return {std::string(code), std::string(base), std::string(base),
+                        std::max<std::int64_t>(m.start_price_krw / demo_usd_krw, 1) * krw,
+                        m.acc_trade_price_24h_krw / demo_usd_krw};
+    return {std::string(code), std::string(base), std::string(base), 1'000 * krw, 1'000'000'000};
 }
 
 std::int64_t krw_tick(std::int64_t price) noexcept {
