@@ -1,6 +1,7 @@
 #include "sise/io/config.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -126,6 +127,11 @@ void read_server(table_reader& reader, server_config& server) {
                         16 * 1024 * 1024);
     reader.read("http_timeout_ms", server.http_timeout, 100, 600'000);
     reader.read("allowed_origins", server.allowed_origins);
+    reader.read("assets_dir", server.assets_dir);
+    std::error_code ec;
+    if (!server.assets_dir.empty() && !std::filesystem::is_directory(server.assets_dir, ec))
+        throw config_error("server.assets_dir",
+                           fmt::format("'{}' is not a directory", server.assets_dir));
 }
 
 void read_history(table_reader& reader, history_config& history) {

@@ -400,6 +400,11 @@ TEST_SUITE("integration") {
         CHECK(result.exit_code == 2);
         CHECK(result.output.find("--config") != std::string::npos);
 
+        auto no_assets = dir.write("assets.toml", "[server]\nassets_dir = \"/nonexistent-sise\"\n");
+        result = run_program({SISE_SISED_PATH, "--config", no_assets.string()});
+        CHECK(result.exit_code == 2);
+        CHECK(result.output.find("server.assets_dir") != std::string::npos);
+
         result = run_program({SISE_SISED_PATH, "--frobnicate"});
         CHECK(result.exit_code == 2);
         CHECK(result.output.find("--frobnicate") != std::string::npos);
@@ -425,6 +430,23 @@ TEST_SUITE("integration") {
         CHECK(allowed.header("Access-Control-Allow-Origin") == "http://localhost:3000");
         CHECK(http_get(daemon.port(), "/nope").status == 404);
         CHECK_FALSE(stream_client(daemon.port(), "", "/elsewhere").connected());
+    }
+
+    TEST_CASE("server.assets_dir serves a site's own widget.js and the compiled-in page") {
+        fake::exchange_server exchange(fake_at(0));
+        exchange.start();
+        temp_dir assets;
+        assets.write("widget.js", "// the site's own copy\n");
+        daemon_settings settings;
+        settings.extra_server = "assets_dir = " + sise::test::quoted(assets.path().string());
+        daemon_process daemon(config_for(exchange, settings));
+        const auto widget = http_get(daemon.port(), "/widget.js");
+        CHECK(widget.status == 200);
+        CHECK(widget.body == "// the site's own copy\n");
+        const auto page = http_get(daemon.port(), "/");
+        CHECK(page.status == 200);
+        CHECK(page.body.find("sise-ticker") != std::string::npos);
+        CHECK(daemon.wait_for_log("web assets: 1 file(s) from", 1s));
     }
 
     TEST_CASE("connections beyond max_clients are refused and counted") {

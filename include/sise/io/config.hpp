@@ -75,6 +75,9 @@ struct server_config {
     std::size_t client_send_buffer_bytes = 64 * 1024;
     milliseconds http_timeout{10'000};
     std::vector<std::string> allowed_origins;
+    // A directory whose index.html, widget.js, ... replace the compiled-in web assets (read
+    // once at start-up); empty: the compiled-in ones.
+    std::string assets_dir;
 
     bool operator==(const server_config&) const = default;
 };

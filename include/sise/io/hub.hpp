@@ -15,6 +15,7 @@
 
 #include "sise/api/router.hpp"
 #include "sise/io/asio.hpp"
+#include "sise/io/asset_dir.hpp"
 #include "sise/io/config.hpp"
 #include "sise/io/log.hpp"
 #include "sise/io/server.hpp"
@@ -26,8 +27,17 @@ class ws_session;
 
 class hub final : public api::view, public std::enable_shared_from_this<hub> {
 public:
+    // Reads config.assets_dir, when set (throws std::runtime_error: start-up only).
     hub(asio::io_context& context, const server_config& config, server_backend& backend)
-        : config_(config), backend_(backend), housekeeping_(context) {}
+        : config_(config),
+          backend_(backend),
+          asset_dir_(config.assets_dir.empty() ? nullptr
+                                               : std::make_unique<asset_dir>(config.assets_dir)),
+          housekeeping_(context) {
+        if (asset_dir_)
+            log(log_level::info, "web assets: {} file(s) from {}, the rest compiled in",
+                asset_dir_->overridden(), config.assets_dir);
+    }
 
     const server_config& config() const noexcept { return config_; }
     server_backend& backend() const noexcept { return backend_; }
@@ -63,13 +73,16 @@ public:
         return config_.allowed_origins;
     }
     std::span<const std::string> own_origins() const override { return own_origins_; }
-    std::span<const api::asset> assets() const override { return api::builtin_assets(); }
+    std::span<const api::asset> assets() const override {
+        return asset_dir_ ? asset_dir_->assets() : api::builtin_assets();
+    }
     // Once listening: the origins a page served by this daemon itself has.
     void set_listening(const std::string& address, std::uint16_t port);
 
 private:
     server_config config_;
     server_backend& backend_;
+    std::unique_ptr<asset_dir> asset_dir_;  // null: the compiled-in assets
     server_stats stats_;
     std::vector<std::string> own_origins_;
     std::unordered_set<ws_session*> subscribers_;
