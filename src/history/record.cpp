@@ -53,21 +53,32 @@ bool valid_market(std::string_view text) noexcept {
 
 }  // namespace
 
-record record_of(const market::ticker_row& row) {
-    record r;
+pending_record capture(const market::ticker_row& row) {
+    pending_record p;
+    record& r = p.base;
     r.time_ms = record_time(row.ticker.exchange_time_ms, row.received_ms);
     r.exchange = row.exchange;
     r.market = row.ticker.market;
     r.price = row.ticker.price;
-    const market::row_figures figures = market::rolling_figures(row, r.time_ms);
-    r.change_24h = figures.change;
-    r.change_pct_24h = figures.change_pct;
-    r.basis = figures.basis;
     r.exchange_change_pct = row.ticker.change_pct;
     r.volume_24h = row.ticker.volume_24h;
     r.quote_volume_24h = row.ticker.quote_volume_24h;
     r.received_ms = row.received_ms;
+    p.change = market::rolling_change_numbers(row, r.time_ms);
+    return p;
+}
+
+record finish(const pending_record& pending) {
+    record r = pending.base;
+    const market::row_figures figures = market::change_figures(pending.change);
+    r.change_24h = figures.change;
+    r.change_pct_24h = figures.change_pct;
+    r.basis = figures.basis;
     return r;
+}
+
+record record_of(const market::ticker_row& row) {
+    return finish(capture(row));
 }
 
 void append_csv(std::string& out, const record& r) {

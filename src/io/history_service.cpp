@@ -82,11 +82,11 @@ void history_service::on_tick(market::row_id id, const ticker_update& update,
         sampler_.on_update(id, history::record_time(update.exchange_time_ms, received_ms));
     if (id >= held_.size()) held_.resize(id + 1);
     // A full queue is counted by the writer (dropped_queue_full); the loop never waits.
-    if (decision.write_previous) writer_->push(held_[id]);
+    if (decision.write_previous) writer_->push(history::finish(held_[id]));
     if (decision.write_this)
         writer_->push(history::record_of(table_.row(id)));
     else
-        held_[id] = history::record_of(table_.row(id));
+        held_[id] = history::capture(table_.row(id));  // text only if it is ever written
 }
 
 void history_service::on_watched(exchange_id exchange, std::int64_t from_ms,
@@ -103,7 +103,7 @@ void history_service::on_watched(exchange_id exchange, std::int64_t from_ms,
 void history_service::tick(std::int64_t now_ms) {
     due_.clear();
     sampler_.due(now_ms, due_);
-    for (const std::size_t id : due_) writer_->push(held_[id]);
+    for (const std::size_t id : due_) writer_->push(history::finish(held_[id]));
 
     // Records lost on the way to disk: the minutes held so far are not known after all.
     const stats::history_writer_stats stats = writer_totals();

@@ -1,34 +1,58 @@
 #include "sise/market/row_figures.hpp"
 
-#include <fmt/format.h>
+#include <charconv>
+#include <string_view>
 
 namespace sise::market {
-namespace {
 
-decimal fixed(double value, int scale) {
-    std::string text = fmt::format("{:.{}f}", value, scale);
-    if (text.find_first_not_of("-0.") == std::string::npos && text.front() == '-') text.erase(0, 1);
-    // Too long for a decimal (an absurd value) or not finite: unknown rather than wrong.
+decimal fixed_decimal(double value, int scale) noexcept {
+    // std::to_chars prints the exact value rounded as printf("%.*f") does, without the
+    // allocation and big-integer arithmetic fmt uses for it: this runs for every row published
+    // and every history record.
+    char buffer[400];
+    const auto [end, ec] =
+        std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, scale);
+    // Too long for the buffer or a decimal (an absurd value) or not finite: unknown rather
+    // than wrong.
+    if (ec != std::errc{}) return decimal{};
+    std::string_view text(buffer, static_cast<std::size_t>(end - buffer));
+    if (text.front() == '-' && text.find_first_not_of("-0.") == std::string_view::npos)
+        text.remove_prefix(1);  // "-0.00": a change that rounds to nothing has no sign
     return decimal::from_json_number(text).value_or(decimal{});
 }
 
-}  // namespace
-
-row_figures rolling_figures(const ticker_row& row, std::int64_t now_ms) {
-    row_figures out;
+change_numbers rolling_change_numbers(const ticker_row& row, std::int64_t now_ms) {
+    change_numbers out;
+    out.scale = row.price_scale;
     const auto figures = row.window.figures(now_ms);
     if (!figures) return out;
-    const int scale = row.price_scale;
     const double price = row.has_ticker ? row.ticker.price.to_double() : figures->price;
-    const double change = price - figures->ref_price;
     out.basis = figures->complete ? window_basis::rolling_24h : window_basis::partial;
-    out.change = fixed(change, scale);
-    out.change_pct = fixed(figures->ref_price != 0 ? 100 * change / figures->ref_price : 0.0, 4);
-    out.ref_price = fixed(figures->ref_price, scale);
+    out.change = price - figures->ref_price;
+    out.ref_price = figures->ref_price;
+    return out;
+}
+
+row_figures change_figures(const change_numbers& numbers) {
+    row_figures out;
+    out.basis = numbers.basis;
+    if (numbers.basis == window_basis::none) return out;
+    out.change = fixed_decimal(numbers.change, numbers.scale);
+    out.change_pct =
+        fixed_decimal(numbers.ref_price != 0 ? 100 * numbers.change / numbers.ref_price : 0.0, 4);
+    return out;
+}
+
+row_figures rolling_figures(const ticker_row& row, std::int64_t now_ms) {
+    row_figures out = change_figures(rolling_change_numbers(row, now_ms));
+    if (out.basis == window_basis::none) return out;
+    const auto figures = row.window.figures(now_ms);
+    const int scale = row.price_scale;
+    out.ref_price = fixed_decimal(figures->ref_price, scale);
     out.ref_minute_start_ms = figures->ref_minute_start_ms;
     if (figures->high && figures->low) {
-        out.high = fixed(*figures->high, scale);
-        out.low = fixed(*figures->low, scale);
+        out.high = fixed_decimal(*figures->high, scale);
+        out.low = fixed_decimal(*figures->low, scale);
     }
     out.covered_ms = figures->covered_ms;
     return out;

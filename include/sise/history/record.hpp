@@ -25,9 +25,9 @@ struct record {
     std::int64_t time_ms = 0;
     exchange_id exchange{};
     market_code market;
-    decimal price;                // as the exchange sent it
-    decimal change_24h;           // rolling 24 h, with the market's price precision; may be empty
-    decimal change_pct_24h;       // percent, 4 decimals; may be empty
+    decimal price;           // as the exchange sent it
+    decimal change_24h;      // rolling 24 h, with the market's price precision; may be empty
+    decimal change_pct_24h;  // percent, 4 decimals; may be empty
     window_basis basis = window_basis::none;
     decimal exchange_change_pct;  // the exchange's own change (its basis), percent; may be empty
     decimal volume_24h;           // as the exchange sent them; may be empty
@@ -45,6 +45,16 @@ constexpr std::int64_t record_time(std::int64_t exchange_time_ms,
 
 // The row's current ticker as a record, its rolling figures as of the record's time.
 record record_of(const market::ticker_row& row);
+
+// record_of() in two steps: capture() at an update, its rolling change kept as numbers (cheap
+// enough for every update that may turn out to be a minute's close), finish() rounding them to
+// text once the record is written. finish(capture(row)) == record_of(row).
+struct pending_record {
+    record base;  // all but change_24h, change_pct_24h and basis
+    market::change_numbers change;
+};
+pending_record capture(const market::ticker_row& row);
+record finish(const pending_record& pending);
 
 // The first line of every file, without the newline.
 inline constexpr std::string_view csv_header =

@@ -43,8 +43,7 @@ public:
     // After ticker_table::apply(id, update, received_ms), whatever it returned: records the
     // row's new state, or holds it (sampling) and records the held close of an earlier minute.
     // A late update the table did not take is ignored.
-    void on_tick(market::row_id id, const ticker_update& update,
-                 std::int64_t received_ms) override;
+    void on_tick(market::row_id id, const ticker_update& update, std::int64_t received_ms) override;
 
     // Every market of `exchange` was watched (its feed live and subscribed) over
     // [from_ms, to_ms); written as coverage, about once a minute.
@@ -80,7 +79,7 @@ private:
     market::ticker_table& table_;
     history::sampler sampler_;
     std::vector<std::size_t> due_;
-    std::vector<history::record> held_;  // per row: its state while the sampler holds it
+    std::vector<history::pending_record> held_;  // per row: its state while the sampler holds it
     history::coverage_tracker coverage_;
     std::vector<std::pair<std::size_t, history::coverage_span>> coverage_due_;
     std::uint64_t dropped_seen_ = 0;  // records the writer dropped, as of the last tick

@@ -16,17 +16,20 @@ enum class window_basis : unsigned char { none, partial, rolling_24h };
 
 constexpr std::string_view to_string(window_basis basis) noexcept {
     switch (basis) {
-        case window_basis::none: return "none";
-        case window_basis::partial: return "partial";
-        case window_basis::rolling_24h: return "rolling_24h";
+        case window_basis::none:
+            return "none";
+        case window_basis::partial:
+            return "partial";
+        case window_basis::rolling_24h:
+            return "rolling_24h";
     }
     return "none";
 }
 
 struct row_figures {
     window_basis basis = window_basis::none;  // none: every field below is empty/0
-    decimal change;      // price - ref_price, price scale
-    decimal change_pct;  // percent, 4 decimals
+    decimal change;                           // price - ref_price, price scale
+    decimal change_pct;                       // percent, 4 decimals
     decimal ref_price;
     std::int64_t ref_minute_start_ms = 0;
     decimal high;  // empty while the window holds no trade
@@ -34,8 +37,23 @@ struct row_figures {
     std::int64_t covered_ms = 0;
 };
 
+// `value` rounded to `scale` fraction digits exactly as printf("%.*f") rounds it, without a
+// sign when it rounds to zero; an empty decimal when it is not finite or absurdly long.
+decimal fixed_decimal(double value, int scale) noexcept;
+
 // Measured from the row's own price, so a row's price and change always agree (a backfilled
 // candle may carry a later trade time than the last ticker frame).
 row_figures rolling_figures(const ticker_row& row, std::int64_t now_ms);
+// The change alone, as numbers: cheap enough to take at every update (a history record held
+// as a minute's possible close); change_figures() rounds it to text only when it is written.
+struct change_numbers {
+    window_basis basis = window_basis::none;  // none: no figures
+    double change = 0;
+    double ref_price = 0;
+    int scale = 0;  // the market's price precision
+};
+change_numbers rolling_change_numbers(const ticker_row& row, std::int64_t now_ms);
+// `basis`, `change` and `change_pct` of a row_figures, the rest empty.
+row_figures change_figures(const change_numbers& numbers);
 
 }  // namespace sise::market
