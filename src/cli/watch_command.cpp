@@ -43,10 +43,12 @@ options:
   --sort KEY          config (default), name, price, change or abs-change
   --columns LIST      extra columns: high-low, volume, exchange, age (e.g. volume,age);
                       the exchange shows by itself when rows come from several exchanges
+  --premium           start with the kimchi premium table (as sise snapshot --premium;
+                      needs [fx] in sised's config); key p switches
   -h, --help          show this help
 
 On a terminal: full screen; keys q quit, s sort, r reverse, arrows/PgUp/PgDn scroll,
-h v e a toggle columns, ? help. Otherwise one line per changed row:
+h v e a toggle columns, p premium, ? help. Otherwise one line per changed row:
   time exchange market price change_pct_24h basis status
 
 exit status: 0 after q, 1 output could not be written, 2 bad command line,
@@ -64,6 +66,7 @@ struct watch_options : sised_options {
     std::optional<palette> colors;
     sort_key sort = sort_key::config;
     watch_columns columns;
+    bool premium = false;
 };
 
 // Market codes go into a JSON string: letters, digits and - _ . : only.
@@ -103,6 +106,10 @@ std::optional<watch_options> parse_watch_args(args_view args) {
             if (name == "--colors" || name == "--colours")
                 return assign(reader.choice(palette_names), options.colors);
             if (name == "--sort") return assign(reader.choice(sort_key_names), options.sort);
+            if (name == "--premium") {
+                options.premium = true;
+                return option_outcome::taken;
+            }
             if (name == "--columns") {
                 const auto value = reader.value();
                 return assign(value ? parse_columns(*value) : std::nullopt, options.columns);
@@ -365,6 +372,7 @@ int run_watch(args_view args) {
         options->colors.value_or(settings.lang == language::ko ? palette::kr : palette::us);
     if (!options->colors && no_color_requested()) settings.colors = palette::none;
     settings.columns = options->columns;
+    settings.premium = options->premium;
     settings.daemon = options->endpoint.host + ":" + options->endpoint.port;
 
     const char* term = std::getenv("TERM");

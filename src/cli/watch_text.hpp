@@ -35,19 +35,44 @@ struct words {
     std::string_view name, exchange, price, change, high, low, volume, age;
     std::string_view connecting, stale, live, last_update, sort, help_hint;
     std::string_view sorts[5];
-    std::string_view retry;  // followed by the seconds to the next attempt
+    std::string_view retry;       // followed by the seconds to the next attempt
+    std::string_view no_premium;  // the premium view without FX fields in any row
 };
 
-inline constexpr words korean{
-    "종목",      "거래소", "현재가", "변동률",    "고가(24h)",
-    "저가(24h)", "거래량", "경과",   "연결 중",   "연결 끊김",
-    "실시간",    "갱신",   "정렬",   "?: 도움말", {"설정순", "이름", "가격", "변동률", "|변동률|"},
-    "재연결"};
-inline constexpr words english{
-    "Coin",    "Exchange", "Price", "Change",     "High 24h",
-    "Low 24h", "Volume",   "Age",   "connecting", "stale",
-    "live",    "updated",  "sort",  "?: help",    {"config", "name", "price", "change", "|change|"},
-    "retry"};
+inline constexpr words korean{"종목",
+                              "거래소",
+                              "현재가",
+                              "변동률",
+                              "고가(24h)",
+                              "저가(24h)",
+                              "거래량",
+                              "경과",
+                              "연결 중",
+                              "연결 끊김",
+                              "실시간",
+                              "갱신",
+                              "정렬",
+                              "?: 도움말",
+                              {"설정순", "이름", "가격", "변동률", "|변동률|"},
+                              "재연결",
+                              "김치 프리미엄 없음: sised 설정에 [fx]가 없습니다 (docs/config.md)"};
+inline constexpr words english{"Coin",
+                               "Exchange",
+                               "Price",
+                               "Change",
+                               "High 24h",
+                               "Low 24h",
+                               "Volume",
+                               "Age",
+                               "connecting",
+                               "stale",
+                               "live",
+                               "updated",
+                               "sort",
+                               "?: help",
+                               {"config", "name", "price", "change", "|change|"},
+                               "retry",
+                               "No premium: sised's config has no [fx] (docs/config.md)"};
 
 inline constexpr std::size_t gap = 2;
 inline constexpr std::size_t min_name = 4;

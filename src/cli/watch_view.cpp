@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "sise/cli/premium_view.hpp"
 #include "sise/cli/row_status.hpp"
 #include "sise/cli/text_width.hpp"
 #include "watch_text.hpp"
@@ -130,6 +131,10 @@ watch_view::action watch_view::on_key(const key_press& k) {
             return action::redraw;
         case '?':
             help_ = !help_;
+            return action::redraw;
+        case 'p':
+            settings_.premium = !settings_.premium;
+            scroll_ = 0;
             return action::redraw;
         case 'h':
             settings_.columns.high_low = !settings_.columns.high_low;
@@ -343,6 +348,24 @@ screen_frame watch_view::render(const std::vector<ticker_row>& rows, const link_
         const auto& lines = settings_.lang == language::ko ? help_lines_ko : help_lines_en;
         for (std::size_t i = 0; i < lines.size() && i < status_row; ++i)
             frame.put(i, 0, lines[i], i == 0 ? cell_style{0, true, false, false} : plain);
+    } else if (settings_.premium) {
+        // One line per coin; without sised every figure is the last known: all dim.
+        render_options options;
+        options.lang = settings_.lang;
+        options.width = width;
+        std::string text = render_premium(rows, options);
+        if (text.empty()) text = std::string(w.no_premium);
+        cell_style body = plain;
+        body.dim = !link_live;
+        std::size_t line = 0;
+        for (std::size_t start = 0; line < status_row && start < text.size(); ++line) {
+            std::size_t end = text.find('\n', start);
+            if (end == std::string::npos) end = text.size();
+            cell_style style = body;
+            style.bold = line == 0;
+            frame.put(line, 0, std::string_view(text).substr(start, end - start), style);
+            start = end + 1;
+        }
     } else if (height >= 2) {
         std::size_t x = 0;
         cell_style bold;

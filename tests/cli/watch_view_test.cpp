@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sise/cli/premium_view.hpp"
 #include "sise/cli/text_width.hpp"
 
 using namespace sise::cli;
@@ -439,5 +440,50 @@ TEST_SUITE("cli") {
         CHECK(l[1].find("150,139,000") != std::string::npos);
         CHECK(frame.at(1, 0).style.dim);
         CHECK(l[5].find("업비트 실시간") != std::string::npos);
+    }
+
+    TEST_CASE(
+        "p shows the premium table as sise snapshot --premium renders it, and p again the rows") {
+        auto rows = sample();
+        rows[0].premium.push_back(
+            {"usd_krw:fixed", "binance:BTCUSDT", true, std::string("5.04"), ""});
+        ticker_row usdt;
+        usdt.exchange = "binance";
+        usdt.market = "BTCUSDT";
+        usdt.base = "BTC";
+        usdt.quote = "USDT";
+        usdt.status = "live";
+        usdt.price = "68000";
+        usdt.krw.push_back(
+            {"usd_krw:fixed", "USD/KRW", "fixed", "1400", true, std::string("95200000"), ""});
+        rows.push_back(usdt);
+
+        watch_settings s;
+        s.lang = language::en;
+        watch_view view(s);
+        REQUIRE(view.on_key({key::character, 'p'}) == watch_view::action::redraw);
+        const screen_frame frame = view.render(rows, live_link(), 1'000'000, 120, 8);
+        const auto l = lines(frame);
+        std::istringstream expected(render_premium(rows, {language::en, false, 120}));
+        std::size_t i = 0;
+        for (std::string line; std::getline(expected, line); ++i) {
+            CAPTURE(i);
+            REQUIRE(i < l.size());
+            CHECK(l[i] == line.substr(0, line.find_last_not_of(' ') + 1));
+        }
+        CHECK(i >= 3);  // header, Bitcoin, the FX basis
+        CHECK(frame.at(0, 0).style.bold);
+        CHECK_FALSE(frame.at(1, 0).style.dim);
+        CHECK(l[7].find("Upbit live") != std::string::npos);  // the status line stays
+
+        // Without sised the same table is dim; without FX fields it says why.
+        link_status lost;
+        lost.now = link_status::state::reconnecting;
+        CHECK(view.render(rows, lost, 1'000'000, 120, 8).at(1, 0).style.dim);
+        CHECK(lines(view.render(sample(), live_link(), 1'000'000, 120, 8))[0].starts_with(
+            "No premium: sised's config has no [fx]"));
+
+        view.on_key({key::character, 'p'});
+        CHECK(lines(view.render(rows, live_link(), 1'000'000, 120, 8))[0].starts_with("Coin"));
     }
 }

@@ -46,6 +46,8 @@ struct watch_settings {
     palette colors = palette::kr;
     watch_columns columns;
     std::string daemon;  // "127.0.0.1:8765", for the status line
+    // The premium table (as `sise snapshot --premium`) instead of the rows; key p.
+    bool premium = false;
 };
 
 // The connection to sised, as the status line shows it.
