@@ -5,40 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "support/premium_rows.hpp"
+
 using namespace sise::cli;
 
-namespace {
-
-ticker_row krw_row(std::string exchange, std::string base, std::string price,
-                   std::optional<std::string> premium, std::string reason = "") {
-    ticker_row r;
-    r.exchange = std::move(exchange);
-    r.market = "KRW-" + base;
-    r.base = base;
-    r.quote = "KRW";
-    r.name_en = base == "BTC" ? "Bitcoin" : "";
-    r.name_ko = base == "BTC" ? "비트코인" : "";
-    r.status = "live";
-    r.price = std::move(price);
-    r.premium.push_back(
-        {"usd_krw:fixed", "binance:" + base + "USDT", true, std::move(premium), std::move(reason)});
-    return r;
-}
-
-ticker_row foreign_row(std::string base, std::string price, std::optional<std::string> krw) {
-    ticker_row r;
-    r.exchange = "binance";
-    r.market = base + "USDT";
-    r.base = base;
-    r.quote = "USDT";
-    r.status = "live";
-    r.price = std::move(price);
-    r.krw.push_back(
-        {"usd_krw:fixed", "USD/KRW", "fixed", "1400", true, std::move(krw), krw ? "" : "fx_stale"});
-    return r;
-}
-
-}  // namespace
+using sise::test::foreign_row;
+using sise::test::krw_row;
 
 TEST_SUITE("cli") {
     TEST_CASE(

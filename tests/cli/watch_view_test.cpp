@@ -10,6 +10,7 @@
 
 #include "sise/cli/premium_view.hpp"
 #include "sise/cli/text_width.hpp"
+#include "support/premium_rows.hpp"
 
 using namespace sise::cli;
 
@@ -444,20 +445,9 @@ TEST_SUITE("cli") {
 
     TEST_CASE(
         "p shows the premium table as sise snapshot --premium renders it, and p again the rows") {
-        auto rows = sample();
-        rows[0].premium.push_back(
-            {"usd_krw:fixed", "binance:BTCUSDT", true, std::string("5.04"), ""});
-        ticker_row usdt;
-        usdt.exchange = "binance";
-        usdt.market = "BTCUSDT";
-        usdt.base = "BTC";
-        usdt.quote = "USDT";
-        usdt.status = "live";
-        usdt.price = "68000";
-        usdt.krw.push_back(
-            {"usd_krw:fixed", "USD/KRW", "fixed", "1400", true, std::string("95200000"), ""});
-        rows.push_back(usdt);
-
+        const std::vector<ticker_row> rows{
+            sise::test::krw_row("upbit", "BTC", "150139000", std::string("5.04")),
+            sise::test::foreign_row("BTC", "68000", std::string("95200000"))};
         watch_settings s;
         s.lang = language::en;
         watch_view view(s);
