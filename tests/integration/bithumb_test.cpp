@@ -127,7 +127,9 @@ TEST_SUITE("integration") {
         CHECK(exchange.last_subscribed_codes() == std::vector<std::string>{"KRW-BTC", "KRW-NOPE"});
         CHECK(exchange.updates_sent("KRW-NOPE") == 0);
         CHECK(snapshot_rows(sised.port())["KRW-NOPE"].first.empty());
-        CHECK(snapshot_rows(sised.port())["KRW-NOPE"].second == "unlisted");
+        // On the row from the next publication on.
+        CHECK(eventually(
+            [&] { return snapshot_rows(sised.port())["KRW-NOPE"].second == "unlisted"; }, 2s));
         CHECK(sised.wait_for_log("market KRW-NOPE is not listed", 1s));
     }
 }
