@@ -1,6 +1,7 @@
 #include "sise/market/row_figures.hpp"
 
 #include <charconv>
+#include <optional>
 #include <string_view>
 
 namespace sise::market {
@@ -21,16 +22,23 @@ decimal fixed_decimal(double value, int scale) noexcept {
     return decimal::from_json_number(text).value_or(decimal{});
 }
 
-change_numbers rolling_change_numbers(const ticker_row& row, std::int64_t now_ms) {
+namespace {
+
+change_numbers numbers_of(const ticker_row& row, const std::optional<window_figures>& figures) {
     change_numbers out;
     out.scale = row.price_scale;
-    const auto figures = row.window.figures(now_ms);
     if (!figures) return out;
     const double price = row.has_ticker ? row.ticker.price.to_double() : figures->price;
     out.basis = figures->complete ? window_basis::rolling_24h : window_basis::partial;
     out.change = price - figures->ref_price;
     out.ref_price = figures->ref_price;
     return out;
+}
+
+}  // namespace
+
+change_numbers rolling_change_numbers(const ticker_row& row, std::int64_t now_ms) {
+    return numbers_of(row, row.window.figures(now_ms));
 }
 
 row_figures change_figures(const change_numbers& numbers) {
@@ -44,9 +52,9 @@ row_figures change_figures(const change_numbers& numbers) {
 }
 
 row_figures rolling_figures(const ticker_row& row, std::int64_t now_ms) {
-    row_figures out = change_figures(rolling_change_numbers(row, now_ms));
+    const auto figures = row.window.figures(now_ms);  // one window query for every figure
+    row_figures out = change_figures(numbers_of(row, figures));
     if (out.basis == window_basis::none) return out;
-    const auto figures = row.window.figures(now_ms);
     const int scale = row.price_scale;
     out.ref_price = fixed_decimal(figures->ref_price, scale);
     out.ref_minute_start_ms = figures->ref_minute_start_ms;
