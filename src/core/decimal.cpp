@@ -74,7 +74,7 @@ bool render(const plain_parts& in, std::int64_t shift,
 
 }  // namespace
 
-std::optional<decimal> decimal::from_json_number(std::string_view token) noexcept {
+bool decimal::assign_json_number(std::string_view token) noexcept {
     // RFC 8259 §6: number = [ minus ] int [ frac ] [ exp ]; int = zero / ( digit1-9 *DIGIT )
     plain_parts parts;
     std::size_t pos = 0;
@@ -89,14 +89,14 @@ std::optional<decimal> decimal::from_json_number(std::string_view token) noexcep
     } else if (pos < size && token[pos] >= '1' && token[pos] <= '9') {
         while (pos < size && is_digit(token[pos])) ++pos;
     } else {
-        return std::nullopt;
+        return false;
     }
     parts.int_digits = token.substr(int_begin, pos - int_begin);
 
     if (pos < size && token[pos] == '.') {
         const std::size_t frac_begin = ++pos;
         while (pos < size && is_digit(token[pos])) ++pos;
-        if (pos == frac_begin) return std::nullopt;
+        if (pos == frac_begin) return false;
         parts.frac_digits = token.substr(frac_begin, pos - frac_begin);
     }
 
@@ -113,18 +113,23 @@ std::optional<decimal> decimal::from_json_number(std::string_view token) noexcep
             exponent = std::min(exponent * 10 + (token[pos] - '0'), exponent_clamp);
             ++pos;
         }
-        if (pos == exp_begin) return std::nullopt;
+        if (pos == exp_begin) return false;
         if (exp_negative) exponent = -exponent;
     }
-    if (pos != size) return std::nullopt;
+    if (pos != size) return false;
 
-    decimal result;
     if (!has_exponent) {
         // Already plain: keep the token verbatim (trailing zeros are the exchange's choice).
-        if (!result.text_.assign(token)) return std::nullopt;
-        return result;
+        if (size > max_digits) return false;
+        text_.assign(token);
+        return true;
     }
-    if (!render(parts, exponent, result.text_)) return std::nullopt;
+    return render(parts, exponent, text_);
+}
+
+std::optional<decimal> decimal::from_json_number(std::string_view token) noexcept {
+    decimal result;
+    if (!result.assign_json_number(token)) return std::nullopt;
     return result;
 }
 

@@ -39,7 +39,7 @@ constexpr std::array<std::string_view, 14> known_quotes{"FDUSD", "USDT", "USDC",
 struct fields {
     std::optional<std::string_view> event;   // "e"
     std::optional<std::string_view> symbol;  // "s"
-    ticker_update ticker;                    // c, p, P, h, l, v, q, E read in place
+    ticker_update* ticker = nullptr;         // c, p, P, h, l, v, q, E: read into out's slot
     bool has_result = false;                 // {"result":..,"id":..}: an ack
     bool has_error = false;                  // flat {"code","msg"} or nested {"error":{..}}
     std::int64_t error_code = 0;
@@ -48,7 +48,7 @@ struct fields {
 
 errc read_string(od::value& value, std::optional<std::string_view>& out) noexcept {
     std::string_view s;
-    if (value.get_string().get(s)) return errc::malformed_frame;
+    if (!json::read_string(value, s)) return errc::malformed_frame;
     out = s;
     return errc::ok;
 }
@@ -56,7 +56,7 @@ errc read_string(od::value& value, std::optional<std::string_view>& out) noexcep
 // One field of an event object (binance.md §2.1, §2.2, §5, §6). Single-letter keys are
 // case-sensitive: "p" is the change, "P" the percent.
 errc read_field(std::string_view k, od::value& value, fields& f) noexcept {
-    ticker_update& t = f.ticker;
+    ticker_update& t = *f.ticker;
     if (k.size() == 1) {
         switch (k[0]) {
             case 'e':
@@ -126,37 +126,34 @@ errc read_fields(od::object& object, fields& f, bool wrapper) noexcept {
     return errc::ok;
 }
 
-// Classifies one event object and appends it when it is a 24 h ticker. `depth` 0 is the root,
-// which may be the combined-stream wrapper {"stream":..,"data":{..}}.
+// What an object that was read is: an error, an ack, a reconnect cue, a 24 h ticker or none.
+frame_kind classify(const fields& f) noexcept {
+    if (f.has_error) return frame_kind::exchange_error;
+    if (f.has_result) return frame_kind::ack;  // §4: null for SUBSCRIBE, a list for LIST_...
+    if (!f.event) return frame_kind::ignored;
+    if (*f.event == "serverShutdown") return frame_kind::reconnect;  // §6: reconnect now
+    // §2: the 24 h rolling tickers; windowed ones (1hTicker...) are another basis.
+    if (*f.event != "24hrTicker" && *f.event != "24hrMiniTicker") return frame_kind::ignored;
+    return frame_kind::tickers;
+}
+
+// Classifies one event object and keeps it when it is a 24 h ticker. `depth` 0 is the root,
+// which may be the combined-stream wrapper {"stream":..,"data":{..}}. The fields are read
+// straight into a new last element of `out` (copying a finished update cost a
+// store-forwarding stall per frame), which goes again unless the object is a ticker; after an
+// error the caller's rollback removes it.
 errc handle_object(od::object& object, std::vector<ticker_update>& out, frame_kind& kind, fields& f,
                    int depth) {
+    ticker_update& t = out.emplace_back();
+    f.ticker = &t;
     if (errc e = read_fields(object, f, depth == 0); e != errc::ok) return e;
-    ticker_update& t = f.ticker;
-    if (f.has_error) {
-        kind = frame_kind::exchange_error;
-        return errc::ok;
-    }
-    if (f.has_result) {
-        kind = frame_kind::ack;  // §4: null for SUBSCRIBE, a list for LIST_SUBSCRIPTIONS
-        return errc::ok;
-    }
-    if (!f.event) {
-        kind = frame_kind::ignored;
-        return errc::ok;
-    }
-    if (*f.event == "serverShutdown") {
-        kind = frame_kind::reconnect;  // §6: open a new connection now
-        return errc::ok;
-    }
-    // §2: the 24 h rolling tickers; windowed ones (1hTicker...) are another basis.
-    if (*f.event != "24hrTicker" && *f.event != "24hrMiniTicker") {
-        kind = frame_kind::ignored;
+    kind = classify(f);
+    if (kind != frame_kind::tickers) {
+        out.pop_back();
         return errc::ok;
     }
     if (!f.symbol || f.symbol->empty() || t.price.empty()) return errc::missing_field;
     if (!t.market.assign(*f.symbol)) return errc::malformed_frame;
-    out.push_back(t);
-    kind = frame_kind::tickers;
     return errc::ok;
 }
 

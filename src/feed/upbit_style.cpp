@@ -152,7 +152,7 @@ errc read_fields(od::object& object, fields& f) noexcept {
         switch (classify(k)) {
             case key::type: {
                 std::string_view s;
-                if (value.get_string().get(s)) return errc::malformed_frame;
+                if (!json::read_string(value, s)) return errc::malformed_frame;
                 f.type = s;
                 break;
             }
@@ -170,7 +170,7 @@ errc read_fields(od::object& object, fields& f) noexcept {
             case key::timestamp: f.timestamp = number_token(value); break;
             case key::status: {
                 std::string_view s;
-                if (value.get_string().get(s)) return errc::malformed_frame;
+                if (!json::read_string(value, s)) return errc::malformed_frame;
                 f.status = s;
                 break;
             }
@@ -186,20 +186,14 @@ errc read_fields(od::object& object, fields& f) noexcept {
 
 // Optional number: absent/null -> stays empty; present but not a plain JSON number -> error.
 bool optional_decimal(std::string_view token, decimal& out) noexcept {
-    if (token.empty()) return true;
-    auto d = decimal::from_json_number(token);
-    if (!d) return false;
-    out = *d;
-    return true;
+    return token.empty() || out.assign_json_number(token);
 }
 
 errc build_ticker(const fields& f, ticker_update& t) noexcept {
     if (!f.code || f.code->empty()) return errc::missing_field;
     if (!t.market.assign(*f.code)) return errc::malformed_frame;  // longer than market_code
     if (f.trade_price.empty()) return errc::missing_field;
-    auto price = decimal::from_json_number(f.trade_price);
-    if (!price) return errc::bad_number;
-    t.price = *price;
+    if (!t.price.assign_json_number(f.trade_price)) return errc::bad_number;
     if (!optional_decimal(f.change, t.change) || !optional_decimal(f.high, t.day_high) ||
         !optional_decimal(f.low, t.day_low) || !optional_decimal(f.volume_24h, t.volume_24h) ||
         !optional_decimal(f.quote_volume_24h, t.quote_volume_24h)) {
@@ -207,9 +201,9 @@ errc build_ticker(const fields& f, ticker_update& t) noexcept {
     }
     if (!f.change_rate.empty()) {
         // upbit.md §12.5: rates are fractions; percent is the same digits, point moved by 2.
-        auto rate = decimal::from_json_number(f.change_rate);
-        if (!rate) return errc::bad_number;
-        auto pct = rate->shifted(2);
+        decimal rate;
+        if (!rate.assign_json_number(f.change_rate)) return errc::bad_number;
+        auto pct = rate.shifted(2);
         if (!pct) return errc::bad_number;
         t.change_pct = *pct;
     }
@@ -231,9 +225,9 @@ errc handle_object(od::object& object, std::vector<ticker_update>& out, frame_ki
             kind = frame_kind::ignored;  // trade, orderbook, candle...: not ours
             return errc::ok;
         }
-        ticker_update t;
-        if (errc e = build_ticker(f, t); e != errc::ok) return e;
-        out.push_back(t);
+        // Built in place: copying a finished update cost a store-forwarding stall per frame.
+        // After an error the caller's rollback removes the slot.
+        if (errc e = build_ticker(f, out.emplace_back()); e != errc::ok) return e;
         kind = frame_kind::tickers;
         return errc::ok;
     }

@@ -112,6 +112,51 @@ TEST_SUITE("feed") {
               errc::malformed_frame);
     }
 
+    TEST_CASE("a string reads in place without escapes and unescaped with them") {
+        for (const auto& [text, want] :
+             {std::pair{std::string(R"("24hrTicker")"), std::string("24hrTicker")},
+              std::pair{std::string(R"("BTC\u0055SDT")"), std::string("BTCUSDT")},
+              std::pair{std::string(R"("a\"b")"), std::string("a\"b")},
+              std::pair{std::string(R"("")"), std::string()}}) {
+            std::string got;
+            CHECK(read_v(text, [&](auto& v) {
+                std::string_view s;
+                const bool ok = json::read_string(v, s);
+                got = s;
+                return ok ? errc::ok : errc::malformed_frame;
+            }) == errc::ok);
+            CHECK_MESSAGE(got == want, text);
+        }
+        CHECK(read_v("12", [&](auto& v) {
+            std::string_view s;
+            return json::read_string(v, s) ? errc::ok : errc::malformed_frame;
+        }) == errc::malformed_frame);
+    }
+
+    TEST_CASE("the backslash check agrees with a byte loop at every length and position") {
+        // The word-at-a-time check must neither miss a backslash at any offset nor see one in
+        // bytes next to it in value ('[' ']' '|' 0xDC 0x5B..) or in what follows the view.
+        const auto reference = [](std::string_view t) {
+            return t.find('\\') != std::string_view::npos;
+        };
+        const std::string fillers[] = {"a", "]", "[", "|", "\xDC", "\x5D\x5B", std::string(1, '\0')};
+        for (std::size_t n = 0; n <= 40; ++n) {
+            for (const std::string& filler : fillers) {
+                std::string text;
+                while (text.size() < n) text += filler;
+                text.resize(n);
+                const std::string padded = text + "\\\\\\\\\\\\\\\\";  // a backslash right after
+                const std::string_view view(padded.data(), n);
+                CHECK_MESSAGE(json::has_backslash(view) == reference(view), n);
+                for (std::size_t at = 0; at < n; ++at) {
+                    std::string with = text;
+                    with[at] = '\\';
+                    CHECK_MESSAGE(json::has_backslash(with), n << " at " << at);
+                }
+            }
+        }
+    }
+
     TEST_CASE("the document-end check catches a second value glued to the first") {
         simdjson::ondemand::parser parser;
         for (const auto& [text, whole] : {std::pair{std::string("{\"a\":1}"), true},

@@ -73,7 +73,7 @@ public:
         feed::json::od::object object;
         if (errc e = frames_.iterate_padded(frame, doc); e != errc::ok) return rollback.fail(e, ec);
         if (doc.get_object().get(object)) return rollback.fail(errc::malformed_frame, ec);
-        std::optional<std::string_view> event, market;
+        std::string_view event, market;
         ticker_update t;
         for (auto field : object) {
             std::string_view key;
@@ -81,8 +81,9 @@ public:
             if (field.unescaped_key().get(key) || field.value().get(value))
                 return rollback.fail(errc::malformed_frame, ec);
             errc e = errc::ok;
-            if (key == "e") e = feed::json::read_optional_string(value, event);
-            if (key == "s") e = feed::json::read_optional_string(value, market);
+            if ((key == "e" && !feed::json::read_string(value, event)) ||
+                (key == "s" && !feed::json::read_string(value, market)))
+                e = errc::malformed_frame;
             if (key == "p") e = feed::json::read_decimal(value, t.price);
             if (key == "t") e = feed::json::read_epoch_ms(value, t.exchange_time_ms);
             if (e != errc::ok) return rollback.fail(e, ec);
@@ -91,7 +92,7 @@ public:
         if (event == "restart") return {feed::frame_kind::reconnect, "restart"};
         if (event == "error") return {feed::frame_kind::exchange_error, "error"};
         if (event != "tick") return {feed::frame_kind::ignored, {}};
-        if (!market || !t.market.assign(*market) || t.price.empty())
+        if (market.empty() || !t.market.assign(market) || t.price.empty())
             return rollback.fail(errc::missing_field, ec);
         out.push_back(t);
         return {feed::frame_kind::tickers, {}};
