@@ -11,6 +11,7 @@ sise_sources(SISE_TEST_SOURCES
   cli/ticker_message_test.cpp cli/watch_command_test.cpp cli/watch_line_test.cpp
   cli/watch_view_test.cpp
   core/decimal_test.cpp core/spsc_ring_test.cpp core/url_test.cpp core/utc_time_test.cpp
+  fake_test/bybit_dialect_test.cpp
   fake_test/binance_dialect_test.cpp fake_test/bithumb_dialect_test.cpp fake_test/candle_history_test.cpp fake_test/candles_test.cpp fake_test/exchange_server_test.cpp
   fake_test/price_walk_test.cpp fake_test/upbit_dialect_test.cpp
   feed/bybit_test.cpp
@@ -38,6 +39,7 @@ sise_sources(SISE_TEST_SOURCES
 
 # The fake exchange: shared server code and one dialect per exchange.
 sise_sources(SISE_FAKE_SOURCES
+  fake/bybit_dialect.cpp
   fake/binance_dialect.cpp fake/bithumb_dialect.cpp fake/candle_history.cpp fake/candles.cpp fake/dialect.cpp fake/exchange_server.cpp
   fake/price_walk.cpp fake/server_core.cpp fake/session.cpp fake/subscribe_request.cpp
   fake/tls_cert.cpp fake/upbit_dialect.cpp fake/ws_frame.cpp)
