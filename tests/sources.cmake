@@ -31,6 +31,7 @@ sise_sources(SISE_TEST_SOURCES
   stats/healthz_test.cpp stats/latency_histogram_test.cpp stats/process_test.cpp
   stats/prometheus_test.cpp stats/status_line_test.cpp
   support/daemon_config_test.cpp
+  integration/bybit_test.cpp
   integration/binance_test.cpp integration/bithumb_test.cpp integration/clients_test.cpp integration/daemon_test.cpp integration/faults_test.cpp
   integration/fx_test.cpp integration/history_test.cpp integration/http_conformance_test.cpp
   integration/prometheus_test.cpp integration/reload_test.cpp integration/rolling_test.cpp
