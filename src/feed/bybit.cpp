@@ -407,8 +407,8 @@ frame_result bybit_adapter::parse_padded(std::string_view frame, std::vector<tic
         // §2, §5, §6: acks, pongs and failed requests share one shape; check `success`, and
         // know a pong by ret_msg (its op is "ping" on spot).
         if (!*f.success) {
-            detail_ = fmt::format("{} failed: {}", f.op.value_or("request"),
-                                  f.ret_msg.value_or("(no ret_msg)"));
+            const std::string_view op = f.op && !f.op->empty() ? *f.op : "request";
+            detail_ = fmt::format("{} failed: {}", op, f.ret_msg.value_or("(no ret_msg)"));
             result.kind = frame_kind::exchange_error;
             result.detail = detail_;
         } else {

@@ -249,6 +249,8 @@ TEST_SUITE("feed") {
         CHECK(p.detail == "subscribe failed: Invalid symbol :[tickers.NOPEUSDT]");
         p = parse(adapter, R"({"success":false,"ret_msg":"args size >10","op":"subscribe"})");
         CHECK(p.detail == "subscribe failed: args size >10");
+        p = parse(adapter, R"({"success":false,"ret_msg":"Invalid JSON","op":""})");
+        CHECK(p.detail == "request failed: Invalid JSON");
     }
 
     TEST_CASE("malformed and truncated frames are errors and leave the output untouched") {
