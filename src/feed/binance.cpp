@@ -228,17 +228,7 @@ std::optional<std::string> binance_adapter::normalize_market(std::string_view ma
 }
 
 instrument binance_adapter::describe(std::string_view market) const {
-    instrument item;
-    item.market = std::string(market);
-    for (std::string_view quote : known_quotes) {
-        if (market.size() > quote.size() && market.ends_with(quote)) {
-            item.base = std::string(market.substr(0, market.size() - quote.size()));
-            item.quote = std::string(quote);
-            return item;
-        }
-    }
-    item.base = item.market;
-    return item;
+    return split_by_quote(market, known_quotes);
 }
 
 std::string binance_adapter::market_list_path() const {

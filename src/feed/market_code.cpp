@@ -26,6 +26,20 @@ instrument split_code(std::string_view market, char separator, pair_order order)
     return result;
 }
 
+instrument split_by_quote(std::string_view market, std::span<const std::string_view> quotes) {
+    instrument item;
+    item.market = std::string(market);
+    for (std::string_view quote : quotes) {
+        if (market.size() > quote.size() && market.ends_with(quote)) {
+            item.base = std::string(market.substr(0, market.size() - quote.size()));
+            item.quote = std::string(quote);
+            return item;
+        }
+    }
+    item.base = item.market;
+    return item;
+}
+
 std::optional<std::string> normalize_code(std::string_view text, std::string_view separators,
                                           std::size_t max_size) {
     if (text.empty() || text.size() > max_size) return std::nullopt;

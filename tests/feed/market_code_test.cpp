@@ -33,6 +33,21 @@ TEST_SUITE("feed") {
         CHECK(bare.market == "BTCUSDT");
     }
 
+    TEST_CASE("a code without separator splits at the first known quote suffix it ends with") {
+        constexpr std::string_view quotes[] = {"FDUSD", "USDT", "BTC"};
+        const auto usdt = sise::feed::split_by_quote("BTCUSDT", quotes);
+        CHECK(usdt.base == "BTC");
+        CHECK(usdt.quote == "USDT");
+        CHECK(sise::feed::split_by_quote("SOLFDUSD", quotes).quote == "FDUSD");
+        CHECK(sise::feed::split_by_quote("ETHBTC", quotes).base == "ETH");
+        // The quote alone is no pair; an unknown suffix leaves the whole code as the base.
+        CHECK(sise::feed::split_by_quote("USDT", quotes).quote.empty());
+        const auto unknown = sise::feed::split_by_quote("BTCXYZ", quotes);
+        CHECK(unknown.base == "BTCXYZ");
+        CHECK(unknown.quote.empty());
+        CHECK(unknown.market == "BTCXYZ");
+    }
+
     TEST_CASE("Upbit's canonical spelling is QUOTE-BASE in upper case with one dash") {
         const sise::feed::upbit_adapter upbit;
         CHECK(upbit.normalize_market("krw-btc") == "KRW-BTC");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,11 @@ enum class pair_order { base_first, quote_first };
 // Base and quote of a code split at its first `separator` ("KRW-BTC", quote first; "BTC-USD",
 // base first); names left empty. Without a separator the whole code is the base.
 instrument split_code(std::string_view market, char separator, pair_order order);
+
+// Base and quote of a code without separator ("BTCUSDT"), split at the first of `quotes` (list
+// longer ones first) it ends with; names left empty. Without a known quote the whole code is
+// the base. Binance and Bybit use it until their market lists have loaded.
+instrument split_by_quote(std::string_view market, std::span<const std::string_view> quotes);
 
 // ASCII letters upper-cased, every other byte kept.
 std::string upper_ascii(std::string_view text);
