@@ -124,7 +124,7 @@ errc read_text(od::value& value, std::string_view& out) noexcept {
 
 // What the root object of a frame said.
 struct root_fields {
-    std::optional<std::string_view> event;  // subscribe, unsubscribe, error, notice, ...
+    std::optional<std::string_view> event;    // subscribe, unsubscribe, error, notice, ...
     std::optional<std::string_view> channel;  // arg.channel
     bool has_data = false;
     std::string_view code;
@@ -148,54 +148,44 @@ errc read_arg(od::value& value, root_fields& f) noexcept {
 
 // Walks a REST body {"code":"0","msg":"","data":[..]} (okx.md §9, §10), handing every element
 // of `data` to `on_element(od::value&, std::vector<T>&) -> errc`. A code other than "0" is the
-// exchange's error. On success appends what it parsed to `out`; on error leaves it untouched.
+// exchange's error.
+template <typename T, typename OnElement>
+errc walk_envelope(od::document& doc, std::vector<T>& parsed, OnElement& on_element) {
+    od::object root;
+    if (doc.get_object().get(root)) return errc::malformed_frame;
+    bool has_data = false;
+    bool code_ok = false;
+    for (auto field : root) {
+        std::string_view k;
+        od::value value;
+        if (field.unescaped_key().get(k) || field.value().get(value)) return errc::malformed_frame;
+        if (k == "code") {
+            std::string_view code;
+            if (read_text(value, code) != errc::ok) return errc::malformed_frame;
+            code_ok = code == "0";
+        } else if (k == "data") {
+            has_data = true;
+            od::array data;
+            if (value.get_array().get(data)) return errc::malformed_frame;
+            for (auto element : data) {
+                od::value v;
+                if (element.get(v)) return errc::malformed_frame;
+                if (errc e = on_element(v, parsed); e != errc::ok) return e;
+            }
+        }
+    }
+    if (!code_ok) return errc::exchange_error;
+    return has_data ? errc::ok : errc::missing_field;
+}
+
+// The envelope's elements appended to `out` on success; on error `out` is left untouched.
 template <typename T, typename OnElement>
 void parse_envelope(frame_parser& frames, std::string_view body, std::vector<T>& out,
                     boost::system::error_code& ec, OnElement&& on_element) {
-    ec.clear();
-    if (body.size() > max_rest_body_bytes) {
-        ec = errc::frame_too_large;
-        return;
-    }
-    const simdjson::padded_string padded(body);
-    std::vector<T> parsed;
-    auto walk = [&](od::document& doc) {
-        od::object root;
-        if (doc.get_object().get(root)) return errc::malformed_frame;
-        bool has_data = false;
-        bool code_ok = false;
-        for (auto field : root) {
-            std::string_view k;
-            od::value value;
-            if (field.unescaped_key().get(k) || field.value().get(value))
-                return errc::malformed_frame;
-            if (k == "code") {
-                std::string_view code;
-                if (read_text(value, code) != errc::ok) return errc::malformed_frame;
-                code_ok = code == "0";
-            } else if (k == "data") {
-                has_data = true;
-                od::array data;
-                if (value.get_array().get(data)) return errc::malformed_frame;
-                for (auto element : data) {
-                    od::value v;
-                    if (element.get(v)) return errc::malformed_frame;
-                    if (errc e = on_element(v, parsed); e != errc::ok) return e;
-                }
-            }
-        }
-        if (!code_ok) return errc::exchange_error;
-        return has_data ? errc::ok : errc::missing_field;
-    };
-    od::document doc;
-    errc e = frames.parser().iterate(padded).get(doc) ? errc::malformed_frame : walk(doc);
-    if (e == errc::ok && !json::at_document_end(doc)) e = errc::malformed_frame;
-    if (e != errc::ok) {
-        ec = e;
-        return;
-    }
-    out.insert(out.end(), std::make_move_iterator(parsed.begin()),
-               std::make_move_iterator(parsed.end()));
+    frames.parse_body(body, max_rest_body_bytes, out, ec,
+                      [&](od::document& doc, std::vector<T>& parsed) {
+                          return walk_envelope(doc, parsed, on_element);
+                      });
 }
 
 }  // namespace
@@ -295,40 +285,40 @@ std::string okx_adapter::candles_path(std::string_view market, std::int64_t to_m
 void okx_adapter::parse_candles(std::string_view body, std::vector<minute_candle>& out,
                                 boost::system::error_code& ec) {
     // okx.md §10: data[] of [ts,o,h,l,c,vol,volCcy,volCcyQuote,confirm], every one a string.
-    parse_envelope(frames_, body, out, ec, [](od::value& element,
-                                              std::vector<minute_candle>& parsed) {
-        od::array row;
-        if (element.get_array().get(row)) return errc::malformed_frame;
-        minute_candle candle;
-        bool forming = false;
-        std::size_t index = 0;
-        for (auto cell : row) {
-            od::value v;
-            if (cell.get(v)) return errc::malformed_frame;
-            if (index == 0) {
-                candle.start_ms = -1;
-                if (json::read_epoch_ms(v, candle.start_ms) != errc::ok || candle.start_ms < 0)
-                    return errc::bad_number;
-            } else if (index <= 4) {
-                decimal d;
-                if (json::read_decimal(v, d) != errc::ok || d.empty()) return errc::bad_number;
-                if (index == 1) candle.open = d.to_double();
-                if (index == 2) candle.high = d.to_double();
-                if (index == 3) candle.low = d.to_double();
-                if (index == 4) candle.close = d;
-            } else if (index == 8) {
-                // "0": the minute is still forming, its close not final; it is asked for
-                // again once it has ended.
-                std::string_view confirm;
-                if (v.get_string().get(confirm)) return errc::malformed_frame;
-                forming = confirm == "0";
+    parse_envelope(
+        frames_, body, out, ec, [](od::value& element, std::vector<minute_candle>& parsed) {
+            od::array row;
+            if (element.get_array().get(row)) return errc::malformed_frame;
+            minute_candle candle;
+            bool forming = false;
+            std::size_t index = 0;
+            for (auto cell : row) {
+                od::value v;
+                if (cell.get(v)) return errc::malformed_frame;
+                if (index == 0) {
+                    candle.start_ms = -1;
+                    if (json::read_epoch_ms(v, candle.start_ms) != errc::ok || candle.start_ms < 0)
+                        return errc::bad_number;
+                } else if (index <= 4) {
+                    decimal d;
+                    if (json::read_decimal(v, d) != errc::ok || d.empty()) return errc::bad_number;
+                    if (index == 1) candle.open = d.to_double();
+                    if (index == 2) candle.high = d.to_double();
+                    if (index == 3) candle.low = d.to_double();
+                    if (index == 4) candle.close = d;
+                } else if (index == 8) {
+                    // "0": the minute is still forming, its close not final; it is asked for
+                    // again once it has ended.
+                    std::string_view confirm;
+                    if (v.get_string().get(confirm)) return errc::malformed_frame;
+                    forming = confirm == "0";
+                }
+                ++index;
             }
-            ++index;
-        }
-        if (index < 5) return errc::missing_field;
-        if (!forming) parsed.push_back(candle);
-        return errc::ok;
-    });
+            if (index < 5) return errc::missing_field;
+            if (!forming) parsed.push_back(candle);
+            return errc::ok;
+        });
 }
 
 std::vector<instrument> okx_adapter::fallback_instruments() const {
@@ -346,7 +336,8 @@ std::vector<std::string> okx_adapter::subscribe_frames(std::span<const std::stri
     // echoed by the acks and errors of the request.
     std::vector<std::string> frames;
     for (std::size_t at = 0; at < markets.size(); at += max_args_per_subscribe) {
-        const auto batch = markets.subspan(at, std::min(max_args_per_subscribe, markets.size() - at));
+        const auto batch =
+            markets.subspan(at, std::min(max_args_per_subscribe, markets.size() - at));
         std::string frame = fmt::format(R"({{"id":"{}","op":"subscribe","args":[)", ++next_id_);
         bool first = true;
         for (const auto& market : batch) {

@@ -23,15 +23,20 @@ namespace od = simdjson::ondemand;
 constexpr std::int64_t max_candles = 300;
 constexpr std::int64_t default_candles = 100;
 
+// `{` and, when the request had an id, `"id":"..",`: the start of every answer to a request.
+std::string answer_to(std::string_view id) {
+    std::string out = "{";
+    if (id.empty()) return out;
+    out += R"("id":)";
+    publish::append_json_string(out, id);
+    out += ',';
+    return out;
+}
+
 // okx.md §6: {"id":..,"event":"error","code":"600xx","msg":..,"connId":..}; `id` only when the
 // request had one.
 std::string ws_error(std::string_view code, std::string_view msg, std::string_view id) {
-    std::string out = "{";
-    if (!id.empty()) {
-        out += R"("id":)";
-        publish::append_json_string(out, id);
-        out += ',';
-    }
+    std::string out = answer_to(id);
     fmt::format_to(std::back_inserter(out), R"("event":"error","code":"{}","msg":)", code);
     publish::append_json_string(out, msg);
     out += R"(,"connId":"f4e0c0de"})";
@@ -40,12 +45,7 @@ std::string ws_error(std::string_view code, std::string_view msg, std::string_vi
 
 // okx.md §2: one ack per arg, {"id":..,"event":"subscribe","arg":{..},"connId":..}.
 std::string ack(std::string_view op, std::string_view inst_id, std::string_view id) {
-    std::string out = "{";
-    if (!id.empty()) {
-        out += R"("id":)";
-        publish::append_json_string(out, id);
-        out += ',';
-    }
+    std::string out = answer_to(id);
     fmt::format_to(std::back_inserter(out), R"("event":"{}","arg":{{"channel":"tickers","instId":)",
                    op);
     publish::append_json_string(out, inst_id);

@@ -14,6 +14,7 @@
 #include "fake/dialect.hpp"
 #include "fake/exchange_server.hpp"
 #include "sise/feed/okx.hpp"
+#include "support/adapter_frames.hpp"
 #include "support/fixture.hpp"
 #include "support/local_client.hpp"
 #include "support/wait.hpp"
@@ -24,27 +25,9 @@ namespace {
 namespace http = boost::beast::http;
 using namespace std::chrono_literals;
 
-struct parsed {
-    feed::frame_result result;
-    std::string detail;
-    boost::system::error_code ec;
-    std::vector<ticker_update> out;
-};
-
-parsed parse_with_sised(std::string_view frame) {
-    feed::okx_adapter adapter;
-    parsed p;
-    p.result = adapter.parse(frame, p.out, p.ec);
-    p.detail = std::string(p.result.detail);
-    return p;
-}
-
-// Path and query of a request target.
-std::pair<std::string, std::string> split_target(const std::string& target) {
-    const auto q = target.find('?');
-    if (q == std::string::npos) return {target, {}};
-    return {target.substr(0, q), target.substr(q + 1)};
-}
+using parsed = sise::test::parse_outcome;
+using sise::test::split_target;
+constexpr auto parse_with_sised = sise::test::parse_with<feed::okx_adapter>;
 
 TEST_SUITE("fake okx dialect") {
     TEST_CASE("the registry knows okx: /ws/v5/public, text frames, a 30 s idle limit") {
@@ -111,7 +94,8 @@ TEST_SUITE("fake okx dialect") {
             const char* code;
         } cases[] = {
             {"not json", "code 60012: "},
-            {R"({"op":"subscribe","argss":[{"channel":"tickers","instId":"A-B"}]})", "code 60012: "},
+            {R"({"op":"subscribe","argss":[{"channel":"tickers","instId":"A-B"}]})",
+             "code 60012: "},
             {R"({"op":"subscribe","args":[{"channel":"trades","instId":"NMR-USDT"}]})",
              "code 60018: Wrong URL or channel:trades,instId:NMR-USDT doesn't exist."},
             {R"({"id":"9","op":"login","args":[{"channel":"tickers","instId":"A-B"}]})",

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sise/core/error.hpp"
+#include "support/adapter_frames.hpp"
 #include "support/fixture.hpp"
 
 namespace {
@@ -19,34 +20,10 @@ std::string fixture(std::string_view name) {
     return sise::test::read_fixture("okx", name);
 }
 
-sise::ticker_update sentinel() {
-    sise::ticker_update t;
-    t.market.assign("SENTINEL");
-    t.price = *sise::decimal::from_json_number("1");
-    return t;
-}
+constexpr auto check_rejected = sise::test::check_rejected<okx_adapter>;
 
-// Parses `frame` into a vector holding a sentinel; checks the error and that nothing was added.
-void check_rejected(std::string_view frame, sise::errc expected) {
-    okx_adapter adapter;
-    std::vector<sise::ticker_update> out{sentinel()};
-    boost::system::error_code ec;
-    adapter.parse(frame, out, ec);
-    CHECK_MESSAGE(ec == expected, frame);
-    REQUIRE(out.size() == 1);
-    CHECK(out[0].market.view() == "SENTINEL");
-}
-
-// The kind of a frame that carries no tickers and is not an error.
 frame_kind kind_of(std::string_view frame, std::string* detail = nullptr) {
-    okx_adapter adapter;
-    std::vector<sise::ticker_update> out;
-    boost::system::error_code ec;
-    auto result = adapter.parse(frame, out, ec);
-    CHECK_MESSAGE(!ec, frame, ": ", ec.message());
-    CHECK(out.empty());
-    if (detail) *detail = std::string(result.detail);
-    return result.kind;
+    return sise::test::kind_of<okx_adapter>(frame, detail);
 }
 
 // Parses one frame that must yield exactly one ticker.
@@ -163,8 +140,7 @@ TEST_SUITE("feed") {
         std::string detail;
         CHECK(kind_of(fixture("error.json"), &detail) == frame_kind::exchange_error);
         CHECK(detail.starts_with("code 60012: Invalid request: {\"op\": \"subscribe\""));
-        CHECK(kind_of(fixture("error_unknown_instid.json"), &detail) ==
-              frame_kind::exchange_error);
+        CHECK(kind_of(fixture("error_unknown_instid.json"), &detail) == frame_kind::exchange_error);
         CHECK(detail ==
               "code 60018: Wrong URL or channel:tickers,instId:NMR-USDT doesn't exist. Please use "
               "the correct URL, channel and parameters referring to API document.");
@@ -188,7 +164,8 @@ TEST_SUITE("feed") {
               frame_kind::ignored);
     }
 
-    TEST_CASE("a ticker for an instrument nobody subscribed is still parsed; the table rejects it") {
+    TEST_CASE(
+        "a ticker for an instrument nobody subscribed is still parsed; the table rejects it") {
         const auto t = one_ticker(
             R"({"arg":{"channel":"tickers","instId":"NMR-USDT"},"data":[{"instId":"NMR-USDT","last":"9.1"}]})");
         CHECK(t.market.view() == "NMR-USDT");
@@ -209,8 +186,9 @@ TEST_SUITE("feed") {
                        errc::missing_field);
         check_rejected(R"({"arg":{"channel":"tickers"},"data":[{"instId":"A","last":"x"}]})",
                        errc::bad_number);
-        check_rejected(R"({"arg":{"channel":"tickers"},"data":[{"instId":"A","last":"1","ts":"x"}]})",
-                       errc::bad_number);
+        check_rejected(
+            R"({"arg":{"channel":"tickers"},"data":[{"instId":"A","last":"1","ts":"x"}]})",
+            errc::bad_number);
         check_rejected(
             R"({"arg":{"channel":"tickers"},"data":[{"instId":"A","last":"1"},{"instId":"B"}]})",
             errc::missing_field);
@@ -218,8 +196,9 @@ TEST_SUITE("feed") {
                        errc::malformed_frame);
         check_rejected(R"({"arg":"tickers","data":[]})", errc::malformed_frame);
         check_rejected(R"({"event":1})", errc::malformed_frame);
-        check_rejected(R"({"arg":{"channel":"tickers"},"data":[{"instId":"AN-INSTRUMENT-ID-LONGER-THAN-31-X","last":"1"}]})",
-                       errc::malformed_frame);
+        check_rejected(
+            R"({"arg":{"channel":"tickers"},"data":[{"instId":"AN-INSTRUMENT-ID-LONGER-THAN-31-X","last":"1"}]})",
+            errc::malformed_frame);
         check_rejected(std::string(70 * 1024, ' '), errc::frame_too_large);
     }
 

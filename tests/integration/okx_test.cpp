@@ -56,7 +56,9 @@ std::string config_for(const fake::exchange_server& exchange,
     return config.toml();
 }
 
-bool live(std::uint16_t port) { return healthz(port).text("/feeds/0/state") == "live"; }
+bool live(std::uint16_t port) {
+    return healthz(port).text("/feeds/0/state") == "live";
+}
 
 // A text field of `market`'s row in /v1/snapshot; "?" when absent.
 std::string row_field(std::uint16_t port, std::string_view market, std::string_view key) {
@@ -145,8 +147,8 @@ TEST_SUITE("integration") {
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 250));
         REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
-        REQUIRE(eventually([&] { return healthz(sised.port()).number("/feeds/0/tickers") > 50; },
-                           5s));
+        REQUIRE(
+            eventually([&] { return healthz(sised.port()).number("/feeds/0/tickers") > 50; }, 5s));
 
         // The notice (64008), then the close 1.5 s later, while 300 updates/s keep flowing.
         exchange.announce_shutdown();
@@ -158,7 +160,9 @@ TEST_SUITE("integration") {
         exchange.pause_stream(true);
         // Every update the fake sent arrived exactly once, and each row ends on its last price.
         CHECK(eventually(
-            [&] { return healthz(sised.port()).number("/feeds/0/tickers") == sent_total(exchange); },
+            [&] {
+                return healthz(sised.port()).number("/feeds/0/tickers") == sent_total(exchange);
+            },
             5s));
         CHECK(eventually(
             [&] {
