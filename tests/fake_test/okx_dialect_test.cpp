@@ -214,7 +214,7 @@ TEST_SUITE("fake okx dialect") {
         options.markets = {"BTC-USDT"};
         options.frames_per_second = 50;
         keepalive_rules rules = dialect_for("okx").keepalive();
-        rules.client_idle_limit = 600ms;
+        rules.client_idle_limit = 900ms;
         options.keepalive = rules;
         exchange_server fake(options);
         fake.start();
@@ -228,10 +228,10 @@ TEST_SUITE("fake okx dialect") {
             R"({"id":"1","op":"subscribe","args":[{"channel":"tickers","instId":"BTC-USDT"}]})";
         REQUIRE(pinging.send(subscribe));
         REQUIRE(silent.send(subscribe));
-        // 1.8 s, three idle limits: one client pings every 200 ms, the other never again,
+        // 2.7 s, three idle limits: one client pings every 200 ms, the other never again,
         // though both receive a busy stream.
         bool pong_seen = false;
-        const auto until = std::chrono::steady_clock::now() + 1800ms;
+        const auto until = std::chrono::steady_clock::now() + 2700ms;
         while (std::chrono::steady_clock::now() < until) {
             REQUIRE(pinging.send("ping"));
             const auto read_until = std::chrono::steady_clock::now() + 200ms;
@@ -241,7 +241,7 @@ TEST_SUITE("fake okx dialect") {
             }
         }
         CHECK(pong_seen);
-        CHECK(silent.closed_by_server(2s));
+        CHECK(silent.closed_by_server(3s));
         CHECK(fake.idle_timeouts() == 1);
         CHECK(fake.open_websockets() == 1);
         CHECK(fake.subscriptions() == 2);

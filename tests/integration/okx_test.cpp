@@ -26,7 +26,7 @@ namespace {
 
 const std::vector<std::string> listed{"BTC-USDT", "ETH-USDT", "SOL-USDT"};
 
-// The fake with OKX's rules shortened: a client silent for 800 ms is dropped (OKX: 30 s), and
+// The fake with OKX's rules shortened: a client silent for 1 s is dropped (OKX: 30 s), and
 // the close follows the upgrade notice after 1.5 s (OKX: 60 s).
 fake::server_options okx_fake(double frames_per_second) {
     fake::server_options options = fake_at(frames_per_second);
@@ -34,7 +34,7 @@ fake::server_options okx_fake(double frames_per_second) {
     options.markets = listed;
     fake::keepalive_rules rules = fake::dialect_for("okx").keepalive();
     REQUIRE(rules.client_idle_limit == 30s);
-    rules.client_idle_limit = 800ms;
+    rules.client_idle_limit = 1s;
     rules.shutdown_grace = 1500ms;
     options.keepalive = rules;
     return options;
@@ -121,7 +121,7 @@ TEST_SUITE("integration") {
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 250));
         REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
-        std::this_thread::sleep_for(3500ms);  // four idle limits of a busy stream
+        std::this_thread::sleep_for(3500ms);  // 3.5 idle limits of a busy stream
         CHECK(exchange.idle_timeouts() == 0);
         CHECK(exchange.connections_accepted() == 1);
         healthz h(sised.port());
