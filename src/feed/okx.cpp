@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -15,7 +17,6 @@
 #include "sise/core/error.hpp"
 #include "sise/feed/json_fields.hpp"
 #include "sise/feed/market_code.hpp"
-#include "sise/market/row_figures.hpp"
 #include "sise/publish/json_writer.hpp"
 
 namespace sise::feed {
@@ -26,6 +27,49 @@ namespace od = simdjson::ondemand;
 // The SPOT instrument list is ~1 MB for ~700 instruments; this only bounds a runaway body.
 constexpr std::size_t max_rest_body_bytes = 16 * 1024 * 1024;
 
+// A plain decimal's digits as an integer of its unit at `scale` fraction digits ("51695.6" at
+// 2: 5169560), or nullopt when that needs more than 18 digits (no realistic price does).
+std::optional<std::int64_t> scaled_units(std::string_view text, int scale) noexcept {
+    const bool negative = !text.empty() && text.front() == '-';
+    if (negative) text.remove_prefix(1);
+    const auto point = text.find('.');
+    const std::string_view fraction =
+        point == std::string_view::npos ? std::string_view{} : text.substr(point + 1);
+    if (static_cast<int>(fraction.size()) > scale) return std::nullopt;
+    std::int64_t units = 0;
+    int digits = 0;
+    const auto add = [&](char c) {
+        units = units * 10 + (c - '0');
+        return units == 0 || ++digits <= 18;
+    };
+    for (char c : text.substr(0, point))
+        if (!add(c)) return std::nullopt;
+    for (char c : fraction)
+        if (!add(c)) return std::nullopt;
+    for (int i = static_cast<int>(fraction.size()); i < scale; ++i)
+        if (!add('0')) return std::nullopt;
+    return negative ? -units : units;
+}
+
+// `units` at `scale` fraction digits as a decimal ("-4556" at 1: "-455.6"); zero unsigned.
+decimal from_units(std::int64_t units, int scale) noexcept {
+    char digits[24];
+    const std::uint64_t magnitude =
+        units < 0 ? 0 - static_cast<std::uint64_t>(units) : static_cast<std::uint64_t>(units);
+    const auto len = static_cast<std::size_t>(
+        std::to_chars(digits, digits + sizeof digits, magnitude).ptr - digits);
+    const auto fraction = static_cast<std::size_t>(scale);
+    const std::size_t total = std::max(len, fraction + 1);  // one integer digit at least
+    char text[48];
+    std::size_t n = 0;
+    if (units < 0) text[n++] = '-';
+    for (std::size_t i = 0; i < total; ++i) {
+        if (fraction > 0 && i == total - fraction) text[n++] = '.';
+        text[n++] = i < total - len ? '0' : digits[i - (total - len)];
+    }
+    return decimal::from_json_number(std::string_view(text, n)).value_or(decimal{});
+}
+
 // Fraction digits of a plain decimal ("51239.9" -> 1).
 int scale_of(const decimal& d) noexcept {
     const std::string_view text = d.text();
@@ -34,45 +78,91 @@ int scale_of(const decimal& d) noexcept {
 }
 
 // okx.md §4: no change field; the change against open24h (the open of the rolling 24 h),
-// with the finer of the two prices' precisions, and in percent with 4 fraction digits as
-// sise's own figures. An absent ("" , §3) or zero open leaves both empty.
+// exact at the finer of the two prices' precisions, and in percent rounded half away from zero
+// to 4 fraction digits as sise's own figures. An absent ("" , §3) or zero open leaves both
+// empty, and so do prices too long for 18 digits.
 void set_change(ticker_update& t, const decimal& open) noexcept {
-    if (open.empty() || open.is_zero() || t.price.empty()) return;
-    const double reference = open.to_double();
-    const double change = t.price.to_double() - reference;
-    t.change = market::fixed_decimal(change, std::max(scale_of(t.price), scale_of(open)));
-    t.change_pct = market::fixed_decimal(100 * change / reference, 4);
+    if (open.empty() || t.price.empty()) return;
+    const int scale = std::max(scale_of(t.price), scale_of(open));
+    const auto last = scaled_units(t.price.text(), scale);
+    const auto reference = scaled_units(open.text(), scale);
+    if (!last || !reference || *reference == 0) return;
+    const std::int64_t change = *last - *reference;
+    t.change = from_units(change, scale);
+    const long double pct =
+        static_cast<long double>(change) * 1e6L / static_cast<long double>(*reference);
+    t.change_pct = from_units(static_cast<std::int64_t>(std::llround(pct)), 4);
 }
 
 // One element of a tickers push's data array (okx.md §3); views valid until the next iterate().
+// The ticker is read in place, in the caller's output.
 struct ticker_fields {
-    ticker_update ticker;
+    ticker_update& ticker;  // vol24h into volume_24h, volCcy24h into quote_volume_24h (SPOT)
     decimal open_24h;
-    decimal vol_24h;      // SPOT: base currency; derivatives: contracts
-    decimal vol_ccy_24h;  // SPOT: quote currency; derivatives: base currency
-    bool spot = true;     // instType SPOT or MARGIN (or absent)
+    bool spot = true;  // instType SPOT or MARGIN (or absent)
 };
 
+// A JSON string's text, read in place between its quotes when it has no escape (every instId,
+// type and channel OKX sends), else unescaped; nullopt for a value that is not a string.
+std::optional<std::string_view> string_text(od::value& value) noexcept {
+    const std::string_view token = json::trim_token(value.raw_json_token());
+    if (token.size() >= 2 && token.front() == '"' && token.back() == '"' &&
+        token.find('\\') == std::string_view::npos)
+        return token.substr(1, token.size() - 2);
+    std::string_view text;
+    if (value.get_string().get(text)) return std::nullopt;
+    return text;
+}
+
+// okx.md §3: "ts" is epoch milliseconds as a string ("1597026383085"); digits read in place,
+// anything else (a number, an exponent) by the toolkit.
+errc read_ts(od::value& value, std::int64_t& out) noexcept {
+    const auto text = string_text(value);
+    std::int64_t ms = 0;
+    if (text && !text->empty()) {
+        const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), ms);
+        if (ec == std::errc{} && end == text->data() + text->size()) {
+            out = ms;
+            return errc::ok;
+        }
+    }
+    return json::read_epoch_ms(value, out);
+}
+
+// One field of a ticker, dispatched on its first letter (16 keys, 7 read).
 errc read_ticker_field(std::string_view k, od::value& value, ticker_fields& f) noexcept {
     ticker_update& t = f.ticker;
-    if (k == "instId") {
-        std::string_view text;
-        if (value.get_string().get(text)) return errc::malformed_frame;
-        return t.market.assign(text) ? errc::ok : errc::malformed_frame;
+    if (k.empty()) return errc::ok;
+    switch (k[0]) {
+        case 'i':
+            if (k == "instId") {
+                const auto text = string_text(value);
+                if (!text) return errc::malformed_frame;
+                return t.market.assign(*text) ? errc::ok : errc::malformed_frame;
+            }
+            if (k == "instType") {
+                const auto text = string_text(value);
+                if (!text) return errc::malformed_frame;
+                f.spot = *text == "SPOT" || *text == "MARGIN";
+            }
+            return errc::ok;
+        case 'l':
+            if (k == "last") return json::read_decimal(value, t.price);
+            if (k == "low24h") return json::read_decimal(value, t.day_low);
+            return errc::ok;  // lastSz
+        case 'o':
+            return k == "open24h" ? json::read_decimal(value, f.open_24h) : errc::ok;
+        case 'h':
+            return k == "high24h" ? json::read_decimal(value, t.day_high) : errc::ok;
+        case 'v':
+            if (k == "vol24h") return json::read_decimal(value, t.volume_24h);
+            if (k == "volCcy24h") return json::read_decimal(value, t.quote_volume_24h);
+            return errc::ok;
+        case 't':
+            return k == "ts" ? read_ts(value, t.exchange_time_ms) : errc::ok;
+        default:
+            return errc::ok;  // askPx, askSz, bidPx, bidSz, sodUtc0, sodUtc8, anything newer
     }
-    if (k == "last") return json::read_decimal(value, t.price);
-    if (k == "open24h") return json::read_decimal(value, f.open_24h);
-    if (k == "high24h") return json::read_decimal(value, t.day_high);
-    if (k == "low24h") return json::read_decimal(value, t.day_low);
-    if (k == "vol24h") return json::read_decimal(value, f.vol_24h);
-    if (k == "volCcy24h") return json::read_decimal(value, f.vol_ccy_24h);
-    if (k == "ts") return json::read_epoch_ms(value, t.exchange_time_ms);
-    if (k == "instType") {
-        std::string_view text;
-        if (value.get_string().get(text)) return errc::malformed_frame;
-        f.spot = text == "SPOT" || text == "MARGIN";
-    }
-    return errc::ok;  // lastSz, askPx, askSz, bidPx, bidSz, sodUtc0, sodUtc8, anything newer
 }
 
 // Appends the tickers of a push's data array; the first error stops the walk.
@@ -82,7 +172,8 @@ errc read_tickers(od::value& value, std::vector<ticker_update>& out) {
     for (auto element : data) {
         od::object object;
         if (element.get_object().get(object)) return errc::malformed_frame;
-        ticker_fields f;
+        // Appended before it is read (no copy); a failing frame's caller takes it back.
+        ticker_fields f{out.emplace_back(), {}, true};
         for (auto field : object) {
             std::string_view k;
             od::value* in_place = json::field_parts(field, k);
@@ -91,14 +182,12 @@ errc read_tickers(od::value& value, std::vector<ticker_update>& out) {
         }
         ticker_update& t = f.ticker;
         if (t.market.empty() || t.price.empty()) return errc::missing_field;
-        if (f.spot) {
-            t.volume_24h = f.vol_24h;
-            t.quote_volume_24h = f.vol_ccy_24h;
-        } else {
-            t.volume_24h = f.vol_ccy_24h;  // derivatives: vol24h counts contracts
+        if (!f.spot) {
+            // Derivatives: vol24h counts contracts, volCcy24h is the base currency.
+            t.volume_24h = t.quote_volume_24h;
+            t.quote_volume_24h = decimal{};
         }
         set_change(t, f.open_24h);
-        out.push_back(t);
     }
     return errc::ok;
 }
@@ -139,9 +228,9 @@ errc read_arg(od::value& value, root_fields& f) noexcept {
         od::value* in_place = json::field_parts(field, k);
         if (!in_place) return errc::malformed_frame;
         if (k != "channel") continue;  // instId, instType, ...: the data says it again
-        std::string_view channel;
-        if (in_place->get_string().get(channel)) return errc::malformed_frame;
-        f.channel = channel;
+        const auto channel = string_text(*in_place);
+        if (!channel) return errc::malformed_frame;
+        f.channel = *channel;
     }
     return errc::ok;
 }
