@@ -76,6 +76,27 @@ TEST_SUITE("feed") {
         CHECK(t.change.empty());
     }
 
+    TEST_CASE("the change is exact at the finer precision, whatever binary floating point says") {
+        auto t = one_ticker(
+            R"({"arg":{"channel":"tickers"},"data":[{"instId":"PEPE-USDT","last":"0.00001234","open24h":"0.000012"}]})");
+        CHECK(t.change.text() == "0.00000034");
+        CHECK(t.change_pct.text() == "2.8333");
+        t = one_ticker(
+            R"({"arg":{"channel":"tickers"},"data":[{"instId":"A-USDT","last":"0.1","open24h":"0.3"}]})");
+        CHECK(t.change.text() == "-0.2");
+        CHECK(t.change_pct.text() == "-66.6667");  // half away from zero
+        t = one_ticker(
+            R"({"arg":{"channel":"tickers"},"data":[{"instId":"A-USDT","last":"2.00005","open24h":"2"}]})");
+        CHECK(t.change.text() == "0.00005");
+        CHECK(t.change_pct.text() == "0.0025");
+        // Beyond 18 digits at the common precision: unknown rather than rounded.
+        t = one_ticker(
+            R"({"arg":{"channel":"tickers"},"data":[{"instId":"A-USDT","last":"123456789012.123456789","open24h":"1"}]})");
+        CHECK(t.price.text() == "123456789012.123456789");
+        CHECK(t.change.empty());
+        CHECK(t.change_pct.empty());
+    }
+
     TEST_CASE("numbers sent as JSON numbers instead of strings are read as well") {
         const auto t = one_ticker(
             R"({"arg":{"channel":"tickers","instId":"ETH-USDT"},"data":[{"instId":"ETH-USDT","last":3000.50,"open24h":3000,"ts":1700000000000}]})");
