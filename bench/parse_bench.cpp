@@ -32,8 +32,8 @@ constexpr std::size_t chunk_frames = 1000;
 // The bare walk visits every value the same way whatever the venue, so that the ratio
 // measures sise, not a walk tailored to one frame shape: every key unescaped, every object
 // (Binance's {"stream","data":{..}} wrapper too) descended into, every number read as double,
-// every string read as string_view, booleans read, nulls checked (no ticker frame here has an
-// array; one would abort). Binance quotes its prices as strings, so the walk reads them as
+// every string read as string_view, booleans read, nulls checked, a root array of objects (OKX's
+// "data") descended into. Binance quotes its prices as strings, so the walk reads them as
 // strings and does not convert them; sise turns them into decimals, and that work is part of
 // what the ratio shows.
 // Template depth instead of recursion: the frames nest one level at most (Binance's wrapper),
@@ -78,7 +78,17 @@ void visit_fields(od::object& object, std::size_t& checksum) {
                 }
                 std::abort();  // deeper than any venue's ticker frame
             case od::json_type::array:
-                std::abort();  // no ticker frame here has one
+                if constexpr (depth == 0) {  // OKX's "data":[{..}]: objects, one level down
+                    od::array items;
+                    if (value.get_array().get(items)) std::abort();
+                    for (auto item : items) {
+                        od::object inner;
+                        if (item.get_object().get(inner)) std::abort();
+                        visit_fields<1>(inner, checksum);
+                    }
+                    break;
+                }
+                std::abort();  // deeper than any venue's ticker frame
         }
     }
 }
@@ -141,7 +151,8 @@ int main(int argc, char** argv) {
     std::vector<venue_run> runs;
     for (auto [v, id] : {std::pair{venue::upbit, sise::exchange_id::upbit},
                          std::pair{venue::bithumb, sise::exchange_id::bithumb},
-                         std::pair{venue::binance, sise::exchange_id::binance}}) {
+                         std::pair{venue::binance, sise::exchange_id::binance},
+                         std::pair{venue::okx, sise::exchange_id::okx}}) {
         if (!only.empty() && only != sise::bench::venue_name(v)) continue;
         venue_run run{v, id, {}, 0, sise::feed::make_adapter(id), {}, {}};
         if (!run.adapter) std::abort();
@@ -153,7 +164,7 @@ int main(int argc, char** argv) {
     }
 
     if (runs.empty()) {
-        std::fprintf(stderr, "unknown venue %s (upbit, bithumb, binance)\n", argv[1]);
+        std::fprintf(stderr, "unknown venue %s (upbit, bithumb, binance, okx)\n", argv[1]);
         return 2;
     }
     od::parser parser;

@@ -139,12 +139,27 @@ std::string binance_frame(const fields& f, std::string_view symbol, std::uint64_
         trade_id, count);
 }
 
+// okx/ticker_realistic.json: a tickers push in OKX's field order, every value a string with the
+// digits as they are (no padding); open24h is the walk's open, sodUtc0 its previous close.
+std::string okx_frame(const fields& f, std::string_view inst_id) {
+    const auto text = [&](std::string_view key) { return bithumb_number(at(f, key)); };
+    return fmt::format(
+        R"({{"arg":{{"channel":"tickers","instId":"{0}"}},"data":[{{"instType":"SPOT",)"
+        R"("instId":"{0}","last":"{1}","lastSz":"{2}","askPx":"{1}","askSz":"{3}","bidPx":"{1}",)"
+        R"("bidSz":"{4}","open24h":"{5}","high24h":"{6}","low24h":"{7}","volCcy24h":"{8}",)"
+        R"("vol24h":"{9}","ts":"{10}","sodUtc0":"{11}","sodUtc8":"{5}"}}]}})",
+        inst_id, text("trade_price"), text("trade_volume"), text("acc_ask_volume"),
+        text("acc_bid_volume"), text("opening_price"), text("high_price"), text("low_price"),
+        text("acc_trade_price_24h"), text("acc_trade_volume_24h"), at(f, "timestamp"),
+        text("prev_closing_price"));
+}
+
 // The 12 markets of each venue: the fake's Upbit sidebar; Bithumb's same coins (EOS is KRW-A
 // there, bithumb.md §9); Binance's USDT pairs with late-2025 dollar prices (the walk's price
-// units are then 1e-4 USDT).
+// units are then 1e-4 USDT); OKX's the same pairs spelled BASE-QUOTE.
 std::vector<fake::market_info> markets(venue v) {
     std::vector<fake::market_info> result;
-    if (v == venue::binance) {
+    if (v == venue::binance || v == venue::okx) {
         const std::pair<const char*, std::int64_t> usdt[] = {
             {"BTCUSDT", 90'000}, {"ETHUSDT", 3'000}, {"BCHUSDT", 500}, {"XRPUSDT", 2},
             {"SOLUSDT", 180},    {"ADAUSDT", 1},     {"TRXUSDT", 1},   {"XLMUSDT", 1},
@@ -152,6 +167,7 @@ std::vector<fake::market_info> markets(venue v) {
         for (const auto& [code, dollars] : usdt) {
             fake::market_info m;
             m.code = code;
+            if (v == venue::okx) m.code.insert(m.code.size() - 4, "-");
             m.start_price = dollars * fake::krw;
             m.acc_trade_price_24h_krw = 1'000'000'000;
             result.push_back(std::move(m));
@@ -174,6 +190,8 @@ std::string_view venue_name(venue v) noexcept {
             return "bithumb";
         case venue::binance:
             return "binance";
+        case venue::okx:
+            return "okx";
     }
     return "?";
 }
@@ -199,6 +217,7 @@ std::vector<std::string> ticker_frames(venue v, std::size_t per_market) {
             const fields f = split_fields(parser, upbit);
             trade_id += 7;
             frames.push_back(v == venue::bithumb ? bithumb_frame(f)
+                             : v == venue::okx   ? okx_frame(f, walk.market().code)
                                                  : binance_frame(f, walk.market().code, trade_id));
         }
     return frames;

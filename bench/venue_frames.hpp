@@ -11,7 +11,7 @@
 
 namespace sise::bench {
 
-enum class venue { upbit, bithumb, binance };
+enum class venue { upbit, bithumb, binance, okx };
 
 std::string_view venue_name(venue v) noexcept;
 

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -162,22 +163,7 @@ errc handle_object(od::object& object, std::vector<ticker_update>& out, frame_ki
 template <typename T, typename Walk>
 void parse_rest_body(frame_parser& frames, std::string_view body, std::vector<T>& out,
                      boost::system::error_code& ec, Walk&& walk) {
-    ec.clear();
-    if (body.size() > max_rest_body_bytes) {
-        ec = errc::frame_too_large;
-        return;
-    }
-    const simdjson::padded_string padded(body);
-    std::vector<T> parsed;
-    od::document doc;
-    errc e = frames.parser().iterate(padded).get(doc) ? errc::malformed_frame : walk(doc, parsed);
-    if (e == errc::ok && !json::at_document_end(doc)) e = errc::malformed_frame;
-    if (e != errc::ok) {
-        ec = e;
-        return;
-    }
-    out.insert(out.end(), std::make_move_iterator(parsed.begin()),
-               std::make_move_iterator(parsed.end()));
+    frames.parse_body(body, max_rest_body_bytes, out, ec, std::forward<Walk>(walk));
 }
 
 }  // namespace

@@ -2,12 +2,14 @@
 #include "fake/dialect.hpp"
 
 #include <stdexcept>
+#include <string>
 
 #include <fmt/format.h>
 
 #include "fake/binance_dialect.hpp"
 #include "fake/bithumb_dialect.hpp"
 #include "fake/bybit_dialect.hpp"
+#include "fake/okx_dialect.hpp"
 #include "fake/upbit_dialect.hpp"
 
 namespace sise::fake {
@@ -17,12 +19,17 @@ const dialect& dialect_for(std::string_view exchange) {
     static const binance_dialect binance;
     static const bithumb_dialect bithumb;
     static const bybit_dialect bybit;
-    if (exchange == upbit.name()) return upbit;
-    if (exchange == binance.name()) return binance;
-    if (exchange == bithumb.name()) return bithumb;
-    if (exchange == bybit.name()) return bybit;
+    static const okx_dialect okx;
+    // A new venue's fake adds its dialect to this list.
+    static const dialect* const all[] = {&upbit, &bithumb, &binance, &okx, &bybit};
+    std::string known;
+    for (const dialect* d : all) {
+        if (exchange == d->name()) return *d;
+        known += known.empty() ? "" : ", ";
+        known += d->name();
+    }
     throw std::invalid_argument(
-        fmt::format("the fake speaks no exchange '{}' (known: upbit, binance, bithumb)", exchange));
+        fmt::format("the fake speaks no exchange '{}' (known: {})", exchange, known));
 }
 
 }  // namespace sise::fake

@@ -16,6 +16,7 @@
 #include "fake/candles.hpp"
 #include "fake/dialect.hpp"
 #include "sise/feed/bithumb.hpp"
+#include "support/adapter_frames.hpp"
 #include "support/fixture.hpp"
 
 namespace sise::fake {
@@ -27,27 +28,9 @@ constexpr std::int64_t t0 = 1'725'927'377'174;  // 2024-09-10 00:16:17.174 UTC =
 
 std::string fixture(std::string_view name) { return sise::test::read_fixture("bithumb", name); }
 
-// Path and query of a request target.
-std::pair<std::string, std::string> split_target(const std::string& target) {
-    const auto q = target.find('?');
-    if (q == std::string::npos) return {target, {}};
-    return {target.substr(0, q), target.substr(q + 1)};
-}
-
-struct parsed {
-    feed::frame_result result;
-    std::string detail;
-    boost::system::error_code ec;
-    std::vector<ticker_update> out;
-};
-
-parsed parse_with_sised(std::string_view frame) {
-    feed::bithumb_adapter adapter;
-    parsed p;
-    p.result = adapter.parse(frame, p.out, p.ec);
-    p.detail = std::string(p.result.detail);
-    return p;
-}
+using parsed = sise::test::parse_outcome;
+using sise::test::split_target;
+constexpr auto parse_with_sised = sise::test::parse_with<feed::bithumb_adapter>;
 
 std::string rendered(const bithumb_dialect& d, stream_type type, std::string_view price = {}) {
     const price_walk walk(describe_market("KRW-ETH"), 7, t0);

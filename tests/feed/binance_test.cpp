@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sise/core/error.hpp"
+#include "support/adapter_frames.hpp"
 #include "support/fixture.hpp"
 
 namespace {
@@ -34,33 +35,10 @@ void check_docs_example(const sise::ticker_update& t) {
     CHECK(t.exchange_time_ms == 1672515782136);
 }
 
-sise::ticker_update sentinel() {
-    sise::ticker_update t;
-    t.market.assign("SENTINEL");
-    t.price = *sise::decimal::from_json_number("1");
-    return t;
-}
+constexpr auto check_rejected = sise::test::check_rejected<binance_adapter>;
 
-// Parses `frame` into a vector holding a sentinel; checks the error and that nothing was added.
-void check_rejected(std::string_view frame, sise::errc expected) {
-    binance_adapter adapter;
-    std::vector<sise::ticker_update> out{sentinel()};
-    boost::system::error_code ec;
-    adapter.parse(frame, out, ec);
-    CHECK_MESSAGE(ec == expected, frame);
-    CHECK(out.size() == 1);
-}
-
-// The kind of a frame that carries no tickers and is not an error.
 frame_kind kind_of(std::string_view frame, std::string* detail = nullptr) {
-    binance_adapter adapter;
-    std::vector<sise::ticker_update> out;
-    boost::system::error_code ec;
-    auto result = adapter.parse(frame, out, ec);
-    CHECK_MESSAGE(!ec, frame, ": ", ec.message());
-    CHECK(out.empty());
-    if (detail) *detail = std::string(result.detail);
-    return result.kind;
+    return sise::test::kind_of<binance_adapter>(frame, detail);
 }
 
 }  // namespace

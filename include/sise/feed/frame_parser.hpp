@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,13 @@ public:
     // The first error stops the walk and is returned.
     template <typename OnObject>
     errc walk_array(std::string_view body, std::size_t max_body_bytes, OnObject&& on_object);
+
+    // Parses a REST body of any shape with `walk(ondemand::document&, std::vector<T>&) -> errc`,
+    // then checks nothing follows the root value. On success appends what the walk parsed to
+    // `out` (ec cleared); on error sets `ec` and leaves `out` as it was.
+    template <typename T, typename Walk>
+    void parse_body(std::string_view body, std::size_t max_body_bytes, std::vector<T>& out,
+                    boost::system::error_code& ec, Walk&& walk);
 
     simdjson::ondemand::parser& parser() noexcept { return parser_; }
 
@@ -86,6 +94,30 @@ errc frame_parser::walk_array(std::string_view body, std::size_t max_body_bytes,
     const char* location = nullptr;
     if (doc.current_location().get(location) == simdjson::SUCCESS) return errc::malformed_frame;
     return errc::ok;
+}
+
+template <typename T, typename Walk>
+void frame_parser::parse_body(std::string_view body, std::size_t max_body_bytes,
+                              std::vector<T>& out, boost::system::error_code& ec, Walk&& walk) {
+    namespace od = simdjson::ondemand;
+    ec.clear();
+    if (body.size() > max_body_bytes) {
+        ec = errc::frame_too_large;
+        return;
+    }
+    const simdjson::padded_string padded(body);
+    std::vector<T> parsed;
+    od::document doc;
+    errc e = parser_.iterate(padded).get(doc) ? errc::malformed_frame : walk(doc, parsed);
+    const char* location = nullptr;
+    if (e == errc::ok && doc.current_location().get(location) == simdjson::SUCCESS)
+        e = errc::malformed_frame;
+    if (e != errc::ok) {
+        ec = e;
+        return;
+    }
+    out.insert(out.end(), std::make_move_iterator(parsed.begin()),
+               std::make_move_iterator(parsed.end()));
 }
 
 }  // namespace sise::feed
