@@ -28,9 +28,12 @@ A fake exchange on loopback; as Upbit: ws://ADDR:PORT/websocket/v1, GET /v1/mark
 GET /v1/candles/minutes/1 (a week of synthetic one-minute history per market).
 
   --exchange NAME    upbit (default), bithumb (Upbit's paths, text frames, KST times, drops a
-                     client silent for 120 s) or binance (ws://ADDR:PORT/stream, /api/v3/...)
+                     client silent for 120 s), binance (ws://ADDR:PORT/stream, /api/v3/...),
+                     okx (ws://ADDR:PORT/ws/v5/public, /api/v5/..., drops a client silent for
+                     30 s) or bybit (ws://ADDR:PORT/v5/public/spot, /v5/market/..., drops a
+                     client that sends no {"op":"ping"} for 10 min)
   --idle-limit-ms N  drop a websocket client that sent nothing for N ms (default: the
-                     exchange's rule, bithumb 120000; 0 = never)
+                     exchange's rule, bithumb 120000, okx 30000, bybit 600000; 0 = never)
   --port N           port to listen on (default 0: any free port)
   --bind ADDR        address to listen on (default 127.0.0.1)
   --rate FPS         realtime ticker frames per second, all markets (default 10; 0 = unlimited)
