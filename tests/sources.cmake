@@ -16,6 +16,7 @@ sise_sources(SISE_TEST_SOURCES
   feed/backoff_test.cpp feed/binance_test.cpp feed/bithumb_test.cpp feed/frame_parser_test.cpp feed/json_fields_test.cpp
   feed/market_code_test.cpp feed/toy_adapter_test.cpp feed/upbit_candles_test.cpp
   feed/upbit_test.cpp
+  feed/coinbase_test.cpp feed/sequence_check_test.cpp
   history/bars_test.cpp history/coverage_test.cpp history/query_test.cpp
   history/reader_test.cpp history/record_test.cpp history/sampler_test.cpp
   history/time_arg_test.cpp history/writer_test.cpp
