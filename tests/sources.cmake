@@ -13,6 +13,7 @@ sise_sources(SISE_TEST_SOURCES
   core/decimal_test.cpp core/spsc_ring_test.cpp core/url_test.cpp core/utc_time_test.cpp
   fake_test/binance_dialect_test.cpp fake_test/bithumb_dialect_test.cpp fake_test/candle_history_test.cpp fake_test/candles_test.cpp fake_test/exchange_server_test.cpp
   fake_test/price_walk_test.cpp fake_test/upbit_dialect_test.cpp
+  fake_test/coinbase_dialect_test.cpp
   feed/backoff_test.cpp feed/binance_test.cpp feed/bithumb_test.cpp feed/frame_parser_test.cpp feed/json_fields_test.cpp
   feed/market_code_test.cpp feed/toy_adapter_test.cpp feed/upbit_candles_test.cpp
   feed/upbit_test.cpp
@@ -40,7 +41,8 @@ sise_sources(SISE_TEST_SOURCES
 sise_sources(SISE_FAKE_SOURCES
   fake/binance_dialect.cpp fake/bithumb_dialect.cpp fake/candle_history.cpp fake/candles.cpp fake/dialect.cpp fake/exchange_server.cpp
   fake/price_walk.cpp fake/server_core.cpp fake/session.cpp fake/subscribe_request.cpp
-  fake/tls_cert.cpp fake/upbit_dialect.cpp fake/ws_frame.cpp)
+  fake/tls_cert.cpp fake/upbit_dialect.cpp fake/ws_frame.cpp
+  fake/coinbase_dialect.cpp)
 sise_sources(SISE_FAKE_MAIN_SOURCES fake/main.cpp)
 
 sise_sources(SISE_TEST_SUPPORT_SOURCES

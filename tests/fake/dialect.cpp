@@ -7,6 +7,7 @@
 
 #include "fake/binance_dialect.hpp"
 #include "fake/bithumb_dialect.hpp"
+#include "fake/coinbase_dialect.hpp"
 #include "fake/upbit_dialect.hpp"
 
 namespace sise::fake {
@@ -15,6 +16,8 @@ const dialect& dialect_for(std::string_view exchange) {
     static const upbit_dialect upbit;
     static const binance_dialect binance;
     static const bithumb_dialect bithumb;
+    static const coinbase_dialect coinbase;
+    if (exchange == coinbase.name()) return coinbase;
     if (exchange == upbit.name()) return upbit;
     if (exchange == binance.name()) return binance;
     if (exchange == bithumb.name()) return bithumb;
