@@ -35,7 +35,8 @@ sise_sources(SISE_TEST_SOURCES
   integration/fx_test.cpp integration/history_test.cpp integration/http_conformance_test.cpp
   integration/prometheus_test.cpp integration/reload_test.cpp integration/rolling_test.cpp
   integration/service_test.cpp integration/socket_activation_test.cpp integration/tls_test.cpp
-  integration/venues_test.cpp)
+  integration/venues_test.cpp
+  integration/coinbase_test.cpp)
 
 # The fake exchange: shared server code and one dialect per exchange.
 sise_sources(SISE_FAKE_SOURCES
