@@ -20,6 +20,11 @@ sise_sources(SISE_TEST_SOURCES
   feed/market_code_test.cpp feed/toy_adapter_test.cpp feed/upbit_candles_test.cpp
   feed/upbit_test.cpp
   feed/okx_test.cpp
+  fake_test/coinbase_dialect_test.cpp
+  feed/backoff_test.cpp feed/binance_test.cpp feed/bithumb_test.cpp feed/frame_parser_test.cpp feed/json_fields_test.cpp
+  feed/market_code_test.cpp feed/toy_adapter_test.cpp feed/upbit_candles_test.cpp
+  feed/upbit_test.cpp
+  feed/coinbase_test.cpp feed/sequence_check_test.cpp
   history/bars_test.cpp history/coverage_test.cpp history/query_test.cpp
   history/reader_test.cpp history/record_test.cpp history/sampler_test.cpp
   history/time_arg_test.cpp history/writer_test.cpp
@@ -40,6 +45,8 @@ sise_sources(SISE_TEST_SOURCES
   integration/service_test.cpp integration/socket_activation_test.cpp integration/tls_test.cpp
   integration/okx_test.cpp
   integration/venues_test.cpp)
+  integration/venues_test.cpp
+  integration/coinbase_test.cpp)
 
 # The fake exchange: shared server code and one dialect per exchange.
 sise_sources(SISE_FAKE_SOURCES
@@ -47,7 +54,8 @@ sise_sources(SISE_FAKE_SOURCES
   fake/binance_dialect.cpp fake/bithumb_dialect.cpp fake/candle_history.cpp fake/candles.cpp fake/dialect.cpp fake/exchange_server.cpp
   fake/okx_dialect.cpp
   fake/price_walk.cpp fake/server_core.cpp fake/session.cpp fake/subscribe_request.cpp
-  fake/tls_cert.cpp fake/upbit_dialect.cpp fake/ws_frame.cpp)
+  fake/tls_cert.cpp fake/upbit_dialect.cpp fake/ws_frame.cpp
+  fake/coinbase_dialect.cpp)
 sise_sources(SISE_FAKE_MAIN_SOURCES fake/main.cpp)
 
 sise_sources(SISE_TEST_SUPPORT_SOURCES

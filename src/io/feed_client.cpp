@@ -14,6 +14,7 @@
 #include "sise/core/error.hpp"
 #include "sise/core/version.hpp"
 #include "sise/feed/backoff.hpp"
+#include "sise/feed/sequence_check.hpp"
 #include "sise/io/clock.hpp"
 #include "sise/io/spawn.hpp"
 #include "transport.hpp"
@@ -70,7 +71,9 @@ struct feed_client::link {
     bool live = false;             // handshake and subscription done
     bool ended = false;            // the coroutine has finished
     bool retired = false;          // closed by us once its replacement took over
-    bool reconnect_asked = false;  // the exchange asked for a new connection
+    bool reconnect_asked = false;  // the exchange asked for a new connection (or a gap did)
+    stats::handover_reason asked_reason = stats::handover_reason::exchange_request;
+    feed::sequence_check sequence;  // the venue's message numbers on this connection
     error_code ec;
     std::string close_detail;  // the exchange's close code or reconnect request
     std::chrono::steady_clock::time_point started;
@@ -253,8 +256,8 @@ asio::awaitable<void> feed_client::run_lane(connection_lane& lane) {
             config_.handover_after.count() > 0 && now >= current.live_at + config_.handover_after;
         if (!lane.next && current.live && now >= lane.handover_not_before &&
             (current.reconnect_asked || aged)) {
-            const auto reason = current.reconnect_asked ? stats::handover_reason::exchange_request
-                                                        : stats::handover_reason::lifetime;
+            const auto reason =
+                current.reconnect_asked ? current.asked_reason : stats::handover_reason::lifetime;
             ++stats_.handovers[static_cast<std::size_t>(reason)];
             if (current.reconnect_asked) stats_.last_error = current.close_detail;
             log(log_level::notice, "{}: opening a replacement connection ({})", name,
@@ -418,6 +421,19 @@ void feed_client::handle_frame(connection_lane& lane, link& self, std::string_vi
         count_bad_frame(ec, "frame");
         return;
     }
+    const std::int64_t last_sequence = self.sequence.last();
+    if (self.sequence.gap(result.sequence)) {
+        // Messages were dropped on this connection (coinbase.md A7): the frame itself is good
+        // and is used; the connection is replaced like on a reconnect request.
+        ++stats_.sequence_gaps;
+        if (!self.reconnect_asked) {
+            self.reconnect_asked = true;
+            self.asked_reason = stats::handover_reason::sequence_gap;
+            self.close_detail =
+                fmt::format("sequence gap: {} after {}", result.sequence, last_sequence);
+            lane.wake.cancel();
+        }
+    }
     switch (result.kind) {
         case feed::frame_kind::tickers:
             if (!self.delivered && !updates_.empty()) {
@@ -449,6 +465,7 @@ void feed_client::handle_frame(connection_lane& lane, link& self, std::string_vi
             // Replaced by a new connection opened beside this one (run_lane).
             ++stats_.reconnect_requests;
             self.reconnect_asked = true;
+            self.asked_reason = stats::handover_reason::exchange_request;
             self.close_detail = fmt::format("the exchange asked to reconnect: {}", result.detail);
             lane.wake.cancel();
             break;

@@ -38,8 +38,9 @@ void append_feed(std::string& out, const feed_entry& entry, std::int64_t now_ms)
         out += fmt::format("{}\"{}\":{}", i ? "," : "", to_string(all_handover_reasons[i]),
                            s.handovers[i]);
     out += fmt::format("}},\"handovers_completed\":{},\"handover_failures\":{},"
-                       "\"overlap_duplicates\":{}",
-                       s.handovers_completed, s.handover_failures, s.overlap_duplicates);
+                       "\"overlap_duplicates\":{},\"sequence_gaps\":{}",
+                       s.handovers_completed, s.handover_failures, s.overlap_duplicates,
+                       s.sequence_gaps);
     append_string_array(out, "unlisted_markets", s.unlisted_markets);
     append_string_array(out, "no_data_markets", s.no_data_markets);
     if (const auto& b = entry.backfill) {

@@ -150,6 +150,9 @@ constexpr feed_counter feed_counters[] = {
     {"sise_feed_overlap_duplicates_total",
      "Tickers received on both connections of a handover, passed on once.",
      &feed_stats::overlap_duplicates},
+    {"sise_feed_sequence_gaps_total",
+     "Gaps in the exchange's per-connection message numbers (each replaces the connection).",
+     &feed_stats::sequence_gaps},
 };
 
 void feeds(exposition& e, const snapshot& s) {

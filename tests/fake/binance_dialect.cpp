@@ -2,7 +2,6 @@
 #include "fake/binance_dialect.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <iterator>
 #include <vector>
 
@@ -199,29 +198,18 @@ bool binance_dialect::parse_candles(http_response& res, std::string_view, std::s
                                     candle_query& out) const {
     // symbol, interval (1m only in the fake), endTime (inclusive open time), limit.
     std::string interval;
-    std::size_t at = 0;
-    while (at <= query.size()) {
-        auto amp = query.find('&', at);
-        if (amp == std::string_view::npos) amp = query.size();
-        const std::string_view pair = query.substr(at, amp - at);
-        at = amp + 1;
-        const auto eq = pair.find('=');
-        if (eq == std::string_view::npos) continue;
-        const std::string_view key = pair.substr(0, eq);
-        const std::string_view value = pair.substr(eq + 1);
-        std::int64_t number = 0;
-        const bool numeric =
-            std::from_chars(value.data(), value.data() + value.size(), number).ec == std::errc{};
+    for_each_query_pair(query, [&](std::string_view key, std::string_view value,
+                                   std::optional<std::int64_t> number) {
         if (key == "symbol") {
             out.market = std::string(value);
         } else if (key == "interval") {
             interval = std::string(value);
-        } else if (key == "endTime" && numeric) {
-            out.to_ms = number + 1;
-        } else if (key == "limit" && numeric) {
-            out.count = static_cast<int>(std::clamp<std::int64_t>(number, 1, max_klines));
+        } else if (key == "endTime" && number) {
+            out.to_ms = *number + 1;
+        } else if (key == "limit" && number) {
+            out.count = static_cast<int>(std::clamp<std::int64_t>(*number, 1, max_klines));
         }
-    }
+    });
     if (out.market.empty() || interval != "1m") {
         res.result(http::status::bad_request);
         res.body() = R"({"code":-1102,"msg":"Mandatory parameter was not sent or was empty."})";

@@ -4,6 +4,7 @@
 // milliseconds in, text out; no clock reads.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -59,5 +60,27 @@ std::string parse_candle_query(std::string_view query, candle_query& out,
 // `close`: "[]".
 void append_minute_candles(std::string& out, const std::string& market, std::int64_t end_minute,
                            int count, const candle_close_fn& close);
+
+// Calls on_pair(key, value, number) for every key=value of a query string, as sent (no
+// decoding); `number` is the integer the value starts with, if any. Pairs without '=' are
+// skipped. The candle queries of venues with plain numeric parameters (Binance, Coinbase).
+template <class OnPair>
+void for_each_query_pair(std::string_view query, OnPair&& on_pair) {
+    std::size_t at = 0;
+    while (at <= query.size()) {
+        auto amp = query.find('&', at);
+        if (amp == std::string_view::npos) amp = query.size();
+        const std::string_view pair = query.substr(at, amp - at);
+        at = amp + 1;
+        const auto eq = pair.find('=');
+        if (eq == std::string_view::npos) continue;
+        const std::string_view value = pair.substr(eq + 1);
+        std::int64_t number = 0;
+        const bool numeric =
+            std::from_chars(value.data(), value.data() + value.size(), number).ec == std::errc{};
+        on_pair(pair.substr(0, eq), value,
+                numeric ? std::optional<std::int64_t>(number) : std::nullopt);
+    }
+}
 
 }  // namespace sise::fake

@@ -10,6 +10,7 @@
 #include "fake/bithumb_dialect.hpp"
 #include "fake/bybit_dialect.hpp"
 #include "fake/okx_dialect.hpp"
+#include "fake/coinbase_dialect.hpp"
 #include "fake/upbit_dialect.hpp"
 
 namespace sise::fake {
@@ -20,8 +21,9 @@ const dialect& dialect_for(std::string_view exchange) {
     static const bithumb_dialect bithumb;
     static const bybit_dialect bybit;
     static const okx_dialect okx;
+    static const coinbase_dialect coinbase;
     // A new venue's fake adds its dialect to this list.
-    static const dialect* const all[] = {&upbit, &bithumb, &binance, &okx, &bybit};
+    static const dialect* const all[] = {&upbit, &bithumb, &binance, &okx, &bybit, &coinbase};
     std::string known;
     for (const dialect* d : all) {
         if (exchange == d->name()) return *d;

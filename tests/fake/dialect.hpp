@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -38,7 +39,15 @@ struct client_action {
     bool snapshot = true;            // kind::subscribe: one snapshot frame per listed code
     bool realtime = true;            // kind::subscribe: then the realtime stream
     std::string note;                // for the fake's log line
+    // kind::reply or kind::subscribe: the client subscribed to the venue's heartbeats channel
+    // (keepalive_rules::heartbeat_interval, heartbeats_deadline).
+    bool heartbeats = false;
 };
+
+// Venues that number every message of a connection (Coinbase's sequence_num) render this many
+// spaces after dialect::sequence_key(); the session writes its own count over them (digits
+// then spaces: still valid JSON), so one rendered frame serves every connection.
+inline constexpr std::size_t sequence_width = 20;
 
 // Keepalive rules the server enforces on websocket clients. Zero everywhere: none (Upbit's fake
 // enforces none of its 120 s idle timeout, so long-running tests are not cut).
@@ -60,6 +69,11 @@ struct keepalive_rules {
     // Streams one connection may subscribe to (Binance 1024); 0: no limit. A request above it
     // is answered with stream_limit_error() and subscribes nothing.
     std::size_t max_streams = 0;
+    // The dialect's heartbeat() this often to a client that subscribed to heartbeats (Coinbase
+    // 1 s), and the time a client has to subscribe to them before it is dropped (Coinbase:
+    // without heartbeats a quiet channel is closed after 60-90 s).
+    std::chrono::milliseconds heartbeat_interval{0};
+    std::chrono::milliseconds heartbeats_deadline{0};
 };
 
 // The REST endpoints the generic server knows how to serve.
@@ -97,6 +111,12 @@ public:
     // and the error frame refusing a subscription above keepalive().max_streams.
     virtual std::string shutdown_notice(std::int64_t /*now_ms*/) const { return {}; }
     virtual std::string stream_limit_error(std::size_t /*limit*/) const { return {}; }
+    // The heartbeat message number `counter` (empty: the venue has none), and the key every
+    // message of a numbering venue carries before its sequence_width placeholder (empty: none).
+    virtual std::string heartbeat(std::int64_t /*now_ms*/, std::uint64_t /*counter*/) const {
+        return {};
+    }
+    virtual std::string_view sequence_key() const noexcept { return {}; }
 
     // --- REST: the server picks the answer (fault cues, rate limits), the dialect its looks --
     virtual rest_route route(std::string_view path) const = 0;

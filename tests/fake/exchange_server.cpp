@@ -107,6 +107,10 @@ void exchange_server::announce_shutdown() {
     impl_->call([this] { impl_->core.announce_shutdown(); });
 }
 
+void exchange_server::skip_sequence() {
+    impl_->call([this] { impl_->core.skip_sequence(); });
+}
+
 std::uint64_t exchange_server::updates_sent(const std::string& market) const {
     return impl_->call([&] { return impl_->core.updates_sent(market); });
 }

@@ -127,6 +127,9 @@ public:
     // A scheduled disconnect of every websocket client now: the dialect's shutdown notice,
     // then a close (1000) after the shutdown grace time.
     void announce_shutdown();
+    // Venues that number their messages per connection (Coinbase): the next message of every
+    // connection skips one number, as when the venue drops a message.
+    void skip_sequence();
     void set_rate(double frames_per_second);  // 0 = unlimited
     void pause_stream(bool paused);           // realtime frames only; cues still send
     void set_rest_fault(rest_fault fault);
@@ -158,7 +161,8 @@ public:
     std::uint64_t updates_sent(const std::string& market) const;
     // Websocket clients dropped for not answering a ping in time.
     std::uint64_t pong_timeouts() const;
-    // Websocket clients dropped for sending nothing within keepalive_rules::client_idle_limit.
+    // Websocket clients dropped for sending nothing within keepalive_rules::client_idle_limit,
+    // or for not subscribing (to the heartbeats) within subscribe_/heartbeats_deadline.
     std::uint64_t idle_timeouts() const;
     // Exact trade_price text last sent for `market`; empty if none was sent yet.
     std::string last_price(const std::string& market) const;

@@ -30,10 +30,13 @@ GET /v1/candles/minutes/1 (a week of synthetic one-minute history per market).
   --exchange NAME    upbit (default), bithumb (Upbit's paths, text frames, KST times, drops a
                      client silent for 120 s), binance (ws://ADDR:PORT/stream, /api/v3/...),
                      okx (ws://ADDR:PORT/ws/v5/public, /api/v5/..., drops a client silent for
-                     30 s) or bybit (ws://ADDR:PORT/v5/public/spot, /v5/market/..., drops a
-                     client that sends no {"op":"ping"} for 10 min)
+                     30 s), bybit (ws://ADDR:PORT/v5/public/spot, /v5/market/..., drops a
+                     client that sends no {"op":"ping"} for 10 min) or coinbase
+                     (ws://ADDR:PORT/, /api/v3/brokerage/market/...)
   --idle-limit-ms N  drop a websocket client that sent nothing for N ms (default: the
                      exchange's rule, bithumb 120000, okx 30000, bybit 600000; 0 = never)
+  --heartbeats-limit-ms N  coinbase: drop a websocket client that has not subscribed to
+                     the heartbeats channel within N ms (default 60000; 0 = never)
   --port N           port to listen on (default 0: any free port)
   --bind ADDR        address to listen on (default 127.0.0.1)
   --rate FPS         realtime ticker frames per second, all markets (default 10; 0 = unlimited)
@@ -80,6 +83,7 @@ int main(int argc, char** argv) {
     options.candle_close = sise::fake::synthetic_candle_history(options.seed);
     std::string tls_dir;
     std::optional<std::uint32_t> idle_limit_ms;
+    std::optional<std::uint32_t> heartbeats_limit_ms;
     try {
         for (int i = 1; i < argc; ++i) {
             const std::string_view flag = argv[i];
@@ -99,6 +103,8 @@ int main(int argc, char** argv) {
                 }
             } else if (flag == "--idle-limit-ms") {
                 idle_limit_ms = parse_number<std::uint32_t>(flag, value());
+            } else if (flag == "--heartbeats-limit-ms") {
+                heartbeats_limit_ms = parse_number<std::uint32_t>(flag, value());
             } else if (flag == "--port") {
                 options.port = parse_number<std::uint16_t>(flag, value());
             } else if (flag == "--bind") {
@@ -123,10 +129,12 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "<3>sise-fake-exchange: {}\n{}", e.message, usage);
         return 2;
     }
-    if (idle_limit_ms) {
-        // The exchange's rules with the idle limit replaced (the order of flags does not matter).
+    if (idle_limit_ms || heartbeats_limit_ms) {
+        // The exchange's rules with the limits replaced (the order of flags does not matter).
         auto rules = sise::fake::dialect_for(options.exchange).keepalive();
-        rules.client_idle_limit = std::chrono::milliseconds{*idle_limit_ms};
+        if (idle_limit_ms) rules.client_idle_limit = std::chrono::milliseconds{*idle_limit_ms};
+        if (heartbeats_limit_ms)
+            rules.heartbeats_deadline = std::chrono::milliseconds{*heartbeats_limit_ms};
         options.keepalive = rules;
     }
 

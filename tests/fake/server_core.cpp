@@ -441,6 +441,11 @@ void server_core::inject(const std::string& payload, bool binary) {
     flush_all();
 }
 
+void server_core::skip_sequence() {
+    log(5, "cue: skip a message number on {} connections", sessions_.size());
+    for (const auto& s : sessions_) s->skip_sequence();
+}
+
 bool server_core::send_ticker(const std::string& market, const std::string& price_text) {
     const auto i = market_index(market);
     if (!i) return false;

@@ -88,6 +88,7 @@ public:
     void inject(const std::string& payload, bool binary);
     bool send_ticker(const std::string& market, const std::string& price_text);
     void announce_shutdown();
+    void skip_sequence();
     void set_rate(double frames_per_second);
     void pause_stream(bool paused);
     void set_rest_fault(rest_fault fault) noexcept { fault_ = fault; }

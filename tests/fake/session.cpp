@@ -3,6 +3,7 @@
 #include "fake/session.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <optional>
 #include <type_traits>
@@ -64,7 +65,10 @@ session::session(server_core& core, const net::any_io_executor& executor)
       protocol_(core.speaks().connect()),
       ping_timer_(executor),
       idle_timer_(executor),
-      lifetime_timer_(executor) {}
+      lifetime_timer_(executor),
+      subscribe_timer_(executor),
+      heartbeat_timer_(executor),
+      heartbeats_timer_(executor) {}
 
 void session::start_rules() {
     const keepalive_rules& rules = core_.rules();
@@ -73,6 +77,10 @@ void session::start_rules() {
         last_heard_ = std::chrono::steady_clock::now();
         schedule_idle_check();
     }
+    enforce(subscribe_timer_, rules.subscribe_deadline, &session::subscribed_,
+            "client did not subscribe in time");
+    enforce(heartbeats_timer_, rules.heartbeats_deadline, &session::heartbeats_,
+            "client did not subscribe to heartbeats in time");
     if (rules.connection_lifetime.count() > 0) {
         lifetime_timer_.expires_after(rules.connection_lifetime);
         lifetime_timer_.async_wait([self = shared_from_this()](error_code ec) {
@@ -123,6 +131,47 @@ void session::schedule_idle_check() {
     });
 }
 
+void session::enforce(net::steady_timer& timer, std::chrono::milliseconds deadline,
+                      bool session::*kept, std::string_view what) {
+    if (deadline.count() <= 0) return;
+    timer.expires_after(deadline);
+    timer.async_wait([self = shared_from_this(), kept, what](error_code ec) {
+        if (ec || !self->open() || (*self).*kept) return;
+        self->core_.note_idle_timeout();
+        self->core_.log(5, "{}", what);
+        self->drop();
+    });
+}
+
+void session::schedule_heartbeat() {
+    // coinbase.md A6: one heartbeat a second per connection, counting up. Not sent while the
+    // fake is stalled (nothing is).
+    heartbeat_timer_.expires_after(core_.rules().heartbeat_interval);
+    heartbeat_timer_.async_wait([self = shared_from_this()](error_code ec) {
+        if (ec || !self->open()) return;
+        if (!self->core_.stalled()) {
+            const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+            const std::string beat = self->core_.speaks().heartbeat(now, ++self->heartbeat_count_);
+            if (!beat.empty()) self->queue_control(ws_opcode::text, beat);
+        }
+        self->schedule_heartbeat();
+    });
+}
+
+void session::stamp_sequence(std::string& bytes, std::size_t from) {
+    const std::string_view key = core_.speaks().sequence_key();
+    if (key.empty()) return;
+    const auto at = bytes.find(key, from);
+    if (at == std::string::npos || at + key.size() + sequence_width > bytes.size()) return;
+    char digits[sequence_width];
+    const auto [end, ec] = std::to_chars(digits, digits + sequence_width, next_sequence_++);
+    (void)ec;  // 20 characters hold any uint64
+    bytes.replace(at + key.size(), static_cast<std::size_t>(end - digits), digits,
+                  static_cast<std::size_t>(end - digits));
+}
+
 void session::announce_shutdown() {
     if (!open()) return;
     const std::string notice = core_.speaks().shutdown_notice(
@@ -162,7 +211,9 @@ bool session::queue(std::string_view encoded) {
     if (!pending_.empty() && pending_.size() + encoded.size() > core_.options().max_pending_bytes) {
         return false;
     }
+    const std::size_t from = pending_.size();
     pending_.append(encoded);
+    stamp_sequence(pending_, from);
     return true;
 }
 
@@ -174,7 +225,14 @@ void session::subscribe(std::vector<char> wants, bool realtime) {
 
 void session::queue_control(ws_opcode opcode, std::string_view payload) {
     if (!open()) return;
-    append_frame(pending_, opcode, payload);  // tiny; not subject to max_pending_bytes
+    if ((opcode == ws_opcode::text || opcode == ws_opcode::binary) &&
+        !core_.speaks().sequence_key().empty()) {
+        std::string numbered(payload);
+        stamp_sequence(numbered, 0);
+        append_frame(pending_, opcode, numbered);
+    } else {
+        append_frame(pending_, opcode, payload);  // tiny; not subject to max_pending_bytes
+    }
     flush();
 }
 
@@ -288,6 +346,10 @@ bool session::handle_frame(const client_frame& frame) {
 void session::handle_message(std::string_view payload) {
     if (!open()) return;
     client_action action = protocol_->on_message(payload);
+    if (action.heartbeats && !heartbeats_) {
+        heartbeats_ = true;
+        if (core_.rules().heartbeat_interval.count() > 0) schedule_heartbeat();
+    }
     switch (action.what) {
         case client_action::kind::ignore:
             return;
@@ -330,6 +392,9 @@ void session::finish() {
     ping_timer_.cancel();
     idle_timer_.cancel();
     lifetime_timer_.cancel();
+    subscribe_timer_.cancel();
+    heartbeat_timer_.cancel();
+    heartbeats_timer_.cancel();
     close_socket();
     core_.remove(this);
 }

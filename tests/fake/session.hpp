@@ -58,6 +58,8 @@ public:
     }
     bool websocket() const noexcept { return phase_ == phase::websocket; }
     bool idle() const noexcept { return !writing_ && pending_.empty(); }
+    // The next message number of this connection skips one (a venue dropping a message).
+    void skip_sequence() noexcept { ++next_sequence_; }
     std::size_t pending_bytes() const noexcept { return pending_.size(); }
 
 protected:
@@ -108,6 +110,19 @@ private:
     boost::asio::steady_timer idle_timer_;
     std::chrono::steady_clock::time_point last_heard_;  // the client's last frame (any opcode)
     boost::asio::steady_timer lifetime_timer_;
+    // Drops the client at `deadline` unless `kept` (a subscription or the heartbeats one).
+    void enforce(boost::asio::steady_timer& timer, std::chrono::milliseconds deadline,
+                 bool session::*kept, std::string_view what);
+    void schedule_heartbeat();
+    // Writes this connection's next message number into the dialect's placeholder in the
+    // message starting at bytes[from] (nothing when the venue numbers none).
+    void stamp_sequence(std::string& bytes, std::size_t from);
+    boost::asio::steady_timer subscribe_timer_;
+    boost::asio::steady_timer heartbeat_timer_;
+    boost::asio::steady_timer heartbeats_timer_;
+    bool heartbeats_ = false;  // subscribed to the venue's heartbeats
+    std::uint64_t heartbeat_count_ = 0;
+    std::uint64_t next_sequence_ = 0;
     bool pong_due_ = false;  // a ping went out and its pong has not come back
     std::chrono::steady_clock::time_point ping_sent_;
 };

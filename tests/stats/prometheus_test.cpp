@@ -38,6 +38,8 @@ stats::snapshot rich_snapshot() {
     upbit.feed.connections = 2;
     upbit.feed.reconnects[static_cast<std::size_t>(stats::reconnect_reason::idle_timeout)] = 1;
     upbit.feed.reconnects[static_cast<std::size_t>(stats::reconnect_reason::connect_failed)] = 1;
+    upbit.feed.sequence_gaps = 2;
+    upbit.feed.handovers[static_cast<std::size_t>(stats::handover_reason::sequence_gap)] = 2;
     upbit.feed.lag.observe(30'000);
     upbit.feed.lag.observe(45'000);
     upbit.feed.lag.observe(2'000'000);
@@ -100,6 +102,11 @@ TEST_SUITE("stats") {
         CHECK(value_of(text,
                        "sise_feed_reconnects_total{exchange=\"upbit\",reason=\"idle_timeout\"}") ==
               "1");
+        CHECK(value_of(text, "sise_feed_sequence_gaps_total{exchange=\"upbit\"}") == "2");
+        CHECK(value_of(text, "sise_feed_sequence_gaps_total{exchange=\"bithumb\"}") == "0");
+        CHECK(value_of(text,
+                       "sise_feed_handovers_total{exchange=\"upbit\",reason=\"sequence_gap\"}") ==
+              "2");
     }
 
     TEST_CASE("every reason label exists at zero before anything happened") {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -29,12 +30,17 @@ enum class frame_kind {
     exchange_error,  // the exchange reported an error; `detail` holds its name
     ignored,         // a well-formed message of a type we do not consume (e.g. trade)
     reconnect,       // the exchange asks us to reconnect now (Binance serverShutdown, an OKX
-                     // notice, a Coinbase sequence gap); `detail` says why
+                     // notice); `detail` says why
 };
 
 struct frame_result {
     frame_kind kind = frame_kind::ignored;
     std::string_view detail;  // points into the adapter's scratch; valid until next parse
+    // The venue's per-connection message number (Coinbase sequence_num), -1 when the frame has
+    // none. One adapter serves every connection of a feed, so the feed client, which knows
+    // the connection, checks it: a number above the previous + 1 is a gap (messages dropped),
+    // which it treats like a reconnect request and counts (feed_stats::sequence_gaps).
+    std::int64_t sequence = -1;
 };
 
 struct keepalive_policy {

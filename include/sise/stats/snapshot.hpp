@@ -50,15 +50,17 @@ constexpr std::string_view to_string(reconnect_reason reason) noexcept {
 
 // Why a feed connection was replaced by a new one opened beside it (sise_feed_handovers_total):
 // lifetime: the exchange's connection lifetime was nearly over (Binance 24 h);
-// exchange_request: the exchange asked for a reconnect (Binance serverShutdown).
-enum class handover_reason { lifetime, exchange_request };
-inline constexpr std::array all_handover_reasons{handover_reason::lifetime,
-                                                 handover_reason::exchange_request};
+// exchange_request: the exchange asked for a reconnect (Binance serverShutdown);
+// sequence_gap: the venue's per-connection message numbers skipped some (Coinbase).
+enum class handover_reason { lifetime, exchange_request, sequence_gap };
+inline constexpr std::array all_handover_reasons{
+    handover_reason::lifetime, handover_reason::exchange_request, handover_reason::sequence_gap};
 
 constexpr std::string_view to_string(handover_reason reason) noexcept {
     switch (reason) {
         case handover_reason::lifetime: return "lifetime";
         case handover_reason::exchange_request: return "exchange_request";
+        case handover_reason::sequence_gap: return "sequence_gap";
     }
     return "lifetime";
 }
@@ -96,6 +98,9 @@ struct feed_stats {
     std::uint64_t oversized_frames = 0;
     std::uint64_t exchange_errors = 0;
     std::uint64_t reconnect_requests = 0;  // frames asking us to reconnect now
+    // Gaps in the venue's per-connection message numbers (frame_result::sequence): messages
+    // the exchange dropped. Each one replaces the connection (handover_reason::sequence_gap).
+    std::uint64_t sequence_gaps = 0;
     std::uint64_t app_pings = 0;           // application pings sent
     std::uint64_t unknown_markets = 0;
     std::string last_error;
