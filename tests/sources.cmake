@@ -14,6 +14,7 @@ sise_sources(SISE_TEST_SOURCES
   fake_test/binance_dialect_test.cpp fake_test/bithumb_dialect_test.cpp fake_test/candle_history_test.cpp fake_test/candles_test.cpp fake_test/exchange_server_test.cpp
   fake_test/price_walk_test.cpp fake_test/upbit_dialect_test.cpp
   feed/backoff_test.cpp feed/binance_test.cpp feed/bithumb_test.cpp feed/frame_parser_test.cpp feed/json_fields_test.cpp
+  feed/kraken_test.cpp
   feed/market_code_test.cpp feed/toy_adapter_test.cpp feed/upbit_candles_test.cpp
   feed/upbit_test.cpp
   history/bars_test.cpp history/coverage_test.cpp history/query_test.cpp

@@ -5,6 +5,7 @@
 
 #include "sise/feed/binance.hpp"
 #include "sise/feed/bithumb.hpp"
+#include "sise/feed/kraken.hpp"
 #include "sise/feed/upbit.hpp"
 
 namespace sise::feed {
@@ -22,6 +23,7 @@ std::array<adapter_factory, all_exchanges.size()>& factories() {
         t[static_cast<std::size_t>(exchange_id::upbit)] = &make<upbit_adapter>;
         t[static_cast<std::size_t>(exchange_id::bithumb)] = &make<bithumb_adapter>;
         t[static_cast<std::size_t>(exchange_id::binance)] = &make<binance_adapter>;
+        t[static_cast<std::size_t>(exchange_id::kraken)] = &make<kraken_adapter>;
         return t;
     }();
     return table;
