@@ -12,6 +12,7 @@ sise_sources(SISE_TEST_SOURCES
   cli/watch_view_test.cpp
   core/decimal_test.cpp core/spsc_ring_test.cpp core/url_test.cpp core/utc_time_test.cpp
   fake_test/binance_dialect_test.cpp fake_test/bithumb_dialect_test.cpp fake_test/candle_history_test.cpp fake_test/candles_test.cpp fake_test/exchange_server_test.cpp
+  fake_test/kraken_dialect_test.cpp
   fake_test/price_walk_test.cpp fake_test/upbit_dialect_test.cpp
   feed/backoff_test.cpp feed/binance_test.cpp feed/bithumb_test.cpp feed/frame_parser_test.cpp feed/json_fields_test.cpp
   feed/kraken_test.cpp
@@ -31,6 +32,7 @@ sise_sources(SISE_TEST_SOURCES
   stats/prometheus_test.cpp stats/status_line_test.cpp
   support/daemon_config_test.cpp
   integration/binance_test.cpp integration/bithumb_test.cpp integration/clients_test.cpp integration/daemon_test.cpp integration/faults_test.cpp
+  integration/kraken_test.cpp
   integration/fx_test.cpp integration/history_test.cpp integration/http_conformance_test.cpp
   integration/prometheus_test.cpp integration/reload_test.cpp integration/rolling_test.cpp
   integration/service_test.cpp integration/socket_activation_test.cpp integration/tls_test.cpp
@@ -39,6 +41,7 @@ sise_sources(SISE_TEST_SOURCES
 # The fake exchange: shared server code and one dialect per exchange.
 sise_sources(SISE_FAKE_SOURCES
   fake/binance_dialect.cpp fake/bithumb_dialect.cpp fake/candle_history.cpp fake/candles.cpp fake/dialect.cpp fake/exchange_server.cpp
+  fake/kraken_dialect.cpp
   fake/price_walk.cpp fake/server_core.cpp fake/session.cpp fake/subscribe_request.cpp
   fake/tls_cert.cpp fake/upbit_dialect.cpp fake/ws_frame.cpp)
 sise_sources(SISE_FAKE_MAIN_SOURCES fake/main.cpp)

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/beast/http/message.hpp>
@@ -38,6 +39,10 @@ struct client_action {
     bool snapshot = true;            // kind::subscribe: one snapshot frame per listed code
     bool realtime = true;            // kind::subscribe: then the realtime stream
     std::string note;                // for the fake's log line
+    // kind::subscribe, for venues that answer every code on its own (Kraken: an ack per
+    // symbol, an error for a pair it does not list): parallel to `codes`, sent after `reply`
+    // and before the snapshots, the first text when the fake lists the code, else the second.
+    std::vector<std::pair<std::string, std::string>> code_replies;
 };
 
 // Keepalive rules the server enforces on websocket clients. Zero everywhere: none (Upbit's fake
