@@ -284,7 +284,7 @@ bool kraken_dialect::parse_candles(http_response& res, std::string_view, std::st
     // §11: pair (REST name), interval in minutes (1 only in the fake), since (ignored: the
     // fake answers as Kraken does for any `since` older than 12 h, the 720 newest candles).
     out.market = from_rest_pair(query_value(query, "pair"));
-    out.count = max_ohlc;
+    out.count = max_ohlc - 1;  // the running minute is the 720th row
     const std::string_view interval = query_value(query, "interval");
     if (out.market.empty() || (!interval.empty() && interval != "1")) {
         res.result(http::status::bad_request);

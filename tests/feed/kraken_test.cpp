@@ -320,6 +320,8 @@ TEST_SUITE("feed") {
     TEST_CASE("a candle path asks for one-minute candles of the REST pair since the span") {
         const kraken_adapter adapter;
         CHECK(adapter.max_candles_per_request() == 720);
+        // 720 minutes is all OHLC ever gives: a short page is not the start of history.
+        CHECK(adapter.candle_reach() == std::chrono::minutes{720});
         CHECK(adapter.candles_path("BTC/USD", 1'688'672'160'000, 720) ==
               "/0/public/OHLC?pair=XBTUSD&interval=1&since=1688628960");
     }

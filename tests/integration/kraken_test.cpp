@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "fake/candle_history.hpp"
 #include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
 #include "support/daemon_config.hpp"
@@ -56,7 +57,7 @@ std::string config_for(const fake::exchange_server& exchange, const std::vector<
 
 bool live(std::uint16_t port) { return healthz(port).text("/feeds/0/state") == "live"; }
 
-// One row's `field` text in /v1/snapshot ("" when absent).
+// One row's `field` in /v1/snapshot as its JSON text, strings without quotes ("" when absent).
 std::string row_text(std::uint16_t port, std::string_view market, const char* field) {
     const auto response = http_get(port, "/v1/snapshot", "", 2s);
     simdjson::dom::parser parser;
@@ -64,9 +65,10 @@ std::string row_text(std::uint16_t port, std::string_view market, const char* fi
     if (response.error || parser.parse(response.body)["tickers"].get(tickers)) return {};
     for (simdjson::dom::element row : tickers) {
         std::string_view code;
-        std::string_view value;
-        if (row["market"].get(code) || code != market) continue;
-        return row[field].get(value) ? std::string() : std::string(value);
+        simdjson::dom::element value;
+        if (row["market"].get(code) || code != market || row[field].get(value)) continue;
+        std::string_view text;
+        return value.get(text) ? simdjson::minify(value) : std::string(text);
     }
     return {};
 }
@@ -100,6 +102,33 @@ TEST_SUITE("integration") {
         // Backfill asked for OHLC in Kraken's shape (pair XBTUSD) within the venue's budget.
         CHECK(eventually([&] { return exchange.candle_requests() >= listed.size(); }, 5s));
         CHECK(exchange.candle_requests_rejected() == 0);
+    }
+
+    TEST_CASE("Kraken's 720 newest candles are one page and leave the 24 h window partial") {
+        // kraken.md §11: OHLC gives the 720 newest minutes (the running one included) whatever
+        // `since` says. A short page there is not the beginning of history: sised must not take
+        // the 12 h before it as quiet and call the window complete, nor ask again in vain.
+        fake::server_options options = kraken_fake(0);
+        options.candle_close = fake::synthetic_candle_history(1);
+        fake::exchange_server exchange(options);
+        exchange.pause_stream(true);
+        exchange.start();
+        daemon_process sised(config_for(exchange, listed, 300));
+        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually(
+            [&] { return healthz(sised.port()).number("/feeds/0/backfill/requests") >= 2; }, 10s));
+        std::this_thread::sleep_for(1500ms);  // a second page would be due by now
+        healthz h(sised.port());
+        CHECK(h.number("/feeds/0/backfill/markets_complete") == 0);
+        CHECK(h.number("/feeds/0/backfill/failures") == 0);
+        // One page per market (and at most the connect minute's tail once it has ended).
+        CHECK(exchange.candle_requests() <= 2 * listed.size());
+        CHECK(row_text(sised.port(), "BTC/USD", "basis") == "partial");
+        // What the page covers, not the 48 h a short page would claim elsewhere.
+        const std::string covered = row_text(sised.port(), "BTC/USD", "covered_24h_ms");
+        REQUIRE(!covered.empty());
+        CHECK(std::stoll(covered) <= 721 * 60'000);
+        CHECK(std::stoll(covered) >= 700 * 60'000);
     }
 
     TEST_CASE("sised's JSON ping keeps it connected past the fake Kraken's idle limit") {

@@ -37,6 +37,9 @@ public:
                            boost::system::error_code& ec) override;
     std::vector<instrument> fallback_instruments() const override;
     std::size_t max_candles_per_request() const override { return max_ohlc_candles; }
+    std::chrono::milliseconds candle_reach() const override {
+        return std::chrono::minutes{max_ohlc_candles};
+    }
     std::string candles_path(std::string_view market, std::int64_t to_ms,
                              std::size_t count) const override;
     void parse_candles(std::string_view body, std::vector<minute_candle>& out,
