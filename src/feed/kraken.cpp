@@ -138,8 +138,8 @@ struct fields {
     std::string_view method;   // "subscribe", "unsubscribe", "pong"
     std::string_view symbol;   // §7: the failing pair of an error, at top level
     std::string_view error;
-    bool has_error = false;    // "error" (or v1-era "Error", §7) present
-    bool failed = false;       // "success": false
+    bool has_error = false;  // "error" (or v1-era "Error", §7) present
+    bool failed = false;     // "success": false
     bool has_data = false;
     bool data_skipped = false;  // `data` came before `channel` said what it is
 };
@@ -185,9 +185,9 @@ frame_kind classify(const fields& f) noexcept {
     if (f.has_error || f.failed) return frame_kind::exchange_error;
     if (f.channel == "ticker") return frame_kind::tickers;
     if (f.channel == "heartbeat") return frame_kind::heartbeat;  // §6
-    if (!f.channel.empty()) return frame_kind::ignored;  // status, instrument, book...
-    if (f.method == "pong") return frame_kind::heartbeat;  // §6: the answer to our ping
-    if (!f.method.empty()) return frame_kind::ack;  // §3: one per symbol
+    if (!f.channel.empty()) return frame_kind::ignored;          // status, instrument, book...
+    if (f.method == "pong") return frame_kind::heartbeat;        // §6: the answer to our ping
+    if (!f.method.empty()) return frame_kind::ack;               // §3: one per symbol
     return frame_kind::ignored;
 }
 
@@ -437,7 +437,9 @@ frame_result kraken_adapter::parse_padded(std::string_view frame, std::vector<ti
     auto fail = [&](errc e) { return rollback.fail(e, ec); };
 
     const std::size_t before = out.size();
-    auto take_back = [&] { out.erase(out.begin() + static_cast<std::ptrdiff_t>(before), out.end()); };
+    auto take_back = [&] {
+        out.erase(out.begin() + static_cast<std::ptrdiff_t>(before), out.end());
+    };
     od::document doc;
     od::object object;
     fields f;

@@ -139,11 +139,12 @@ public:
             // §6: the pong echoes req_id; its success field is often absent.
             action.what = client_action::kind::reply;
             const std::string t = timestamp(now_ms());
-            action.reply = req_id.empty()
-                               ? fmt::format(R"({{"method":"pong","time_in":"{0}","time_out":"{0}"}})", t)
-                               : fmt::format(
-                                     R"({{"method":"pong","req_id":{0},"time_in":"{1}","time_out":"{1}"}})",
-                                     req_id, t);
+            action.reply =
+                req_id.empty()
+                    ? fmt::format(R"({{"method":"pong","time_in":"{0}","time_out":"{0}"}})", t)
+                    : fmt::format(
+                          R"({{"method":"pong","req_id":{0},"time_in":"{1}","time_out":"{1}"}})",
+                          req_id, t);
             return action;
         }
         if (method != "subscribe") {
@@ -152,9 +153,9 @@ public:
             return action;
         }
         if (channel != "ticker" || symbols.empty()) {
-            action.reply = ws_error(method, channel != "ticker" ? "Channel not supported"
-                                                               : "Missing symbol",
-                                    "", req_id);
+            action.reply =
+                ws_error(method, channel != "ticker" ? "Channel not supported" : "Missing symbol",
+                         "", req_id);
             action.note = "not a ticker subscription";
             return action;
         }
@@ -163,7 +164,8 @@ public:
         action.what = client_action::kind::subscribe;
         const std::string t = timestamp(now_ms());
         for (const auto& symbol : symbols) {
-            std::string ack = R"({"method":"subscribe","result":{"channel":"ticker","snapshot":true,"symbol":)";
+            std::string ack =
+                R"({"method":"subscribe","result":{"channel":"ticker","snapshot":true,"symbol":)";
             publish::append_json_string(ack, symbol);
             ack += '}';
             if (!req_id.empty()) fmt::format_to(std::back_inserter(ack), R"(,"req_id":{})", req_id);

@@ -66,7 +66,8 @@ TEST_SUITE("fake kraken dialect") {
 
     TEST_CASE("sised's ping is answered with a pong sised reads as a keepalive reply") {
         const auto client = kraken_dialect{}.connect();
-        const client_action a = client->on_message(feed::kraken_adapter{}.keepalive().app_ping_text);
+        const client_action a =
+            client->on_message(feed::kraken_adapter{}.keepalive().app_ping_text);
         REQUIRE(a.what == client_action::kind::reply);
         CHECK(a.reply.starts_with(R"({"method":"pong")"));
         CHECK(with_adapter(a.reply).kind == feed::frame_kind::heartbeat);
@@ -95,9 +96,9 @@ TEST_SUITE("fake kraken dialect") {
         for (const auto type : {stream_type::snapshot, stream_type::realtime}) {
             std::string frame;
             dialect.render_ticker(frame, walk, type, 1'700'000'000'123, "65000.12", 1);
-            CHECK(frame.find(type == stream_type::snapshot ? R"("type":"snapshot")"
-                                                           : R"("type":"update")") !=
-                  std::string::npos);
+            CHECK(frame.find(type == stream_type::snapshot
+                                 ? R"("type":"snapshot")"
+                                 : R"("type":"update")") != std::string::npos);
             const auto r = with_adapter(frame);
             REQUIRE_MESSAGE(!r.ec, frame);
             CHECK(r.kind == feed::frame_kind::tickers);
@@ -144,8 +145,9 @@ TEST_SUITE("fake kraken dialect") {
         CHECK(q.market == "BTC/USD");
         CHECK(q.count == 719);  // and the running minute: 720 rows
         dialect.candles(res, q, 5, [](const std::string&, std::int64_t minute) {
-            return minute == 1 || minute == 3 ? std::optional<std::string>(minute == 1 ? "10.5" : "11")
-                                              : std::nullopt;
+            return minute == 1 || minute == 3
+                       ? std::optional<std::string>(minute == 1 ? "10.5" : "11")
+                       : std::nullopt;
         });
         std::vector<feed::minute_candle> candles;
         adapter.parse_candles(res.body(), candles, ec);
@@ -164,11 +166,11 @@ TEST_SUITE("fake kraken dialect") {
         candle_query q;
         CHECK_FALSE(dialect.parse_candles(res, "/0/public/OHLC", "pair=WHAT&interval=1", q));
         CHECK(res.result() == boost::beast::http::status::bad_request);
-        for (auto fill : {+[](const kraken_dialect& d, http_response& r) { d.unknown_market(r); },
-                          +[](const kraken_dialect& d, http_response& r) {
+        for (auto fill : {+[](const kraken_dialect&d, http_response&r) { d.unknown_market(r); },
+                          +[](const kraken_dialect&d, http_response&r) {
                               d.rate_limited(r, rest_route::candles);
                           },
-                          +[](const kraken_dialect& d, http_response& r) {
+                          +[](const kraken_dialect&d, http_response&r) {
                               d.garbage(r, rest_route::candles);
                           }}) {
             http_response answer;

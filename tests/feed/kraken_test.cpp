@@ -16,7 +16,9 @@ namespace {
 using sise::feed::frame_kind;
 using sise::feed::kraken_adapter;
 
-std::string fixture(std::string_view name) { return sise::test::read_fixture("kraken", name); }
+std::string fixture(std::string_view name) {
+    return sise::test::read_fixture("kraken", name);
+}
 
 // One frame through a fresh adapter into a vector that already holds one update, so that a
 // rejected frame can be seen leaving it as it was.
@@ -208,9 +210,10 @@ TEST_SUITE("feed") {
         const std::vector<std::string> markets{"BTC/USD", "ETH/USD"};
         const auto frames = adapter.subscribe_frames(markets);
         REQUIRE(frames.size() == 1);
-        CHECK(frames[0] ==
-              R"({"method":"subscribe","params":{"channel":"ticker","symbol":["BTC/USD","ETH/USD"],)"
-              R"("event_trigger":"trades","snapshot":true},"req_id":1})");
+        CHECK(
+            frames[0] ==
+            R"({"method":"subscribe","params":{"channel":"ticker","symbol":["BTC/USD","ETH/USD"],)"
+            R"("event_trigger":"trades","snapshot":true},"req_id":1})");
         CHECK(adapter.subscribe_frames(markets)[0].ends_with(R"("req_id":2})"));
         CHECK(adapter.subscribe_frames({}).empty());
     }

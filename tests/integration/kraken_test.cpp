@@ -40,8 +40,8 @@ fake::server_options kraken_fake(double frames_per_second) {
 
 // `app_ping_ms`: sised's JSON ping period (0: none). Beast's own pings only go out on a quiet
 // stream, which the fake's steady frames never leave.
-std::string config_for(const fake::exchange_server& exchange, const std::vector<std::string>& markets,
-                       int app_ping_ms) {
+std::string config_for(const fake::exchange_server& exchange,
+                       const std::vector<std::string>& markets, int app_ping_ms) {
     return daemon_config{}
         .set("server", "port", 0)
         .set("server", "publish_interval_ms", 20)
@@ -55,7 +55,9 @@ std::string config_for(const fake::exchange_server& exchange, const std::vector<
         .toml();
 }
 
-bool live(std::uint16_t port) { return healthz(port).text("/feeds/0/state") == "live"; }
+bool live(std::uint16_t port) {
+    return healthz(port).text("/feeds/0/state") == "live";
+}
 
 // One row's `field` in /v1/snapshot as its JSON text, strings without quotes ("" when absent).
 std::string row_text(std::uint16_t port, std::string_view market, const char* field) {
@@ -137,7 +139,7 @@ TEST_SUITE("integration") {
         daemon_process sised(config_for(exchange, listed, 300));
         REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
         exchange.inject(R"({"channel":"heartbeat"})", false);  // kraken.md §6: not a ticker
-        std::this_thread::sleep_for(3500ms);  // 3.5 idle limits of a busy stream
+        std::this_thread::sleep_for(3500ms);                   // 3.5 idle limits of a busy stream
         CHECK(exchange.idle_timeouts() == 0);
         CHECK(exchange.connections_accepted() == 1);
         CHECK(exchange.open_websockets() == 1);
