@@ -7,6 +7,7 @@
 #include "sise/feed/bithumb.hpp"
 #include "sise/feed/bybit.hpp"
 #include "sise/feed/coinbase.hpp"
+#include "sise/feed/kraken.hpp"
 #include "sise/feed/okx.hpp"
 #include "sise/feed/upbit.hpp"
 
@@ -28,6 +29,7 @@ std::array<adapter_factory, all_exchanges.size()>& factories() {
         t[static_cast<std::size_t>(exchange_id::bybit)] = &make<bybit_adapter>;
         t[static_cast<std::size_t>(exchange_id::okx)] = &make<okx_adapter>;
         t[static_cast<std::size_t>(exchange_id::coinbase)] = &make<coinbase_adapter>;
+        t[static_cast<std::size_t>(exchange_id::kraken)] = &make<kraken_adapter>;
         return t;
     }();
     return table;

@@ -153,12 +153,18 @@ asio::awaitable<void> backfiller::fill(market::row_id row, std::uint64_t generat
         std::int64_t oldest = to_ms;
         for (const auto& candle : *candles) oldest = std::min(oldest, candle.start_ms);
         // Minutes between the candles had no trades: the page's whole span is known. A short
-        // page means there is no older history at all.
+        // page means there is no older history at all, unless the venue's candles only reach
+        // so far back (then the window stays partial beyond its reach).
         const bool exhausted = candles->size() < count;
-        table_.mark_covered(row, exhausted ? to_ms - 2 * market::window_ms : oldest, to_ms);
+        const auto reach = adapter_.candle_reach();
+        const bool capped = reach.count() > 0;
+        table_.mark_covered(row, exhausted && !capped ? to_ms - 2 * market::window_ms : oldest,
+                            to_ms);
+        const bool beyond_reach =
+            capped && (oldest >= to_ms || oldest <= now_ms() - reach.count() + ms_per_minute);
         to_ms = oldest;
         on_progress_();
-        if (exhausted) break;
+        if (exhausted || beyond_reach) break;
     }
 
     if (complete()) {

@@ -9,8 +9,9 @@
 #include "fake/binance_dialect.hpp"
 #include "fake/bithumb_dialect.hpp"
 #include "fake/bybit_dialect.hpp"
-#include "fake/okx_dialect.hpp"
 #include "fake/coinbase_dialect.hpp"
+#include "fake/kraken_dialect.hpp"
+#include "fake/okx_dialect.hpp"
 #include "fake/upbit_dialect.hpp"
 
 namespace sise::fake {
@@ -22,8 +23,9 @@ const dialect& dialect_for(std::string_view exchange) {
     static const bybit_dialect bybit;
     static const okx_dialect okx;
     static const coinbase_dialect coinbase;
+    static const kraken_dialect kraken;
     // A new venue's fake adds its dialect to this list.
-    static const dialect* const all[] = {&upbit, &bithumb, &binance, &okx, &bybit, &coinbase};
+    static const dialect* const all[] = {&upbit, &bithumb, &binance, &okx, &bybit, &coinbase, &kraken};
     std::string known;
     for (const dialect* d : all) {
         if (exchange == d->name()) return *d;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/beast/http/message.hpp>
@@ -42,6 +43,10 @@ struct client_action {
     // kind::reply or kind::subscribe: the client subscribed to the venue's heartbeats channel
     // (keepalive_rules::heartbeat_interval, heartbeats_deadline).
     bool heartbeats = false;
+    // kind::subscribe, for venues that answer every code on its own (Kraken: an ack per
+    // symbol, an error for a pair it does not list): parallel to `codes`, sent after `reply`
+    // and before the snapshots, the first text when the fake lists the code, else the second.
+    std::vector<std::pair<std::string, std::string>> code_replies;
 };
 
 // Venues that number every message of a connection (Coinbase's sequence_num) render this many

@@ -31,10 +31,12 @@ GET /v1/candles/minutes/1 (a week of synthetic one-minute history per market).
                      client silent for 120 s), binance (ws://ADDR:PORT/stream, /api/v3/...),
                      okx (ws://ADDR:PORT/ws/v5/public, /api/v5/..., drops a client silent for
                      30 s), bybit (ws://ADDR:PORT/v5/public/spot, /v5/market/..., drops a
-                     client that sends no {"op":"ping"} for 10 min) or coinbase
-                     (ws://ADDR:PORT/, /api/v3/brokerage/market/...)
+                     client that sends no {"op":"ping"} for 10 min), coinbase
+                     (ws://ADDR:PORT/, /api/v3/brokerage/market/...) or kraken
+                     (ws://ADDR:PORT/v2, /0/public/..., drops a client silent for 60 s)
   --idle-limit-ms N  drop a websocket client that sent nothing for N ms (default: the
-                     exchange's rule, bithumb 120000, okx 30000, bybit 600000; 0 = never)
+                     exchange's rule, bithumb 120000, okx 30000, kraken 60000, bybit 600000;
+                     0 = never)
   --heartbeats-limit-ms N  coinbase: drop a websocket client that has not subscribed to
                      the heartbeats channel within N ms (default 60000; 0 = never)
   --port N           port to listen on (default 0: any free port)

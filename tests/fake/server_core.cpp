@@ -262,6 +262,13 @@ void server_core::subscribe(session& s, client_action&& req) {
     }
     s.subscribe(std::move(wants), req.realtime);
     log(6, "subscribe: {}", req.note);
+    for (std::size_t c = 0; c < req.codes.size() && c < req.code_replies.size(); ++c) {
+        const auto& [listed, unlisted] = req.code_replies[c];
+        frame_.clear();
+        append_frame(frame_, req.reply_binary ? ws_opcode::binary : ws_opcode::text,
+                     market_index(req.codes[c]) ? listed : unlisted);
+        s.queue(frame_);
+    }
     if (options_.snapshot_on_subscribe && req.snapshot) {
         const std::int64_t now = now_ms();
         for (const auto& code : req.codes) {

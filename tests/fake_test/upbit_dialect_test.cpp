@@ -21,7 +21,7 @@ TEST_SUITE("fake upbit dialect") {
     TEST_CASE("the registry knows upbit by name and rejects other names") {
         CHECK(dialect_for("upbit").name() == "upbit");
         CHECK(dialect_for("upbit").websocket_path() == "/websocket/v1");
-        CHECK_THROWS_AS(dialect_for("kraken"), std::invalid_argument);
+        CHECK_THROWS_AS(dialect_for("mtgox"), std::invalid_argument);  // no such venue any more
         CHECK_THROWS_AS(dialect_for(""), std::invalid_argument);
     }
 

@@ -21,7 +21,7 @@ std::unique_ptr<sise::feed::adapter> make_toy(const sise::feed::adapter_options&
 
 TEST_SUITE("feed") {
     TEST_CASE("a registered toy adapter is made by the registry and parses every frame shape") {
-        REQUIRE_FALSE(sise::feed::has_adapter(exchange_id::kraken));
+        // The registration stands in for Kraken's built-in adapter while it lives.
         sise::feed::adapter_registration registration(exchange_id::kraken, &make_toy);
         auto adapter = sise::feed::make_adapter(exchange_id::kraken, {4096});
         REQUIRE(adapter);
@@ -76,11 +76,18 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("a registration ends with its scope") {
+        auto is_toy = [] {
+            auto made = sise::feed::make_adapter(exchange_id::kraken, {});
+            return dynamic_cast<sise::test::toy_adapter*>(made.get()) != nullptr;
+        };
+        const bool had_adapter = sise::feed::has_adapter(exchange_id::kraken);
         {
             sise::feed::adapter_registration registration(exchange_id::kraken, &make_toy);
             CHECK(sise::feed::has_adapter(exchange_id::kraken));
+            CHECK(is_toy());
         }
-        CHECK_FALSE(sise::feed::has_adapter(exchange_id::kraken));
+        CHECK_FALSE(is_toy());  // the built-in one (or none) is back
+        CHECK(sise::feed::has_adapter(exchange_id::kraken) == had_adapter);
         CHECK(sise::feed::has_adapter(exchange_id::upbit));
     }
 }

@@ -129,6 +129,10 @@ public:
     // `count` candles of the minutes that start before `to_ms` (exclusive), and the parsing of
     // its answer. Candles may come in any order; minutes without trades are simply absent.
     virtual std::size_t max_candles_per_request() const = 0;
+    // How far back from now the venue's candle endpoint reaches at all (Kraken: the 720 newest
+    // minutes), or zero for no limit. With a limit, a short page does not prove there is no
+    // older history: the backfill covers only the minutes it was given and stops at the reach.
+    virtual std::chrono::milliseconds candle_reach() const { return {}; }
     virtual std::string candles_path(std::string_view market, std::int64_t to_ms,
                                      std::size_t count) const = 0;
     virtual void parse_candles(std::string_view body, std::vector<minute_candle>& out,
