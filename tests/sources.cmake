@@ -38,12 +38,9 @@ sise_sources(SISE_TEST_SOURCES
 sise_sources(SISE_FAKE_SOURCES
   fake/binance_dialect.cpp fake/bithumb_dialect.cpp fake/bybit_dialect.cpp fake/candle_history.cpp
   fake/candles.cpp fake/coinbase_dialect.cpp fake/dialect.cpp fake/exchange_server.cpp
-  fake/okx_dialect.cpp fake/price_walk.cpp fake/server_core.cpp fake/session.cpp
-  fake/subscribe_request.cpp fake/tls_cert.cpp fake/upbit_dialect.cpp fake/ws_frame.cpp)
-  fake/binance_dialect.cpp fake/bithumb_dialect.cpp fake/candle_history.cpp fake/candles.cpp fake/dialect.cpp fake/exchange_server.cpp
-  fake/kraken_dialect.cpp
-  fake/price_walk.cpp fake/server_core.cpp fake/session.cpp fake/subscribe_request.cpp
-  fake/tls_cert.cpp fake/upbit_dialect.cpp fake/ws_frame.cpp)
+  fake/kraken_dialect.cpp fake/okx_dialect.cpp fake/price_walk.cpp fake/server_core.cpp
+  fake/session.cpp fake/subscribe_request.cpp fake/tls_cert.cpp fake/upbit_dialect.cpp
+  fake/ws_frame.cpp)
 sise_sources(SISE_FAKE_MAIN_SOURCES fake/main.cpp)
 
 sise_sources(SISE_TEST_SUPPORT_SOURCES
