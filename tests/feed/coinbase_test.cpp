@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sise/core/error.hpp"
+#include "support/adapter_frames.hpp"
 #include "support/fixture.hpp"
 
 namespace {
@@ -20,21 +21,9 @@ std::string fixture(std::string_view name) {
     return sise::test::read_fixture("coinbase", name);
 }
 
-sise::ticker_update sentinel() {
-    sise::ticker_update t;
-    t.market.assign("SENTINEL");
-    t.price = *sise::decimal::from_json_number("1");
-    return t;
-}
-
-// Parses `frame` into a vector holding a sentinel; checks the error and that nothing was added.
+// Rejection and no-ticker checks from tests/support, with this file's adapter.
 void check_rejected(std::string_view frame, sise::errc expected) {
-    coinbase_adapter adapter;
-    std::vector<sise::ticker_update> out{sentinel()};
-    boost::system::error_code ec;
-    adapter.parse(frame, out, ec);
-    CHECK_MESSAGE(ec == expected, frame);
-    CHECK(out.size() == 1);
+    sise::test::check_rejected<coinbase_adapter>(frame, expected);
 }
 
 // The result of a frame that carries no tickers and is not an error.
@@ -50,8 +39,7 @@ sise::feed::frame_result no_tickers(coinbase_adapter& adapter, std::string_view 
 }
 
 frame_kind kind_of(std::string_view frame, std::string* detail = nullptr) {
-    coinbase_adapter adapter;
-    return no_tickers(adapter, frame, detail).kind;
+    return sise::test::kind_of<coinbase_adapter>(frame, detail);
 }
 
 }  // namespace
