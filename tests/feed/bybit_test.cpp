@@ -11,6 +11,7 @@
 
 #include "sise/core/error.hpp"
 #include "sise/market/table.hpp"
+#include "support/adapter_frames.hpp"
 #include "support/fixture.hpp"
 
 namespace {
@@ -57,16 +58,9 @@ void check_docs_example(const sise::ticker_update& t) {
     CHECK(t.exchange_time_ms == 1673853746003);
 }
 
-sise::ticker_update sentinel() {
-    sise::ticker_update t;
-    t.market.assign("SENTINEL");
-    t.price = *sise::decimal::from_json_number("1");
-    return t;
-}
-
 void check_rejected(std::string_view frame, sise::errc expected) {
     bybit_adapter adapter = subscribed();
-    std::vector<sise::ticker_update> out{sentinel()};
+    std::vector<sise::ticker_update> out{sise::test::sentinel_ticker()};
     boost::system::error_code ec;
     adapter.parse(frame, out, ec);
     CHECK_MESSAGE(ec == expected, frame);
