@@ -6,8 +6,9 @@
 //   sise_bench_daemon [RATE] [SUBSCRIBERS] [SISED_CPU] [MORE_VENUES]
 // defaults: 20000 frames/s, 10 subscribers, no pinning (-1), Upbit only. With SISED_CPU, sised
 // is pinned to that CPU and this process (the fakes, the subscribers) to the others, so the
-// saturation figure is sised's on one core of its own. MORE_VENUES ("binance,bithumb") adds one
-// fake per venue, comma-separated, each fed to sised as its own feed; RATE is then split evenly.
+// saturation figure is sised's on one core of its own. MORE_VENUES ("binance,bithumb", or all
+// six: "bithumb,binance,okx,bybit,coinbase,kraken") adds one fake per venue, comma-separated,
+// each fed to sised as its own feed; RATE is then split evenly.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <sched.h>
@@ -36,6 +37,17 @@ std::uint64_t frames_received(std::uint16_t port, std::size_t feeds) {
     for (std::size_t i = 0; i < feeds; ++i)
         total += health.number(fmt::format("/feeds/{}/frames", i));
     return total;
+}
+
+// Each feed's name, state and frames, so a run shows that every venue took its share.
+void print_feeds(std::uint16_t port, std::size_t feeds) {
+    const auto health = sise::test::healthz(port);
+    fmt::print("  per feed:");
+    for (std::size_t i = 0; i < feeds; ++i)
+        fmt::print(" {} {} {};", health.text(fmt::format("/feeds/{}/exchange", i)),
+                   health.text(fmt::format("/feeds/{}/state", i)),
+                   health.number(fmt::format("/feeds/{}/frames", i)));
+    fmt::print("\n");
 }
 
 struct sample {
@@ -128,6 +140,7 @@ int main(int argc, char** argv) {
     fmt::print("  sised CPU: {:.3f} s per 100k frames ({:.1f}% of one core)\n",
                cpu / frames * 100'000, 100 * cpu / wall);
     fmt::print("  subscriber messages received: {}\n", messages.load());
+    print_feeds(daemon.port(), feeds);
     fmt::print("  sised peak RSS: {:.1f} MiB (VmHWM)\n",
                static_cast<double>(daemon.peak_rss_kib()) / 1024);
 

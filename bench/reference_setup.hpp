@@ -18,11 +18,22 @@
 
 namespace sise::bench {
 
-// The other venues a reference setup can add next to Upbit: "binance" (its 12 USDT pairs below)
-// and "bithumb" (the fake's 12 KRW markets, as for Upbit).
-inline const std::vector<std::string> binance_reference_markets{
-    "BTCUSDT", "ETHUSDT", "BCHUSDT",  "XRPUSDT",  "SOLUSDT",  "ADAUSDT",
-    "TRXUSDT", "XLMUSDT", "LINKUSDT", "SANDUSDT", "DOGEUSDT", "BNBUSDT"};
+// The 12 coins of the reference load (Upbit's default markets), as each further venue spells
+// them: Bithumb lists the fake's KRW markets as Upbit does; the dollar venues get the same
+// coins against their usual quote (USDT on Binance, OKX and Bybit; USD on Coinbase and Kraken).
+inline const std::vector<std::string> reference_coins{"BTC", "ETH", "BCH", "XRP",  "SOL",  "ADA",
+                                                      "TRX", "XLM", "LINK", "SAND", "DOGE", "BNB"};
+
+inline std::vector<std::string> reference_markets(const std::string& venue) {
+    std::vector<std::string> markets;
+    for (const auto& coin : reference_coins) {
+        if (venue == "binance" || venue == "bybit") markets.push_back(coin + "USDT");
+        if (venue == "okx") markets.push_back(coin + "-USDT");
+        if (venue == "coinbase") markets.push_back(coin + "-USD");
+        if (venue == "kraken") markets.push_back(coin + "/USD");
+    }
+    return markets;  // empty for Bithumb: the fake's default KRW markets
+}
 
 struct reference_setup {
     fake::exchange_server exchange;                            // Upbit
@@ -57,10 +68,8 @@ private:
     static fake::server_options venue_options(double rate, const std::string& venue) {
         auto options = test::fake_at(rate);
         options.exchange = venue;
-        if (venue == "binance") {
-            options.markets = binance_reference_markets;
-            options.snapshot_on_subscribe = false;  // binance.md §8: no snapshot frame
-        }
+        if (auto markets = reference_markets(venue); !markets.empty()) options.markets = markets;
+        if (venue == "binance") options.snapshot_on_subscribe = false;  // binance.md §8
         return options;
     }
     // Starts the Upbit fake (the others are started by more_fakes) and writes sised's config.
@@ -83,7 +92,7 @@ private:
                 .text(table, "rest_url", fake->rest_url());
         }
         if (!venues.empty()) {
-            // Binance rows get their KRW value and premium, as in config/multi.toml.
+            // Dollar rows get their KRW value and premium, as in config/multi.toml.
             toml.text("fx", "source", "fixed")
                 .text("fx", "name", "config")
                 .text("fx", "usd_krw", "1380.5")
