@@ -8,18 +8,23 @@
 // is pinned to that CPU and this process (the fakes, the subscribers) to the others, so the
 // saturation figure is sised's on one core of its own. MORE_VENUES ("binance,bithumb", or all
 // six: "bithumb,binance,okx,bybit,coinbase,kraken") adds one fake per venue, comma-separated,
-// each fed to sised as its own feed; RATE is then split evenly.
+// each fed to sised as its own feed; RATE is then split evenly. PEER ("ccxt", the default, or
+// "none") runs ccxt on the same fake Upbit stream during the measurement and prints the ratio
+// of sised's CPU per 100k frames to ccxt's (install it once: cd bench/ccxt && npm ci).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <sched.h>
 
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "ccxt_peer.hpp"
+#include "fake/price_walk.hpp"
 #include "reference_setup.hpp"
 #include "support/daemon.hpp"
 #include "support/health.hpp"
@@ -78,6 +83,7 @@ int main(int argc, char** argv) {
     const int subscriber_count = argc > 2 ? std::stoi(argv[2]) : 10;
     const int sised_cpu = argc > 3 ? std::stoi(argv[3]) : -1;
     const auto more_venues = split_venues(argc > 4 ? argv[4] : "");
+    const std::string_view peer_name = argc > 5 ? argv[5] : "ccxt";
     const std::size_t feeds = 1 + more_venues.size();
     cpu_set_t others;
     if (sised_cpu >= 0) {
@@ -120,7 +126,9 @@ int main(int argc, char** argv) {
             while (running && client.read(2s)) ++messages;
         });
 
-    std::this_thread::sleep_for(2s);  // connect, snapshot, warm up
+    std::optional<sise::bench::ccxt_peer> peer;  // the same stream as sised's Upbit feed
+    if (peer_name == "ccxt") peer.emplace(setup.exchange, sise::fake::default_markets(), 100'000);
+    std::this_thread::sleep_for(2s);  // connect, snapshot, warm up (the peer's too)
     // Run until 100k upstream frames have been processed at the configured rate.
     const sample before = take(daemon, feeds);
     sample after = before;
@@ -143,6 +151,20 @@ int main(int argc, char** argv) {
     print_feeds(daemon.port(), feeds);
     fmt::print("  sised peak RSS: {:.1f} MiB (VmHWM)\n",
                static_cast<double>(daemon.peak_rss_kib()) / 1024);
+    if (peer) {
+        const auto ccxt = peer->wait();
+        if (!ccxt.ran) {
+            fmt::print("peer ccxt: {}\n", ccxt.note);
+        } else {
+            const double ccxt_per_100k = ccxt.cpu_s / ccxt.frames * 100'000;
+            fmt::print(
+                "peer ccxt (same fake Upbit stream, same run): {:.0f} frames in {:.2f} s, CPU "
+                "{:.3f} s per 100k frames, peak RSS {:.1f} MiB\n",
+                ccxt.frames, ccxt.wall_s, ccxt_per_100k, ccxt.peak_rss_mib);
+            fmt::print("  ratio sised / ccxt, CPU per 100k frames: {:.3f}\n",
+                       cpu / frames * 100'000 / ccxt_per_100k);
+        }
+    }
 
     // Saturation: the fake sends as fast as sised reads; sised runs on one thread.
     for (auto* exchange : exchanges) exchange->set_rate(0);
