@@ -18,9 +18,10 @@
 
 namespace sise::bench {
 
-// The 12 coins of the reference load (Upbit's default markets), as each further venue spells
-// them: Bithumb lists the fake's KRW markets as Upbit does; the dollar venues get the same
-// coins against their usual quote (USDT on Binance, OKX and Bybit; USD on Coinbase and Kraken).
+// The 12 coins of the reference load for the further venues (the fake Upbit's default markets,
+// with DOGE and BNB in place of EOS and BSV as in the earlier Binance list), as each spells them:
+// Bithumb lists the fake's KRW markets as Upbit does; the dollar venues get the same coins against
+// their usual quote (USDT on Binance, OKX and Bybit; USD on Coinbase and Kraken).
 inline const std::vector<std::string> reference_coins{"BTC", "ETH", "BCH",  "XRP",  "SOL",  "ADA",
                                                       "TRX", "XLM", "LINK", "SAND", "DOGE", "BNB"};
 
