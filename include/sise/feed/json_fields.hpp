@@ -123,6 +123,18 @@ inline bool read_string(od::value& value, std::string_view& out) noexcept {
     return true;
 }
 
+// read_string as the adapters' field readers report: malformed_frame for a value that is not a
+// string; the optional form is set (never reset) by a string.
+inline errc string_field(od::value& value, std::string_view& out) noexcept {
+    return read_string(value, out) ? errc::ok : errc::malformed_frame;
+}
+inline errc string_field(od::value& value, std::optional<std::string_view>& out) noexcept {
+    std::string_view s;
+    if (!read_string(value, s)) return errc::malformed_frame;
+    out = s;
+    return errc::ok;
+}
+
 // A string field, or nullopt for null; a value of another type is malformed.
 inline errc read_optional_string(od::value& value, std::optional<std::string_view>& out) noexcept {
     if (is_null(value)) {
