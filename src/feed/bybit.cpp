@@ -406,7 +406,10 @@ frame_result bybit_adapter::parse_padded(std::string_view frame, std::vector<tic
     if (!f.has_data) return fail(errc::missing_field);
     const std::string_view symbol = f.symbol.value_or(f.topic->substr(topic_prefix.size()));
     if (symbol.empty()) return fail(errc::missing_field);
-    ticker_update update;
+    // Built in its slot of `out`, as the other adapters build theirs: no copy of the finished
+    // update (a store-forwarding stall per frame); `fail` and the paths without an update
+    // take the slot back.
+    ticker_update& update = out.emplace_back();
     if (!update.market.assign(symbol)) return fail(errc::malformed_frame);
     held_ticker* held = find_held(symbol);
     const bool delta = f.type == "delta";
@@ -418,35 +421,41 @@ frame_result bybit_adapter::parse_padded(std::string_view frame, std::vector<tic
         update.exchange_time_ms = f.ts;
         if (errc e = merge(f.ticker, update); e != errc::ok) return fail(e);
         if (held) {
-            if (held->has_snapshot && older(*held, f.ts, f.cs)) return result;  // stale copy
+            if (held->has_snapshot && older(*held, f.ts, f.cs)) {  // stale copy
+                out.pop_back();
+                return result;
+            }
             held->ticker = update;
             held->cross_sequence = f.cs;
             held->has_snapshot = true;
         }
-        out.push_back(update);
         return result;
     }
 
     // A delta: only what changed. Nothing to merge onto for a market nobody subscribed.
     if (!held) {
+        out.pop_back();
         result.kind = frame_kind::ignored;
         return result;
     }
     if (!held->has_snapshot) {
         // The state it changes never arrived: a new connection's subscription starts with a
         // snapshot, so ask for one.
+        out.pop_back();
         detail_ = fmt::format("delta for {} before its snapshot", symbol);
         result.kind = frame_kind::reconnect;
         result.detail = detail_;
         return result;
     }
-    if (older(*held, f.ts, f.cs)) return result;  // the old connection of a handover, behind
+    if (older(*held, f.ts, f.cs)) {  // the old connection of a handover, behind
+        out.pop_back();
+        return result;
+    }
     update = held->ticker;
     if (errc e = merge(f.ticker, update); e != errc::ok) return fail(e);
     update.exchange_time_ms = f.ts;
     held->ticker = update;
     held->cross_sequence = f.cs;
-    out.push_back(update);
     return result;
 }
 
