@@ -1,4 +1,4 @@
-// Parse + normalize cost per venue (Upbit, Bithumb, Binance): each adapter's parse_padded,
+// Parse + normalize cost per venue (all seven): each adapter's parse_padded,
 // called through the adapter interface as sised calls it, against simdjson's own bare
 // On-Demand walk over the same frames. Both run in this process, interleaved chunk by chunk,
 // so the ratio is stable even when absolute times drift on a shared machine; only ratios
@@ -32,12 +32,12 @@ constexpr std::size_t chunk_frames = 1000;
 // The bare walk visits every value the same way whatever the venue, so that the ratio
 // measures sise, not a walk tailored to one frame shape: every key unescaped, every object
 // (Binance's {"stream","data":{..}} wrapper too) descended into, every number read as double,
-// every string read as string_view, booleans read, nulls checked, a root array of objects (OKX's
-// "data") descended into. Binance quotes its prices as strings, so the walk reads them as
-// strings and does not convert them; sise turns them into decimals, and that work is part of
-// what the ratio shows.
-// Template depth instead of recursion: the frames nest one level at most (Binance's wrapper),
-// and a recursive visitor keeps simdjson's iterator out of registers (3x slower per field).
+// every string read as string_view, booleans read, nulls checked, arrays of objects (OKX's and
+// Kraken's "data", Coinbase's "events" and their "tickers") descended into. Binance quotes its
+// prices as strings, so the walk reads them as strings and does not convert them; sise turns them
+// into decimals, and that work is part of what the ratio shows. Template depth instead of
+// recursion: the frames nest two levels at most (Coinbase's events[].tickers[]), and a recursive
+// visitor keeps simdjson's iterator out of registers (3x slower per field).
 template <int depth>
 void visit_fields(od::object& object, std::size_t& checksum) {
     for (auto field : object) {
@@ -70,21 +70,21 @@ void visit_fields(od::object& object, std::size_t& checksum) {
                 if (!value.is_null()) std::abort();
                 break;
             case od::json_type::object:
-                if constexpr (depth == 0) {
+                if constexpr (depth < 2) {
                     od::object inner;
                     if (value.get_object().get(inner)) std::abort();
-                    visit_fields<1>(inner, checksum);
+                    visit_fields<depth + 1>(inner, checksum);
                     break;
                 }
                 std::abort();  // deeper than any venue's ticker frame
             case od::json_type::array:
-                if constexpr (depth == 0) {  // OKX's "data":[{..}]: objects, one level down
+                if constexpr (depth < 2) {  // OKX's "data":[{..}]: objects, one level down
                     od::array items;
                     if (value.get_array().get(items)) std::abort();
                     for (auto item : items) {
                         od::object inner;
                         if (item.get_object().get(inner)) std::abort();
-                        visit_fields<1>(inner, checksum);
+                        visit_fields<depth + 1>(inner, checksum);
                     }
                     break;
                 }
@@ -152,7 +152,10 @@ int main(int argc, char** argv) {
     for (auto [v, id] : {std::pair{venue::upbit, sise::exchange_id::upbit},
                          std::pair{venue::bithumb, sise::exchange_id::bithumb},
                          std::pair{venue::binance, sise::exchange_id::binance},
-                         std::pair{venue::okx, sise::exchange_id::okx}}) {
+                         std::pair{venue::okx, sise::exchange_id::okx},
+                         std::pair{venue::bybit, sise::exchange_id::bybit},
+                         std::pair{venue::coinbase, sise::exchange_id::coinbase},
+                         std::pair{venue::kraken, sise::exchange_id::kraken}}) {
         if (!only.empty() && only != sise::bench::venue_name(v)) continue;
         venue_run run{v, id, {}, 0, sise::feed::make_adapter(id), {}, {}};
         if (!run.adapter) std::abort();
@@ -164,7 +167,9 @@ int main(int argc, char** argv) {
     }
 
     if (runs.empty()) {
-        std::fprintf(stderr, "unknown venue %s (upbit, bithumb, binance, okx)\n", argv[1]);
+        std::fprintf(stderr,
+                     "unknown venue %s (upbit, bithumb, binance, okx, bybit, coinbase, kraken)\n",
+                     argv[1]);
         return 2;
     }
     od::parser parser;

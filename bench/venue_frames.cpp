@@ -154,12 +154,69 @@ std::string okx_frame(const fields& f, std::string_view inst_id) {
         text("prev_closing_price"));
 }
 
+// "2026-11-28T03:20:00.123000000Z" from the walk's trade_date ("20261128"), trade_time
+// ("032000") and timestamp: Coinbase's nanosecond RFC 3339 (coinbase/ticker_update.json);
+// Kraken sends microseconds (`digits` 6).
+std::string rfc3339(const fields& f, int digits) {
+    const std::string date = at(f, "trade_date").substr(1, 8);  // the tokens keep their quotes
+    const std::string time = at(f, "trade_time").substr(1, 6);
+    const long long ms = std::strtoll(at(f, "timestamp").c_str(), nullptr, 10) % 1000;
+    return fmt::format("{}-{}-{}T{}:{}:{}.{:03d}{}Z", date.substr(0, 4), date.substr(4, 2),
+                       date.substr(6, 2), time.substr(0, 2), time.substr(2, 2), time.substr(4, 2),
+                       ms, std::string(static_cast<std::size_t>(digits - 3), '0'));
+}
+
+// bybit/ticker.json: a spot tickers push (spot sends snapshots only, bybit.md §3), prices as
+// strings with the digits as they are, the 24 h change as a fraction with 4 decimals.
+std::string bybit_frame(const fields& f, std::string_view symbol, std::uint64_t cs) {
+    const auto text = [&](std::string_view key) { return bithumb_number(at(f, key)); };
+    const double ratio = std::strtod(at(f, "signed_change_rate").c_str(), nullptr);
+    return fmt::format(
+        R"({{"topic":"tickers.{0}","ts":{1},"type":"snapshot","cs":{2},"data":{{"symbol":"{0}",)"
+        R"("lastPrice":"{3}","highPrice24h":"{4}","lowPrice24h":"{5}","prevPrice24h":"{6}",)"
+        R"("volume24h":"{7}","turnover24h":"{8}","price24hPcnt":"{9:.4f}","usdIndexPrice":"{3}"}}}})",
+        symbol, at(f, "timestamp"), cs, text("trade_price"), text("high_price"), text("low_price"),
+        text("prev_closing_price"), text("acc_trade_volume_24h"), text("acc_trade_price_24h"),
+        ratio);
+}
+
+// coinbase/ticker_update.json: the ticker channel's envelope, one update event holding one
+// ticker, every number a string, the change already in percent with Coinbase's long digits.
+std::string coinbase_frame(const fields& f, std::string_view product, std::uint64_t sequence) {
+    const auto text = [&](std::string_view key) { return bithumb_number(at(f, key)); };
+    const double pct = 100.0 * std::strtod(at(f, "signed_change_rate").c_str(), nullptr);
+    return fmt::format(
+        R"({{"channel":"ticker","client_id":"","timestamp":"{0}","sequence_num":{1},"events":[)"
+        R"({{"type":"update","tickers":[{{"type":"ticker","product_id":"{2}","price":"{3}",)"
+        R"("volume_24_h":"{4}","low_24_h":"{5}","high_24_h":"{6}","low_52_w":"{7}",)"
+        R"("high_52_w":"{8}","price_percent_chg_24_h":"{9:.15f}","best_bid":"{3}",)"
+        R"("best_bid_quantity":"{10}","best_ask":"{3}","best_ask_quantity":"{11}"}}]}}]}})",
+        rfc3339(f, 9), sequence, product, text("trade_price"), text("acc_trade_volume_24h"),
+        text("low_price"), text("high_price"), text("lowest_52_week_price"),
+        text("highest_52_week_price"), pct, text("acc_bid_volume"), text("acc_ask_volume"));
+}
+
+// kraken/ticker_update.json: a v2 ticker update, every number a JSON number (bare digits,
+// trailing zeros dropped), the change in quote currency and in percent with 2 decimals.
+std::string kraken_frame(const fields& f, std::string_view symbol) {
+    const auto number = [&](std::string_view key) { return bithumb_number(at(f, key)); };
+    const double pct = 100.0 * std::strtod(at(f, "signed_change_rate").c_str(), nullptr);
+    return fmt::format(
+        R"({{"channel":"ticker","type":"update","data":[{{"symbol":"{0}","bid":{1},)"
+        R"("bid_qty":{2},"ask":{1},"ask_qty":{3},"last":{1},"volume":{4},"vwap":{1},"low":{5},)"
+        R"("high":{6},"change":{7},"change_pct":{8:.2f},"timestamp":"{9}"}}]}})",
+        symbol, number("trade_price"), number("acc_bid_volume"), number("acc_ask_volume"),
+        number("acc_trade_volume_24h"), number("low_price"), number("high_price"),
+        number("signed_change_price"), pct, rfc3339(f, 6));
+}
+
 // The 12 markets of each venue: the fake's Upbit sidebar; Bithumb's same coins (EOS is KRW-A
 // there, bithumb.md §9); Binance's USDT pairs with late-2025 dollar prices (the walk's price
-// units are then 1e-4 USDT); OKX's the same pairs spelled BASE-QUOTE.
+// units are then 1e-4 USDT); OKX's the same pairs spelled BASE-QUOTE, Bybit's as Binance's;
+// Coinbase's and Kraken's the same coins against USD, spelled BASE-USD and BASE/USD.
 std::vector<fake::market_info> markets(venue v) {
     std::vector<fake::market_info> result;
-    if (v == venue::binance || v == venue::okx) {
+    if (v != venue::upbit && v != venue::bithumb) {
         const std::pair<const char*, std::int64_t> usdt[] = {
             {"BTCUSDT", 90'000}, {"ETHUSDT", 3'000}, {"BCHUSDT", 500}, {"XRPUSDT", 2},
             {"SOLUSDT", 180},    {"ADAUSDT", 1},     {"TRXUSDT", 1},   {"XLMUSDT", 1},
@@ -168,6 +225,8 @@ std::vector<fake::market_info> markets(venue v) {
             fake::market_info m;
             m.code = code;
             if (v == venue::okx) m.code.insert(m.code.size() - 4, "-");
+            if (v == venue::coinbase || v == venue::kraken)
+                m.code.replace(m.code.size() - 4, 4, v == venue::coinbase ? "-USD" : "/USD");
             m.start_price = dollars * fake::krw;
             m.acc_trade_price_24h_krw = 1'000'000'000;
             result.push_back(std::move(m));
@@ -192,6 +251,12 @@ std::string_view venue_name(venue v) noexcept {
             return "binance";
         case venue::okx:
             return "okx";
+        case venue::bybit:
+            return "bybit";
+        case venue::coinbase:
+            return "coinbase";
+        case venue::kraken:
+            return "kraken";
     }
     return "?";
 }
@@ -216,9 +281,29 @@ std::vector<std::string> ticker_frames(venue v, std::size_t per_market) {
             }
             const fields f = split_fields(parser, upbit);
             trade_id += 7;
-            frames.push_back(v == venue::bithumb ? bithumb_frame(f)
-                             : v == venue::okx   ? okx_frame(f, walk.market().code)
-                                                 : binance_frame(f, walk.market().code, trade_id));
+            const std::string& code = walk.market().code;
+            switch (v) {
+                case venue::bithumb:
+                    frames.push_back(bithumb_frame(f));
+                    break;
+                case venue::binance:
+                    frames.push_back(binance_frame(f, code, trade_id));
+                    break;
+                case venue::okx:
+                    frames.push_back(okx_frame(f, code));
+                    break;
+                case venue::bybit:
+                    frames.push_back(bybit_frame(f, code, trade_id));
+                    break;
+                case venue::coinbase:
+                    frames.push_back(coinbase_frame(f, code, frames.size() + 1));
+                    break;
+                case venue::kraken:
+                    frames.push_back(kraken_frame(f, code));
+                    break;
+                case venue::upbit:
+                    break;
+            }
         }
     return frames;
 }

@@ -1,6 +1,7 @@
 // Realistic ticker frames of each venue for the parse benchmark: the fake exchange's random
 // walk over 12 markets, rendered in each venue's real frame shape (Upbit DEFAULT, Bithumb's
-// field order and number spelling, Binance's combined-stream 24hrTicker). Bench-only; the fake
+// field order and number spelling, Binance's combined-stream 24hrTicker, OKX's tickers push,
+// Bybit's spot snapshot, Coinbase's ticker envelope, Kraken's v2 update). Bench-only; the fake
 // exchange's dialects stay the source of truth for what the fakes send on the wire.
 #pragma once
 
@@ -11,7 +12,7 @@
 
 namespace sise::bench {
 
-enum class venue { upbit, bithumb, binance, okx };
+enum class venue { upbit, bithumb, binance, okx, bybit, coinbase, kraken };
 
 std::string_view venue_name(venue v) noexcept;
 

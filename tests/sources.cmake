@@ -25,6 +25,7 @@ sise_sources(SISE_TEST_SOURCES
   integration/fx_test.cpp integration/history_test.cpp integration/http_conformance_test.cpp
   integration/kraken_test.cpp integration/okx_test.cpp integration/prometheus_test.cpp
   integration/reload_test.cpp integration/rolling_test.cpp integration/service_test.cpp
+  integration/seven_venues_test.cpp
   integration/socket_activation_test.cpp integration/tls_test.cpp integration/venues_test.cpp
   io/asset_dir_test.cpp io/blocking_worker_test.cpp io/config_reload_test.cpp io/config_test.cpp
   io/feed_client_test.cpp io/feed_unit_test.cpp io/history_service_test.cpp io/listen_fds_test.cpp

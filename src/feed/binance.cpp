@@ -47,13 +47,6 @@ struct fields {
     std::string_view error_msg;
 };
 
-errc read_string(od::value& value, std::optional<std::string_view>& out) noexcept {
-    std::string_view s;
-    if (!json::read_string(value, s)) return errc::malformed_frame;
-    out = s;
-    return errc::ok;
-}
-
 // One field of an event object (binance.md §2.1, §2.2, §5, §6). Single-letter keys are
 // case-sensitive: "p" is the change, "P" the percent.
 errc read_field(std::string_view k, od::value& value, fields& f) noexcept {
@@ -61,9 +54,9 @@ errc read_field(std::string_view k, od::value& value, fields& f) noexcept {
     if (k.size() == 1) {
         switch (k[0]) {
             case 'e':
-                return read_string(value, f.event);
+                return json::string_field(value, f.event);
             case 's':
-                return read_string(value, f.symbol);
+                return json::string_field(value, f.symbol);
             case 'c':
                 return json::read_decimal(value, t.price);
             case 'p':

@@ -57,17 +57,10 @@ struct fields {
     ticker_fields ticker;
 };
 
-errc read_string(od::value& value, std::optional<std::string_view>& out) noexcept {
-    std::string_view s;
-    if (value.get_string().get(s)) return errc::malformed_frame;
-    out = s;
-    return errc::ok;
-}
-
 // One field of the ticker's "data" object (§3). usdIndexPrice and prevPrice24h are not shown.
 errc read_data_field(std::string_view k, od::value& value, fields& f) noexcept {
     ticker_fields& t = f.ticker;
-    if (k == "symbol") return read_string(value, f.symbol);
+    if (k == "symbol") return json::string_field(value, f.symbol);
     if (k == "lastPrice") return json::read_decimal(value, t.price);
     if (k == "highPrice24h") return json::read_decimal(value, t.high);
     if (k == "lowPrice24h") return json::read_decimal(value, t.low);
@@ -87,17 +80,17 @@ errc read_fields(od::object& object, fields& f) noexcept {
         od::value& value = *in_place;
         errc e = errc::ok;
         if (k == "topic") {
-            e = read_string(value, f.topic);
+            e = json::string_field(value, f.topic);
         } else if (k == "type") {
-            e = read_string(value, f.type);
+            e = json::string_field(value, f.type);
         } else if (k == "ts") {
             e = json::read_epoch_ms(value, f.ts);
         } else if (k == "cs") {
             e = json::read_epoch_ms(value, f.cs);  // any integer; the reader is the same
         } else if (k == "op") {
-            e = read_string(value, f.op);
+            e = json::string_field(value, f.op);
         } else if (k == "ret_msg") {
-            e = read_string(value, f.ret_msg);
+            e = json::string_field(value, f.ret_msg);
         } else if (k == "success") {
             bool b = false;
             if (value.get_bool().get(b)) return errc::malformed_frame;
@@ -152,55 +145,41 @@ bool older(const bybit_adapter::held_ticker& held, std::int64_t ts, std::int64_t
 template <typename T, typename OnItem>
 void parse_result_list(frame_parser& frames, std::string_view body, std::vector<T>& out,
                        boost::system::error_code& ec, OnItem&& on_item) {
-    ec.clear();
-    if (body.size() > max_rest_body_bytes) {
-        ec = errc::frame_too_large;
-        return;
-    }
-    const simdjson::padded_string padded(body);
-    std::vector<T> parsed;
-    auto walk = [&](od::document& doc) {
-        od::object root;
-        if (doc.get_object().get(root)) return errc::malformed_frame;
-        bool has_list = false;
-        for (auto field : root) {
-            std::string_view k;
-            od::value* value = json::field_parts(field, k);
-            if (!value) return errc::malformed_frame;
-            if (k == "retCode") {
-                std::int64_t code = 0;
-                if (value->get_int64().get(code)) return errc::malformed_frame;
-                if (code != 0) return errc::exchange_error;
-            } else if (k == "result") {
-                od::object result;
-                if (value->get_object().get(result)) return errc::malformed_frame;
-                for (auto inner : result) {
-                    std::string_view key;
-                    od::value* v = json::field_parts(inner, key);
-                    if (!v) return errc::malformed_frame;
-                    if (key != "list") continue;
-                    od::array list;
-                    if (v->get_array().get(list)) return errc::malformed_frame;
-                    has_list = true;
-                    for (auto element : list) {
-                        od::value item;
-                        if (element.get(item)) return errc::malformed_frame;
-                        if (errc e = on_item(item, parsed); e != errc::ok) return e;
-                    }
-                }
-            }
-        }
-        return has_list ? errc::ok : errc::missing_field;
-    };
-    od::document doc;
-    errc e = frames.parser().iterate(padded).get(doc) ? errc::malformed_frame : walk(doc);
-    if (e == errc::ok && !json::at_document_end(doc)) e = errc::malformed_frame;
-    if (e != errc::ok) {
-        ec = e;
-        return;
-    }
-    out.insert(out.end(), std::make_move_iterator(parsed.begin()),
-               std::make_move_iterator(parsed.end()));
+    frames.parse_body(body, max_rest_body_bytes, out, ec,
+                      [&](od::document& doc, std::vector<T>& parsed) {
+                          od::object root;
+                          if (doc.get_object().get(root)) return errc::malformed_frame;
+                          bool has_list = false;
+                          for (auto field : root) {
+                              std::string_view k;
+                              od::value* value = json::field_parts(field, k);
+                              if (!value) return errc::malformed_frame;
+                              if (k == "retCode") {
+                                  std::int64_t code = 0;
+                                  if (value->get_int64().get(code)) return errc::malformed_frame;
+                                  if (code != 0) return errc::exchange_error;
+                              } else if (k == "result") {
+                                  od::object result;
+                                  if (value->get_object().get(result)) return errc::malformed_frame;
+                                  for (auto inner : result) {
+                                      std::string_view key;
+                                      od::value* v = json::field_parts(inner, key);
+                                      if (!v) return errc::malformed_frame;
+                                      if (key != "list") continue;
+                                      od::array list;
+                                      if (v->get_array().get(list)) return errc::malformed_frame;
+                                      has_list = true;
+                                      for (auto element : list) {
+                                          od::value item;
+                                          if (element.get(item)) return errc::malformed_frame;
+                                          if (errc e = on_item(item, parsed); e != errc::ok)
+                                              return e;
+                                      }
+                                  }
+                              }
+                          }
+                          return has_list ? errc::ok : errc::missing_field;
+                      });
 }
 
 }  // namespace
@@ -427,7 +406,10 @@ frame_result bybit_adapter::parse_padded(std::string_view frame, std::vector<tic
     if (!f.has_data) return fail(errc::missing_field);
     const std::string_view symbol = f.symbol.value_or(f.topic->substr(topic_prefix.size()));
     if (symbol.empty()) return fail(errc::missing_field);
-    ticker_update update;
+    // Built in its slot of `out`, as the other adapters build theirs: no copy of the finished
+    // update (a store-forwarding stall per frame); `fail` and the paths without an update
+    // take the slot back.
+    ticker_update& update = out.emplace_back();
     if (!update.market.assign(symbol)) return fail(errc::malformed_frame);
     held_ticker* held = find_held(symbol);
     const bool delta = f.type == "delta";
@@ -439,35 +421,41 @@ frame_result bybit_adapter::parse_padded(std::string_view frame, std::vector<tic
         update.exchange_time_ms = f.ts;
         if (errc e = merge(f.ticker, update); e != errc::ok) return fail(e);
         if (held) {
-            if (held->has_snapshot && older(*held, f.ts, f.cs)) return result;  // stale copy
+            if (held->has_snapshot && older(*held, f.ts, f.cs)) {  // stale copy
+                out.pop_back();
+                return result;
+            }
             held->ticker = update;
             held->cross_sequence = f.cs;
             held->has_snapshot = true;
         }
-        out.push_back(update);
         return result;
     }
 
     // A delta: only what changed. Nothing to merge onto for a market nobody subscribed.
     if (!held) {
+        out.pop_back();
         result.kind = frame_kind::ignored;
         return result;
     }
     if (!held->has_snapshot) {
         // The state it changes never arrived: a new connection's subscription starts with a
         // snapshot, so ask for one.
+        out.pop_back();
         detail_ = fmt::format("delta for {} before its snapshot", symbol);
         result.kind = frame_kind::reconnect;
         result.detail = detail_;
         return result;
     }
-    if (older(*held, f.ts, f.cs)) return result;  // the old connection of a handover, behind
+    if (older(*held, f.ts, f.cs)) {  // the old connection of a handover, behind
+        out.pop_back();
+        return result;
+    }
     update = held->ticker;
     if (errc e = merge(f.ticker, update); e != errc::ok) return fail(e);
     update.exchange_time_ms = f.ts;
     held->ticker = update;
     held->cross_sequence = f.cs;
-    out.push_back(update);
     return result;
 }
 

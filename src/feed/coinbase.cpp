@@ -37,10 +37,6 @@ struct envelope {
     std::int64_t sequence = -1;
 };
 
-errc read_string(od::value& value, std::string_view& out) noexcept {
-    return value.get_string().get(out) ? errc::malformed_frame : errc::ok;
-}
-
 // One element of an event's "tickers" (coinbase.md A4). Top of book and the 52-week range are
 // not shown; ticker_batch has no top of book anyway.
 errc read_ticker(od::object& object, ticker_update& t) noexcept {
@@ -107,7 +103,7 @@ errc read_envelope(od::object& root, envelope& env, std::vector<ticker_update>& 
         od::value& value = *in_place;
         errc e = errc::ok;
         if (k == "channel") {
-            e = read_string(value, env.channel);
+            e = json::string_field(value, env.channel);
         } else if (k == "timestamp") {
             std::string_view text;
             if (value.get_string().get(text)) return errc::malformed_frame;
@@ -125,11 +121,11 @@ errc read_envelope(od::object& root, envelope& env, std::vector<ticker_update>& 
                 if (e = read_event(event, out); e != errc::ok) return e;
             }
         } else if (k == "type") {
-            e = read_string(value, env.type);
+            e = json::string_field(value, env.type);
         } else if (k == "message") {
-            e = read_string(value, env.message);
+            e = json::string_field(value, env.message);
         } else if (k == "reason") {
-            e = read_string(value, env.reason);
+            e = json::string_field(value, env.reason);
         }
         if (e != errc::ok) return e;
     }
@@ -142,43 +138,29 @@ errc read_envelope(od::object& root, envelope& env, std::vector<ticker_update>& 
 template <typename T, typename OnObject>
 void parse_member_array(frame_parser& frames, std::string_view body, std::string_view key,
                         std::vector<T>& out, boost::system::error_code& ec, OnObject&& on_object) {
-    ec.clear();
-    if (body.size() > max_rest_body_bytes) {
-        ec = errc::frame_too_large;
-        return;
-    }
-    const simdjson::padded_string padded(body);
-    std::vector<T> parsed;
-    const auto walk = [&](od::document& doc) {
-        od::object root;
-        if (doc.get_object().get(root)) return errc::malformed_frame;
-        bool found = false;
-        for (auto field : root) {
-            std::string_view k;
-            od::value value;
-            if (field.unescaped_key().get(k) || field.value().get(value))
-                return errc::malformed_frame;
-            if (k != key) continue;  // num_products, pagination...
-            found = true;
-            od::array array;
-            if (value.get_array().get(array)) return errc::malformed_frame;
-            for (auto element : array) {
-                od::object object;
-                if (element.get_object().get(object)) return errc::malformed_frame;
-                if (errc e = on_object(object, parsed); e != errc::ok) return e;
-            }
-        }
-        return found ? errc::ok : errc::missing_field;
-    };
-    od::document doc;
-    errc e = frames.parser().iterate(padded).get(doc) ? errc::malformed_frame : walk(doc);
-    if (e == errc::ok && !json::at_document_end(doc)) e = errc::malformed_frame;
-    if (e != errc::ok) {
-        ec = e;
-        return;
-    }
-    out.insert(out.end(), std::make_move_iterator(parsed.begin()),
-               std::make_move_iterator(parsed.end()));
+    frames.parse_body(body, max_rest_body_bytes, out, ec,
+                      [&](od::document& doc, std::vector<T>& parsed) {
+                          od::object root;
+                          if (doc.get_object().get(root)) return errc::malformed_frame;
+                          bool found = false;
+                          for (auto field : root) {
+                              std::string_view k;
+                              od::value value;
+                              if (field.unescaped_key().get(k) || field.value().get(value))
+                                  return errc::malformed_frame;
+                              if (k != key) continue;  // num_products, pagination...
+                              found = true;
+                              od::array array;
+                              if (value.get_array().get(array)) return errc::malformed_frame;
+                              for (auto element : array) {
+                                  od::object object;
+                                  if (element.get_object().get(object))
+                                      return errc::malformed_frame;
+                                  if (errc e = on_object(object, parsed); e != errc::ok) return e;
+                              }
+                          }
+                          return found ? errc::ok : errc::missing_field;
+                      });
 }
 
 }  // namespace

@@ -68,10 +68,6 @@ bool parse_timestamp(std::string_view text, std::int64_t& out) noexcept {
     return true;
 }
 
-errc read_string(od::value& value, std::string_view& out) noexcept {
-    return value.get_string().get(out) ? errc::malformed_frame : errc::ok;
-}
-
 // One field of a ticker object (kraken.md §4), dispatched on the key's length first: the
 // frame has 13 fields and only 7 are read. bid, ask, their quantities and vwap are not shown.
 errc read_ticker_field(std::string_view k, od::value& value, ticker_update& t) noexcept {
@@ -86,7 +82,7 @@ errc read_ticker_field(std::string_view k, od::value& value, ticker_update& t) n
         case 6:
             if (k == "symbol") {
                 std::string_view symbol;
-                if (read_string(value, symbol) != errc::ok || !t.market.assign(symbol))
+                if (json::string_field(value, symbol) != errc::ok || !t.market.assign(symbol))
                     return errc::malformed_frame;
                 return errc::ok;
             }
@@ -154,7 +150,7 @@ errc read_root(od::object& object, fields& f, std::vector<ticker_update>& out,
         if (!in_place) return errc::malformed_frame;
         od::value& value = *in_place;
         if (k == "channel") {
-            if (read_string(value, f.channel) != errc::ok) return errc::malformed_frame;
+            if (json::string_field(value, f.channel) != errc::ok) return errc::malformed_frame;
         } else if (k == "data") {
             f.has_data = true;
             if (ticker_data || f.channel == "ticker") {
@@ -163,7 +159,7 @@ errc read_root(od::object& object, fields& f, std::vector<ticker_update>& out,
                 f.data_skipped = true;
             }
         } else if (k == "method") {
-            if (read_string(value, f.method) != errc::ok) return errc::malformed_frame;
+            if (json::string_field(value, f.method) != errc::ok) return errc::malformed_frame;
         } else if (k == "success") {
             bool success = true;
             if (value.get_bool().get(success)) return errc::malformed_frame;
@@ -173,7 +169,7 @@ errc read_root(od::object& object, fields& f, std::vector<ticker_update>& out,
             f.has_error = !json::is_null(value);
             if (f.has_error && value.get_string().get(f.error)) f.error = "unreadable error";
         } else if (k == "symbol") {
-            if (read_string(value, f.symbol) != errc::ok) return errc::malformed_frame;
+            if (json::string_field(value, f.symbol) != errc::ok) return errc::malformed_frame;
         }
         // "type" (snapshot or update: the same schema, §9), "result", "req_id", "time_in",
         // "time_out", "warnings": not needed.
@@ -192,39 +188,41 @@ frame_kind classify(const fields& f) noexcept {
 }
 
 // Kraken's REST envelope (kraken.md §10, §11): {"error":[..],"result":{..}} in either order.
-// A non-empty `error` array is the exchange refusing; `on_result(od::object&) -> errc` walks
-// the result. Nothing may follow the root object.
-template <typename OnResult>
-errc walk_envelope(frame_parser& frames, std::string_view body, OnResult&& on_result) {
-    if (body.size() > max_rest_body_bytes) return errc::frame_too_large;
-    const simdjson::padded_string padded(body);  // not the hot path: the scratch stays small
-    od::document doc;
-    od::object root;
-    if (frames.parser().iterate(padded).get(doc) || doc.get_object().get(root))
-        return errc::malformed_frame;
-    bool has_result = false;
-    bool refused = false;
-    for (auto field : root) {
-        std::string_view k;
-        od::value value;
-        if (field.unescaped_key().get(k) || field.value().get(value)) return errc::malformed_frame;
-        if (k == "error") {
-            od::array errors;
-            if (value.get_array().get(errors)) return errc::malformed_frame;
-            for (auto each : errors) {
-                (void)each;
-                refused = true;
-            }
-        } else if (k == "result") {
-            od::object result;
-            if (value.get_object().get(result)) return errc::malformed_frame;
-            has_result = true;
-            if (errc e = on_result(result); e != errc::ok) return e;
-        }
-    }
-    if (!json::at_document_end(doc)) return errc::malformed_frame;
-    if (refused) return errc::exchange_error;
-    return has_result ? errc::ok : errc::missing_field;
+// A non-empty `error` array is the exchange refusing; `on_result(od::object&, std::vector<T>&)
+// -> errc` walks the result into the parsed items. Nothing may follow the root object. On
+// success what was parsed is appended to `out`; on error `out` is left as it was.
+template <typename T, typename OnResult>
+void parse_envelope(frame_parser& frames, std::string_view body, std::vector<T>& out,
+                    boost::system::error_code& ec, OnResult&& on_result) {
+    frames.parse_body(body, max_rest_body_bytes, out, ec,
+                      [&](od::document& doc, std::vector<T>& parsed) {
+                          od::object root;
+                          if (doc.get_object().get(root)) return errc::malformed_frame;
+                          bool has_result = false;
+                          bool refused = false;
+                          for (auto field : root) {
+                              std::string_view k;
+                              od::value value;
+                              if (field.unescaped_key().get(k) || field.value().get(value))
+                                  return errc::malformed_frame;
+                              if (k == "error") {
+                                  od::array errors;
+                                  if (value.get_array().get(errors)) return errc::malformed_frame;
+                                  for (auto each : errors) {
+                                      (void)each;
+                                      refused = true;
+                                  }
+                              } else if (k == "result") {
+                                  od::object result;
+                                  if (value.get_object().get(result)) return errc::malformed_frame;
+                                  has_result = true;
+                                  if (errc e = on_result(result, parsed); e != errc::ok) return e;
+                              }
+                          }
+                          if (!json::at_document_end(doc)) return errc::malformed_frame;
+                          if (refused) return errc::exchange_error;
+                          return has_result ? errc::ok : errc::missing_field;
+                      });
 }
 
 // One OHLC row (§11): [time (s), "open", "high", "low", "close", "vwap", "volume", count].
@@ -317,33 +315,27 @@ void kraken_adapter::parse_market_list(std::string_view body, std::vector<instru
                                        boost::system::error_code& ec) {
     // {"error":[],"result":{"XXBTZUSD":{"altname":"XBTUSD","wsname":"XBT/USD",..},..}}; pairs
     // without a wsname (no websocket data) are left out.
-    ec.clear();
-    std::vector<instrument> parsed;
-    const errc e = walk_envelope(frames_, body, [&](od::object& result) {
-        for (auto pair : result) {
-            od::value value;
-            od::object object;
-            if (pair.value().get(value) || value.get_object().get(object))
-                return errc::malformed_frame;
-            for (auto field : object) {
-                std::string_view key;
-                od::value v;
-                if (field.unescaped_key().get(key) || field.value().get(v))
-                    return errc::malformed_frame;
-                if (key != "wsname") continue;
-                std::string_view wsname;
-                if (v.get_string().get(wsname)) return errc::malformed_frame;
-                if (auto market = normalize_market(wsname)) parsed.push_back(describe(*market));
-            }
-        }
-        return errc::ok;
-    });
-    if (e != errc::ok) {
-        ec = e;
-        return;
-    }
-    out.insert(out.end(), std::make_move_iterator(parsed.begin()),
-               std::make_move_iterator(parsed.end()));
+    parse_envelope(frames_, body, out, ec,
+                   [&](od::object& result, std::vector<instrument>& parsed) {
+                       for (auto pair : result) {
+                           od::value value;
+                           od::object object;
+                           if (pair.value().get(value) || value.get_object().get(object))
+                               return errc::malformed_frame;
+                           for (auto field : object) {
+                               std::string_view key;
+                               od::value v;
+                               if (field.unescaped_key().get(key) || field.value().get(v))
+                                   return errc::malformed_frame;
+                               if (key != "wsname") continue;
+                               std::string_view wsname;
+                               if (v.get_string().get(wsname)) return errc::malformed_frame;
+                               if (auto market = normalize_market(wsname))
+                                   parsed.push_back(describe(*market));
+                           }
+                       }
+                       return errc::ok;
+                   });
 }
 
 std::vector<instrument> kraken_adapter::fallback_instruments() const {
@@ -370,37 +362,35 @@ void kraken_adapter::parse_candles(std::string_view body, std::vector<minute_can
     // {"error":[],"result":{"XXBTZUSD":[[..],..],"last":<s>}}: the result key is the legacy
     // pair name, whatever was asked. The newest row is the minute still running; `last` is
     // the newest committed one, so rows after it are left out.
-    ec.clear();
     std::vector<minute_candle> parsed;
     std::optional<std::int64_t> last_s;
-    const errc e = walk_envelope(frames_, body, [&](od::object& result) {
-        for (auto field : result) {
-            std::string_view key;
-            od::value value;
-            if (field.unescaped_key().get(key) || field.value().get(value))
-                return errc::malformed_frame;
-            if (key == "last") {
-                std::int64_t last = 0;
-                if (value.get_int64().get(last)) return errc::malformed_frame;
-                last_s = last;
-                continue;
-            }
-            od::array rows;
-            if (value.get_array().get(rows)) return errc::malformed_frame;
-            for (auto row : rows) {
-                od::value row_value;
-                minute_candle candle;
-                if (row.get(row_value)) return errc::malformed_frame;
-                if (errc bad = read_candle(row_value, candle); bad != errc::ok) return bad;
-                parsed.push_back(candle);
-            }
-        }
-        return errc::ok;
-    });
-    if (e != errc::ok) {
-        ec = e;
-        return;
-    }
+    parse_envelope(frames_, body, parsed, ec,
+                   [&](od::object& result, std::vector<minute_candle>& rows_read) {
+                       for (auto field : result) {
+                           std::string_view key;
+                           od::value value;
+                           if (field.unescaped_key().get(key) || field.value().get(value))
+                               return errc::malformed_frame;
+                           if (key == "last") {
+                               std::int64_t last = 0;
+                               if (value.get_int64().get(last)) return errc::malformed_frame;
+                               last_s = last;
+                               continue;
+                           }
+                           od::array rows;
+                           if (value.get_array().get(rows)) return errc::malformed_frame;
+                           for (auto row : rows) {
+                               od::value row_value;
+                               minute_candle candle;
+                               if (row.get(row_value)) return errc::malformed_frame;
+                               if (errc bad = read_candle(row_value, candle); bad != errc::ok)
+                                   return bad;
+                               rows_read.push_back(candle);
+                           }
+                       }
+                       return errc::ok;
+                   });
+    if (ec) return;
     for (const auto& candle : parsed)
         if (!last_s || candle.start_ms <= *last_s * 1000) out.push_back(candle);
 }

@@ -27,32 +27,48 @@ namespace od = simdjson::ondemand;
 // The SPOT instrument list is ~1 MB for ~700 instruments; this only bounds a runaway body.
 constexpr std::size_t max_rest_body_bytes = 16 * 1024 * 1024;
 
-// A plain decimal's digits as an integer of its unit at `scale` fraction digits ("51695.6" at
-// 2: 5169560), or nullopt when that needs more than 18 digits (no realistic price does).
-std::optional<std::int64_t> scaled_units(std::string_view text, int scale) noexcept {
-    const bool negative = !text.empty() && text.front() == '-';
-    if (negative) text.remove_prefix(1);
-    const auto point = text.find('.');
-    const std::string_view fraction =
-        point == std::string_view::npos ? std::string_view{} : text.substr(point + 1);
-    if (static_cast<int>(fraction.size()) > scale) return std::nullopt;
+// A decimal's value as one integer of its last digit's unit ("51695.6": 516956 at scale 1),
+// read in one pass over the text, which is plain notation by construction ([-]digits[.digits]).
+struct scaled {
     std::int64_t units = 0;
-    int digits = 0;
-    const auto add = [&](char c) {
-        units = units * 10 + (c - '0');
-        return units == 0 || ++digits <= 18;
-    };
-    for (char c : text.substr(0, point))
-        if (!add(c)) return std::nullopt;
-    for (char c : fraction)
-        if (!add(c)) return std::nullopt;
-    for (int i = static_cast<int>(fraction.size()); i < scale; ++i)
-        if (!add('0')) return std::nullopt;
-    return negative ? -units : units;
+    int scale = 0;
+    int digits = 0;  // significant digits in units
+};
+
+// nullopt past 18 significant digits (no realistic price has them).
+std::optional<scaled> scaled_of(std::string_view text) noexcept {
+    scaled out;
+    std::size_t i = 0;
+    const bool negative = !text.empty() && text.front() == '-';
+    if (negative) i = 1;
+    bool fraction = false;
+    for (; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '.') {
+            fraction = true;
+            continue;
+        }
+        if (fraction) ++out.scale;
+        if (out.units == 0 && c == '0') continue;
+        if (++out.digits > 18) return std::nullopt;
+        out.units = out.units * 10 + (c - '0');
+    }
+    if (negative) out.units = -out.units;
+    return out;
 }
 
-// `units` at `scale` fraction digits as a decimal ("-4556" at 1: "-455.6"); zero unsigned.
-decimal from_units(std::int64_t units, int scale) noexcept {
+// The same value at the finer `scale`; false past 18 significant digits.
+bool rescale(scaled& s, int scale) noexcept {
+    for (; s.scale < scale; ++s.scale) {
+        if (s.units != 0 && ++s.digits > 18) return false;
+        s.units *= 10;
+    }
+    return true;
+}
+
+// `units` at `scale` fraction digits written into `out` ("-4556" at 1: "-455.6"; zero
+// unsigned), in place: no optional to copy out of (a store-forwarding stall per figure).
+void assign_units(decimal& out, std::int64_t units, int scale) noexcept {
     char digits[24];
     const std::uint64_t magnitude =
         units < 0 ? 0 - static_cast<std::uint64_t>(units) : static_cast<std::uint64_t>(units);
@@ -60,21 +76,34 @@ decimal from_units(std::int64_t units, int scale) noexcept {
         std::to_chars(digits, digits + sizeof digits, magnitude).ptr - digits);
     const auto fraction = static_cast<std::size_t>(scale);
     const std::size_t total = std::max(len, fraction + 1);  // one integer digit at least
-    char text[48];
+    // scale is a decimal's fraction length (< max_digits), len <= 20: the text always fits here;
+    // assign_json_number refuses one longer than a decimal holds.
+    char text[decimal::max_digits + 24];
     std::size_t n = 0;
     if (units < 0) text[n++] = '-';
     for (std::size_t i = 0; i < total; ++i) {
         if (fraction > 0 && i == total - fraction) text[n++] = '.';
         text[n++] = i < total - len ? '0' : digits[i - (total - len)];
     }
-    return decimal::from_json_number(std::string_view(text, n)).value_or(decimal{});
+    if (!out.assign_json_number(std::string_view(text, n))) out = decimal{};
 }
 
-// Fraction digits of a plain decimal ("51239.9" -> 1).
-int scale_of(const decimal& d) noexcept {
-    const std::string_view text = d.text();
-    const auto point = text.find('.');
-    return point == std::string_view::npos ? 0 : static_cast<int>(text.size() - point - 1);
+// change / reference in units of 1e-4 %, rounded half away from zero: exact integer division
+// while |change| x 2e6 fits 64 bits (any price under 8e12 units), else through long double.
+std::int64_t percent_units(std::int64_t change, std::int64_t reference) noexcept {
+    const auto magnitude = [](std::int64_t v) {
+        return v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+    };
+    const std::uint64_t c = magnitude(change), r = magnitude(reference);
+    constexpr std::uint64_t exact_limit = 8'000'000'000'000;
+    std::int64_t units = 0;
+    if (c <= exact_limit) {
+        units = static_cast<std::int64_t>((2 * c * 1'000'000 + r) / (2 * r));
+    } else {
+        const long double pct = static_cast<long double>(c) * 1e6L / static_cast<long double>(r);
+        units = static_cast<std::int64_t>(std::llround(pct));
+    }
+    return (change < 0) != (reference < 0) ? -units : units;
 }
 
 // okx.md §4: no change field; the change against open24h (the open of the rolling 24 h),
@@ -83,15 +112,14 @@ int scale_of(const decimal& d) noexcept {
 // empty, and so do prices too long for 18 digits.
 void set_change(ticker_update& t, const decimal& open) noexcept {
     if (open.empty() || t.price.empty()) return;
-    const int scale = std::max(scale_of(t.price), scale_of(open));
-    const auto last = scaled_units(t.price.text(), scale);
-    const auto reference = scaled_units(open.text(), scale);
-    if (!last || !reference || *reference == 0) return;
-    const std::int64_t change = *last - *reference;
-    t.change = from_units(change, scale);
-    const long double pct =
-        static_cast<long double>(change) * 1e6L / static_cast<long double>(*reference);
-    t.change_pct = from_units(static_cast<std::int64_t>(std::llround(pct)), 4);
+    auto last = scaled_of(t.price.text());
+    auto reference = scaled_of(open.text());
+    if (!last || !reference || reference->units == 0) return;
+    const int scale = std::max(last->scale, reference->scale);
+    if (!rescale(*last, scale) || !rescale(*reference, scale)) return;
+    const std::int64_t change = last->units - reference->units;  // |each| < 1e18: no overflow
+    assign_units(t.change, change, scale);
+    assign_units(t.change_pct, percent_units(change, reference->units), 4);
 }
 
 // One element of a tickers push's data array (okx.md §3); views valid until the next iterate().

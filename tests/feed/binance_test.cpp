@@ -67,16 +67,11 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("parse_padded reads a frame in place like parse") {
-        binance_adapter adapter;
-        std::string frame = fixture("ticker_combined.json");
-        const std::size_t size = frame.size();
-        frame.append(sise::feed::frame_padding, '\0');
-        std::vector<sise::ticker_update> out;
-        boost::system::error_code ec;
-        adapter.parse_padded(std::string_view(frame.data(), size), out, ec);
-        REQUIRE(!ec);
-        REQUIRE(out.size() == 1);
-        check_docs_example(out[0]);
+        const auto p =
+            sise::test::parse_padded_with<binance_adapter>(fixture("ticker_combined.json"));
+        REQUIRE(!p.ec);
+        REQUIRE(p.out.size() == 1);
+        check_docs_example(p.out[0]);
     }
 
     TEST_CASE("numbers sent as JSON numbers instead of strings are read as well") {
@@ -187,9 +182,7 @@ TEST_SUITE("feed") {
         adapter.parse_market_list(fixture("exchange_info_sample.json"), out, ec);
         REQUIRE(!ec);
         REQUIRE(out.size() == 3);
-        CHECK(out[0].market == "ETHBTC");
-        CHECK(out[0].base == "ETH");
-        CHECK(out[0].quote == "BTC");
+        sise::test::check_instrument(out[0], "ETHBTC", "ETH", "BTC");
         CHECK(out[1].market == "BTCUSDT");
         adapter.parse_market_list(R"({"symbols":[{"status":"TRADING"}]})", out, ec);
         CHECK(ec == sise::errc::missing_field);
@@ -205,11 +198,7 @@ TEST_SUITE("feed") {
         adapter.parse_candles(fixture("klines_sample.json"), out, ec);
         REQUIRE(!ec);
         REQUIRE(out.size() == 1);
-        CHECK(out[0].start_ms == 1499040000000);
-        CHECK(out[0].open == doctest::Approx(0.0163479));
-        CHECK(out[0].high == doctest::Approx(0.8));
-        CHECK(out[0].low == doctest::Approx(0.015758));
-        CHECK(out[0].close.text() == "0.01577100");
+        sise::test::check_candle(out[0], 1499040000000, 0.0163479, 0.8, 0.015758, "0.01577100");
         CHECK(out[0].last_trade_ms == 0);
         adapter.parse_candles(R"([[1499040000000,"1","2"]])", out, ec);
         CHECK(ec == sise::errc::missing_field);

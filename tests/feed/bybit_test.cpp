@@ -81,15 +81,10 @@ TEST_SUITE("feed") {
 
     TEST_CASE("parse_padded reads a frame in place like parse") {
         bybit_adapter adapter = subscribed();
-        std::string frame = fixture("ticker.json");
-        const std::size_t size = frame.size();
-        frame.append(sise::feed::frame_padding, '\0');
-        std::vector<sise::ticker_update> out;
-        boost::system::error_code ec;
-        adapter.parse_padded(std::string_view(frame.data(), size), out, ec);
-        REQUIRE(!ec);
-        REQUIRE(out.size() == 1);
-        check_docs_example(out[0]);
+        const auto p = sise::test::parse_padded_by(adapter, fixture("ticker.json"));
+        REQUIRE(!p.ec);
+        REQUIRE(p.out.size() == 1);
+        check_docs_example(p.out[0]);
     }
 
     TEST_CASE("a delta changes only the fields it sent and keeps the snapshot's others") {
@@ -327,9 +322,7 @@ TEST_SUITE("feed") {
         adapter.parse_market_list(fixture("instruments_sample.json"), out, ec);
         REQUIRE(!ec);
         REQUIRE(out.size() == 1);
-        CHECK(out[0].market == "BTCUSDT");
-        CHECK(out[0].base == "BTC");
-        CHECK(out[0].quote == "USDT");
+        sise::test::check_instrument(out[0], "BTCUSDT", "BTC", "USDT");
         adapter.parse_market_list(
             R"({"retCode":0,"result":{"list":[{"symbol":"AUSDT","status":"PreLaunch"},)"
             R"({"symbol":"BUSDT","baseCoin":"B","quoteCoin":"USDT","status":"Trading"}]}})",
@@ -354,11 +347,7 @@ TEST_SUITE("feed") {
         adapter.parse_candles(fixture("klines_sample.json"), out, ec);
         REQUIRE(!ec);
         REQUIRE(out.size() == 3);
-        CHECK(out[0].start_ms == 1670608800000);
-        CHECK(out[0].open == doctest::Approx(17071));
-        CHECK(out[0].high == doctest::Approx(17073));
-        CHECK(out[0].low == doctest::Approx(17027));
-        CHECK(out[0].close.text() == "17055.5");
+        sise::test::check_candle(out[0], 1670608800000, 17071, 17073, 17027, "17055.5");
         CHECK(out[2].start_ms == 1670601600000);
         adapter.parse_candles(R"({"retCode":0,"result":{"list":[["1","2","3"]]}})", out, ec);
         CHECK(ec == sise::errc::missing_field);

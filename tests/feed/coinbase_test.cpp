@@ -82,16 +82,11 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("parse_padded reads a frame in place like parse") {
-        coinbase_adapter adapter;
-        std::string frame = fixture("ticker_update.json");
-        const std::size_t size = frame.size();
-        frame.append(sise::feed::frame_padding, '\0');
-        std::vector<sise::ticker_update> out;
-        boost::system::error_code ec;
-        adapter.parse_padded(std::string_view(frame.data(), size), out, ec);
-        REQUIRE(!ec);
-        REQUIRE(out.size() == 1);
-        CHECK(out[0].price.text() == "21933.98");
+        const auto p =
+            sise::test::parse_padded_with<coinbase_adapter>(fixture("ticker_update.json"));
+        REQUIRE(!p.ec);
+        REQUIRE(p.out.size() == 1);
+        CHECK(p.out[0].price.text() == "21933.98");
     }
 
     TEST_CASE("ticker_batch without top of book yields the same fields") {
@@ -291,9 +286,7 @@ TEST_SUITE("feed") {
         adapter.parse_market_list(fixture("products_sample.json"), out, ec);
         REQUIRE(!ec);
         REQUIRE(out.size() == 2);  // OLD-USD has trading disabled
-        CHECK(out[0].market == "BTC-USD");
-        CHECK(out[0].base == "BTC");
-        CHECK(out[0].quote == "USD");
+        sise::test::check_instrument(out[0], "BTC-USD", "BTC", "USD");
         CHECK(out[1].market == "ETH-USD");
         adapter.parse_market_list(R"({"products":[{"base_currency_id":"BTC"}]})", out, ec);
         CHECK(ec == sise::errc::missing_field);
@@ -312,11 +305,7 @@ TEST_SUITE("feed") {
         adapter.parse_candles(fixture("klines_sample.json"), out, ec);
         REQUIRE(!ec);
         REQUIRE(out.size() == 2);
-        CHECK(out[0].start_ms == 1712192400000);
-        CHECK(out[0].open == doctest::Approx(66312.4));
-        CHECK(out[0].high == doctest::Approx(66331.99));
-        CHECK(out[0].low == doctest::Approx(66055.14));
-        CHECK(out[0].close.text() == "66181.6");
+        sise::test::check_candle(out[0], 1712192400000, 66312.4, 66331.99, 66055.14, "66181.6");
         CHECK(out[1].start_ms == 1712188800000);
         adapter.parse_candles(R"({"candles":[{"start":"1","open":"1","high":"2","low":"1"}]})", out,
                               ec);

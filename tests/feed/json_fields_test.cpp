@@ -3,7 +3,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -94,6 +97,27 @@ TEST_SUITE("feed") {
               errc::bad_number);
         CHECK(read_v("99999999999999999999", [&](auto& v) { return json::read_epoch_ms(v, ms); }) ==
               errc::bad_number);
+    }
+
+    TEST_CASE("plain digits and every other spelling of an epoch read the same way") {
+        // Plain digits take a shortcut; the exact-decimal route decides everything else.
+        std::int64_t ms = -1;
+        CHECK(json::parse_epoch_ms("0", ms));
+        CHECK(ms == 0);
+        CHECK(json::parse_epoch_ms("999999999999999999", ms));  // 18 digits
+        CHECK(ms == 999'999'999'999'999'999);
+        CHECK(json::parse_epoch_ms("9223372036854775807", ms));  // 19: the long way
+        CHECK(ms == INT64_MAX);
+        CHECK(json::parse_epoch_ms("-5", ms));
+        CHECK(ms == -5);
+        CHECK(json::parse_epoch_ms("17e2", ms));
+        CHECK(ms == 1700);
+        ms = 42;
+        CHECK_FALSE(json::parse_epoch_ms("007", ms));  // no leading zeros in JSON
+        CHECK_FALSE(json::parse_epoch_ms("12a", ms));
+        CHECK_FALSE(json::parse_epoch_ms("", ms));
+        CHECK_FALSE(json::parse_epoch_ms("9223372036854775808", ms));
+        CHECK(ms == 42);
     }
 
     TEST_CASE("an optional string is reset by null and refuses other types") {

@@ -9,6 +9,7 @@
 
 #include "sise/core/error.hpp"
 #include "sise/feed/registry.hpp"
+#include "support/adapter_frames.hpp"
 #include "support/fixture.hpp"
 
 namespace {
@@ -268,9 +269,7 @@ TEST_SUITE("feed") {
         adapter.parse_market_list(fixture("asset_pairs_sample.json"), out, ec);
         REQUIRE(!ec);
         REQUIRE(out.size() == 4);  // the dark-pool pair has no wsname
-        CHECK(out[0].market == "BTC/USD");
-        CHECK(out[0].base == "BTC");
-        CHECK(out[0].quote == "USD");
+        sise::test::check_instrument(out[0], "BTC/USD", "BTC", "USD");
         CHECK(out[1].market == "ETH/USD");
         CHECK(out[2].market == "DOGE/USD");
         CHECK(out[3].market == "ETH/BTC");
@@ -298,11 +297,7 @@ TEST_SUITE("feed") {
         adapter.parse_candles(fixture("klines_sample.json"), out, ec);
         REQUIRE(!ec);
         REQUIRE(out.size() == 4);
-        CHECK(out[0].start_ms == 1688671200000);
-        CHECK(out[0].open == doctest::Approx(30306.1));
-        CHECK(out[0].high == doctest::Approx(30306.2));
-        CHECK(out[0].low == doctest::Approx(30305.7));
-        CHECK(out[0].close.text() == "30305.7");
+        sise::test::check_candle(out[0], 1688671200000, 30306.1, 30306.2, 30305.7, "30305.7");
         CHECK(out[3].start_ms == 1688671380000);
         CHECK(out[3].close.text() == "30295.0");
     }

@@ -107,16 +107,10 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("parse_padded reads a frame in place like parse") {
-        okx_adapter adapter;
-        std::string frame = fixture("ticker_realistic.json");
-        const std::size_t size = frame.size();
-        frame.append(sise::feed::frame_padding, '\0');
-        std::vector<sise::ticker_update> out;
-        boost::system::error_code ec;
-        adapter.parse_padded(std::string_view(frame.data(), size), out, ec);
-        REQUIRE(!ec);
-        REQUIRE(out.size() == 1);
-        CHECK(out[0].price.text() == "51240");
+        const auto p = sise::test::parse_padded_with<okx_adapter>(fixture("ticker_realistic.json"));
+        REQUIRE(!p.ec);
+        REQUIRE(p.out.size() == 1);
+        CHECK(p.out[0].price.text() == "51240");
     }
 
     TEST_CASE("every push is a full snapshot: a second push replaces, several data elements add") {
@@ -296,9 +290,7 @@ TEST_SUITE("feed") {
         adapter.parse_market_list(fixture("instruments_sample.json"), out, ec);
         REQUIRE(!ec);
         REQUIRE(out.size() == 1);
-        CHECK(out[0].market == "BTC-USDT");
-        CHECK(out[0].base == "BTC");
-        CHECK(out[0].quote == "USDT");
+        sise::test::check_instrument(out[0], "BTC-USDT", "BTC", "USDT");
         adapter.parse_market_list(
             R"({"code":"0","msg":"","data":[{"instId":"A-USDT","state":"suspend"},{"instId":"B-USDT","state":"live"}]})",
             out, ec);
@@ -333,11 +325,7 @@ TEST_SUITE("feed") {
         adapter.parse_candles(fixture("klines_sample.json"), out, ec);
         REQUIRE(!ec);
         REQUIRE(out.size() == 2);
-        CHECK(out[0].start_ms == 1597026383085);
-        CHECK(out[0].open == doctest::Approx(3.721));
-        CHECK(out[0].high == doctest::Approx(3.743));
-        CHECK(out[0].low == doctest::Approx(3.677));
-        CHECK(out[0].close.text() == "3.708");
+        sise::test::check_candle(out[0], 1597026383085, 3.721, 3.743, 3.677, "3.708");
         CHECK(out[1].close.text() == "3.72");
         CHECK(out[0].last_trade_ms == 0);
     }

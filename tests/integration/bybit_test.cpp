@@ -63,10 +63,6 @@ std::string config_for(const fake::exchange_server& exchange,
     return config.toml();
 }
 
-bool live(std::uint16_t port) {
-    return healthz(port).text("/feeds/0/state") == "live";
-}
-
 // One row of /v1/snapshot: field -> value as text ("" for null or absent).
 std::map<std::string, std::string> snapshot_row(std::uint16_t port, std::string_view market) {
     std::map<std::string, std::string> out;
@@ -108,7 +104,7 @@ TEST_SUITE("integration") {
         exchange.pause_stream(true);  // the snapshots, then deltas only on cue
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 150));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         REQUIRE(eventually([&] { return !snapshot_row(sised.port(), "ETHUSDT")["price"].empty(); },
                            5s));
 
@@ -139,7 +135,7 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(bybit_fake(30));
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 150));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         std::this_thread::sleep_for(2500ms);  // four idle limits of a busy stream
         CHECK(exchange.idle_timeouts() == 0);
         CHECK(exchange.connections_accepted() == 1);
@@ -158,10 +154,10 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(bybit_fake(30));
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 0));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         CHECK(eventually([&] { return exchange.idle_timeouts() >= 1; }, 5s));
         CHECK(eventually([&] { return exchange.connections_accepted() >= 2; }, 5s));  // it is back
-        CHECK(eventually([&] { return live(sised.port()); }, 5s));
+        CHECK(eventually([&] { return feed_live(sised.port()); }, 5s));
     }
 
     TEST_CASE("a disconnect after a delta-only stretch loses no row: the next snapshot restores") {
@@ -170,7 +166,7 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(bybit_fake(60, 2000ms));
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 150));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         REQUIRE(eventually([&] { return exchange.connections_accepted() >= 3; }, 10s));
 
         // Right after a resubscription (so that the 2 s of the connection are ahead), a delta

@@ -55,16 +55,6 @@ std::string config_for(const fake::exchange_server& exchange,
     return config.toml();
 }
 
-bool live(std::uint16_t port) {
-    return healthz(port).text("/feeds/0/state") == "live";
-}
-
-std::uint64_t sent_total(const fake::exchange_server& exchange) {
-    std::uint64_t total = 0;
-    for (const auto& m : listed) total += exchange.updates_sent(m);
-    return total;
-}
-
 }  // namespace
 
 TEST_SUITE("integration") {
@@ -75,7 +65,7 @@ TEST_SUITE("integration") {
         exchange.pause_stream(true);
         exchange.start();
         daemon_process sised(config_for(exchange, listed));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         CHECK(exchange.last_websocket_target() == "/");
         CHECK(exchange.last_subscribed_codes() == listed);
 
@@ -108,7 +98,7 @@ TEST_SUITE("integration") {
         exchange.pause_stream(true);  // nothing but heartbeats
         exchange.start();
         daemon_process sised(config_for(exchange, listed, false));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         std::this_thread::sleep_for(2500ms);  // four heartbeats deadlines
         CHECK(exchange.idle_timeouts() == 0);
         CHECK(exchange.connections_accepted() == 1);
@@ -129,7 +119,7 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(options);
         exchange.start();
         daemon_process sised(config_for(exchange, listed, false));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         REQUIRE(
             eventually([&] { return healthz(sised.port()).number("/feeds/0/tickers") > 50; }, 5s));
 
@@ -147,7 +137,8 @@ TEST_SUITE("integration") {
             // Every update the fake sent arrived exactly once.
             CHECK(eventually(
                 [&] {
-                    return healthz(sised.port()).number("/feeds/0/tickers") == sent_total(exchange);
+                    return healthz(sised.port()).number("/feeds/0/tickers") ==
+                           updates_sent(exchange, listed);
                 },
                 5s));
             CHECK(eventually(

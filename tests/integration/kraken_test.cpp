@@ -3,7 +3,6 @@
 // by sised's {"method":"ping"} while the ticker stream is busy, and a subscription the venue
 // refuses for one symbol (§7) that leaves the other rows live and the refused one reported.
 #include <doctest/doctest.h>
-#include <simdjson.h>
 
 #include <string>
 #include <thread>
@@ -55,26 +54,6 @@ std::string config_for(const fake::exchange_server& exchange,
         .toml();
 }
 
-bool live(std::uint16_t port) {
-    return healthz(port).text("/feeds/0/state") == "live";
-}
-
-// One row's `field` in /v1/snapshot as its JSON text, strings without quotes ("" when absent).
-std::string row_text(std::uint16_t port, std::string_view market, const char* field) {
-    const auto response = http_get(port, "/v1/snapshot", "", 2s);
-    simdjson::dom::parser parser;
-    simdjson::dom::array tickers;
-    if (response.error || parser.parse(response.body)["tickers"].get(tickers)) return {};
-    for (simdjson::dom::element row : tickers) {
-        std::string_view code;
-        simdjson::dom::element value;
-        if (row["market"].get(code) || code != market || row[field].get(value)) continue;
-        std::string_view text;
-        return value.get(text) ? simdjson::minify(value) : std::string(text);
-    }
-    return {};
-}
-
 }  // namespace
 
 TEST_SUITE("integration") {
@@ -83,7 +62,7 @@ TEST_SUITE("integration") {
         exchange.pause_stream(true);
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 300));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         CHECK(exchange.last_websocket_target() == "/v2");
         CHECK(exchange.last_subscribed_codes() == listed);
 
@@ -96,8 +75,8 @@ TEST_SUITE("integration") {
             },
             5s));
         CHECK(snapshot_rows(sised.port())["BTC/USD"].second == "live");
-        CHECK(row_text(sised.port(), "BTC/USD", "exchange_change_basis") == "rolling_24h");
-        CHECK(row_text(sised.port(), "BTC/USD", "base") == "BTC");
+        CHECK(snapshot_field(sised.port(), "BTC/USD", "exchange_change_basis") == "rolling_24h");
+        CHECK(snapshot_field(sised.port(), "BTC/USD", "base") == "BTC");
         // The snapshot frames after the acks were read too: both rows began from them.
         CHECK(healthz(sised.port()).number("/feeds/0/bad_frames") == 0);
         CHECK(healthz(sised.port()).number("/feeds/0/exchange_errors") == 0);
@@ -116,7 +95,7 @@ TEST_SUITE("integration") {
         exchange.pause_stream(true);
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 300));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         REQUIRE(eventually(
             [&] { return healthz(sised.port()).number("/feeds/0/backfill/requests") >= 2; }, 10s));
         std::this_thread::sleep_for(1500ms);  // a second page would be due by now
@@ -125,9 +104,9 @@ TEST_SUITE("integration") {
         CHECK(h.number("/feeds/0/backfill/failures") == 0);
         // One page per market (and at most the connect minute's tail once it has ended).
         CHECK(exchange.candle_requests() <= 2 * listed.size());
-        CHECK(row_text(sised.port(), "BTC/USD", "basis") == "partial");
+        CHECK(snapshot_field(sised.port(), "BTC/USD", "basis") == "partial");
         // What the page covers, not the 48 h a short page would claim elsewhere.
-        const std::string covered = row_text(sised.port(), "BTC/USD", "covered_24h_ms");
+        const std::string covered = snapshot_field(sised.port(), "BTC/USD", "covered_24h_ms");
         REQUIRE(!covered.empty());
         CHECK(std::stoll(covered) <= 721 * 60'000);
         CHECK(std::stoll(covered) >= 700 * 60'000);
@@ -137,7 +116,7 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(kraken_fake(30));
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 300));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         exchange.inject(R"({"channel":"heartbeat"})", false);  // kraken.md §6: not a ticker
         std::this_thread::sleep_for(3500ms);                   // 3.5 idle limits of a busy stream
         CHECK(exchange.idle_timeouts() == 0);
@@ -160,10 +139,10 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(kraken_fake(30));
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 0));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         CHECK(eventually([&] { return exchange.idle_timeouts() >= 1; }, 5s));
         CHECK(eventually([&] { return exchange.connections_accepted() >= 2; }, 5s));  // it is back
-        CHECK(eventually([&] { return live(sised.port()); }, 5s));
+        CHECK(eventually([&] { return feed_live(sised.port()); }, 5s));
     }
 
     TEST_CASE("a symbol the fake Kraken refuses leaves the other rows live and is reported") {
@@ -172,7 +151,7 @@ TEST_SUITE("integration") {
         exchange.start();
         const std::vector<std::string> markets{"BTC/USD", "NOPE/USD", "ETH/USD"};
         daemon_process sised(config_for(exchange, markets, 300));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         // kraken.md §7: the refusal is one error frame for that pair, acks for the others.
         CHECK(eventually(
             [&] { return healthz(sised.port()).number("/feeds/0/exchange_errors") == 1; }, 5s));

@@ -8,8 +8,6 @@
 #include <thread>
 #include <vector>
 
-#include <simdjson.h>
-
 #include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
 #include "support/daemon_config.hpp"
@@ -56,32 +54,6 @@ std::string config_for(const fake::exchange_server& exchange,
     return config.toml();
 }
 
-bool live(std::uint16_t port) {
-    return healthz(port).text("/feeds/0/state") == "live";
-}
-
-// A text field of `market`'s row in /v1/snapshot; "?" when absent.
-std::string row_field(std::uint16_t port, std::string_view market, std::string_view key) {
-    const auto response = http_get(port, "/v1/snapshot");
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    simdjson::dom::array tickers;
-    if (response.error || parser.parse(response.body).get(root) || root["tickers"].get(tickers))
-        return "?";
-    for (simdjson::dom::element item : tickers) {
-        std::string_view m, value;
-        if (item["market"].get(m) || m != market) continue;
-        return item[key].get(value) ? "?" : std::string(value);
-    }
-    return "?";
-}
-
-std::uint64_t sent_total(const fake::exchange_server& exchange) {
-    std::uint64_t total = 0;
-    for (const auto& m : listed) total += exchange.updates_sent(m);
-    return total;
-}
-
 }  // namespace
 
 TEST_SUITE("integration") {
@@ -90,7 +62,7 @@ TEST_SUITE("integration") {
         exchange.pause_stream(true);
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 200));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         CHECK(exchange.last_websocket_target() == "/ws/v5/public");
         CHECK(exchange.last_subscribed_codes() == listed);
 
@@ -104,12 +76,12 @@ TEST_SUITE("integration") {
             },
             5s));
         CHECK(snapshot_rows(sised.port())["BTC-USDT"].second == "live");
-        CHECK(row_field(sised.port(), "BTC-USDT", "exchange_change_basis") == "rolling_24h");
-        CHECK(row_field(sised.port(), "BTC-USDT", "exchange_change") == "12.5000");
-        CHECK(row_field(sised.port(), "BTC-USDT", "exchange_change_pct") == "1.2500");
-        CHECK(row_field(sised.port(), "SOL-USDT", "exchange_change") == "-9.75");
-        CHECK(row_field(sised.port(), "SOL-USDT", "base") == "SOL");
-        CHECK(row_field(sised.port(), "SOL-USDT", "quote") == "USDT");
+        CHECK(snapshot_field(sised.port(), "BTC-USDT", "exchange_change_basis") == "rolling_24h");
+        CHECK(snapshot_field(sised.port(), "BTC-USDT", "exchange_change") == "12.5000");
+        CHECK(snapshot_field(sised.port(), "BTC-USDT", "exchange_change_pct") == "1.2500");
+        CHECK(snapshot_field(sised.port(), "SOL-USDT", "exchange_change") == "-9.75");
+        CHECK(snapshot_field(sised.port(), "SOL-USDT", "base") == "SOL");
+        CHECK(snapshot_field(sised.port(), "SOL-USDT", "quote") == "USDT");
         // Backfill asked for candles in OKX's shape, within the venue's budget.
         CHECK(eventually([&] { return exchange.candle_requests() >= listed.size(); }, 5s));
         CHECK(exchange.candle_requests_rejected() == 0);
@@ -120,7 +92,7 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(okx_fake(30));
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 250));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         std::this_thread::sleep_for(3500ms);  // 3.5 idle limits of a busy stream
         CHECK(exchange.idle_timeouts() == 0);
         CHECK(exchange.connections_accepted() == 1);
@@ -137,7 +109,7 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(okx_fake(30));
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 0));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         CHECK(eventually([&] { return exchange.idle_timeouts() >= 1; }, 5s));
         CHECK(eventually([&] { return exchange.connections_accepted() >= 2; }, 5s));  // it is back
     }
@@ -146,7 +118,7 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(okx_fake(300));
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 250));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         REQUIRE(
             eventually([&] { return healthz(sised.port()).number("/feeds/0/tickers") > 50; }, 5s));
 
@@ -161,7 +133,8 @@ TEST_SUITE("integration") {
         // Every update the fake sent arrived exactly once, and each row ends on its last price.
         CHECK(eventually(
             [&] {
-                return healthz(sised.port()).number("/feeds/0/tickers") == sent_total(exchange);
+                return healthz(sised.port()).number("/feeds/0/tickers") ==
+                       updates_sent(exchange, listed);
             },
             5s));
         CHECK(eventually(

@@ -1,11 +1,13 @@
 // Driving an exchange adapter with single frames in tests: the outcome of one parse by a fresh
-// adapter, the check that a rejected frame leaves earlier tickers alone, the kind of a frame
-// without tickers, and the path/query split of a REST target an adapter builds. Shared by the
-// venues' fixture tests (tests/feed/) and the fake dialects' tests (tests/fake_test/).
+// adapter (in place too), the check that a rejected frame leaves earlier tickers alone, the kind
+// of a frame without tickers, the fields of a parsed candle or instrument, and the path/query
+// split of a REST target an adapter builds. Shared by the venues' fixture tests (tests/feed/)
+// and the fake dialects' tests (tests/fake_test/).
 #pragma once
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,6 +16,8 @@
 #include "sise/core/error.hpp"
 #include "sise/core/ticker.hpp"
 #include "sise/feed/adapter.hpp"
+#include "sise/feed/candle.hpp"
+#include "sise/feed/instrument.hpp"
 
 namespace sise::test {
 
@@ -33,6 +37,42 @@ parse_outcome parse_with(std::string_view frame) {
     p.result = adapter.parse(frame, p.out, p.ec);
     p.detail = std::string(p.result.detail);
     return p;
+}
+
+// `frame` parsed in place by `adapter`, as the feed client hands it over: the bytes followed
+// by feed::frame_padding zeroed bytes.
+inline parse_outcome parse_padded_by(feed::adapter& adapter, std::string_view frame) {
+    std::string padded(frame);
+    padded.append(feed::frame_padding, '\0');
+    parse_outcome p;
+    p.result = adapter.parse_padded(std::string_view(padded.data(), frame.size()), p.out, p.ec);
+    p.detail = std::string(p.result.detail);
+    return p;
+}
+
+// The same by a fresh Adapter.
+template <typename Adapter>
+parse_outcome parse_padded_with(std::string_view frame) {
+    Adapter adapter;
+    return parse_padded_by(adapter, frame);
+}
+
+// A parsed minute candle: its start, its open/high/low as doubles, its close as sent.
+inline void check_candle(const feed::minute_candle& c, std::int64_t start_ms, double open,
+                         double high, double low, std::string_view close) {
+    CHECK(c.start_ms == start_ms);
+    CHECK(c.open == doctest::Approx(open));
+    CHECK(c.high == doctest::Approx(high));
+    CHECK(c.low == doctest::Approx(low));
+    CHECK(c.close.text() == close);
+}
+
+// A parsed market-list entry: the venue's code and its canonical base and quote.
+inline void check_instrument(const feed::instrument& i, std::string_view market,
+                             std::string_view base, std::string_view quote) {
+    CHECK(i.market == market);
+    CHECK(i.base == base);
+    CHECK(i.quote == quote);
 }
 
 // A ticker already in the output before a parse: a failing frame must leave it as it was.

@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include "support/daemon_config.hpp"
+#include "support/health.hpp"
 #include "support/local_client.hpp"
 
 namespace sise::test {
@@ -26,6 +27,32 @@ std::map<std::string, std::pair<std::string, std::string>> snapshot_rows(std::ui
         out[std::string(market)] = {std::string(price), std::string(status)};
     }
     return out;
+}
+
+std::string snapshot_field(std::uint16_t port, std::string_view market, std::string_view field) {
+    const auto response = http_get(port, "/v1/snapshot");
+    simdjson::dom::parser parser;
+    simdjson::dom::array tickers;
+    if (response.error || parser.parse(response.body)["tickers"].get(tickers)) return {};
+    for (simdjson::dom::element row : tickers) {
+        std::string_view code;
+        simdjson::dom::element value;
+        if (row["market"].get(code) || code != market || row[field].get(value)) continue;
+        std::string_view text;
+        return value.get(text) ? simdjson::minify(value) : std::string(text);
+    }
+    return {};
+}
+
+bool feed_live(std::uint16_t port, int feed) {
+    return healthz(port).text("/feeds/" + std::to_string(feed) + "/state") == "live";
+}
+
+std::uint64_t updates_sent(const fake::exchange_server& exchange,
+                           const std::vector<std::string>& markets) {
+    std::uint64_t total = 0;
+    for (const auto& m : markets) total += exchange.updates_sent(m);
+    return total;
 }
 
 std::string toml_strings(const std::vector<std::string>& items) {

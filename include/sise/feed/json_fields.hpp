@@ -83,6 +83,24 @@ inline errc read_decimal(od::value& value, decimal& out) noexcept {
 // Epoch milliseconds from a number token (or the digits of a string): any JSON number whose
 // exact value is an integer that fits int64 ("1.7e12" included).
 inline bool parse_epoch_ms(std::string_view token, std::int64_t& out) noexcept {
+    // The usual spelling, up to 18 plain digits without a leading zero, read at once (callgrind:
+    // the exact-decimal route below was ~440 instructions per timestamp, Bybit reads two a
+    // frame); an exponent, a fraction or a sign takes that route.
+    if (!token.empty() && token.size() <= 18 && (token.front() != '0' || token.size() == 1)) {
+        std::int64_t value = 0;
+        bool digits = true;
+        for (const char c : token) {
+            if (c < '0' || c > '9') {
+                digits = false;
+                break;
+            }
+            value = value * 10 + (c - '0');
+        }
+        if (digits) {
+            out = value;
+            return true;
+        }
+    }
     decimal d;
     if (!d.assign_json_number(token)) return false;
     const std::string_view text = d.text();
@@ -121,6 +139,18 @@ inline bool read_string(od::value& value, std::string_view& out) noexcept {
     if (value.get_string().get(unescaped)) return false;
     out = unescaped;
     return true;
+}
+
+// read_string as the adapters' field readers report: malformed_frame for a value that is not a
+// string; the optional form is set (never reset) by a string.
+inline errc string_field(od::value& value, std::string_view& out) noexcept {
+    return read_string(value, out) ? errc::ok : errc::malformed_frame;
+}
+inline errc string_field(od::value& value, std::optional<std::string_view>& out) noexcept {
+    std::string_view s;
+    if (!read_string(value, s)) return errc::malformed_frame;
+    out = s;
+    return errc::ok;
 }
 
 // A string field, or nullopt for null; a value of another type is malformed.
