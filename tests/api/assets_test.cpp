@@ -79,4 +79,17 @@ TEST_SUITE("api") {
         CHECK_FALSE(etag_matches("", tag));
         CHECK_FALSE(etag_matches(",,", tag));
     }
+
+    TEST_CASE("If-None-Match is read tag by tag, so a comma inside a quoted tag splits nothing") {
+        // RFC 9110 §8.8.3: etagc includes the comma.
+        CHECK(etag_matches("\"a,b\"", "\"a,b\""));
+        CHECK(etag_matches("\"x,y\", W/\"a,b\"", "\"a,b\""));
+        CHECK_FALSE(etag_matches("\"a\", \"b\"", "\"a,b\""));
+        CHECK_FALSE(etag_matches("\"x, \"a\"", "\"a\""));  // the first tag ends at the 2nd quote
+        // Garbage entries are skipped, the rest still compared.
+        CHECK(etag_matches("junk, \"a\"", "\"a\""));
+        CHECK_FALSE(etag_matches("\"a", "\"a\""));  // unterminated
+        // "*" is the whole field value or nothing.
+        CHECK_FALSE(etag_matches("*, \"x\"", "\"a\""));
+    }
 }
