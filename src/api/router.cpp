@@ -201,6 +201,10 @@ response route(std::string_view method, std::string_view target, const request_h
     if (!headers.origin.empty()) {
         out.headers.emplace_back("Access-Control-Allow-Origin", std::string(headers.origin));
         out.headers.emplace_back("Vary", "Origin");
+    } else if (out.cache == cache_policy::public_max_age) {
+        // A shared cache (a CDN) must not hand this answer, which has no CORS header, to a
+        // page whose request has an Origin (RFC 9110 §12.5.5).
+        out.headers.emplace_back("Vary", "Origin");
     }
     return out;
 }

@@ -297,6 +297,7 @@ TEST_SUITE("api") {
         CHECK(not_modified.payload().empty());
         CHECK(header(not_modified, "ETag") == tag);  // RFC 9110 §15.4.5: the 200's fields
         CHECK(not_modified.cache == api::cache_policy::no_store);
+        CHECK_FALSE(has_header(not_modified, "Vary"));  // no-store: no shared cache keeps it
         CHECK(api::route("HEAD", "/v1/snapshot", conditional, view).status == 304);
 
         // Lists, weak forms and "*" (weak comparison, RFC 9110 §13.1.2).
@@ -329,6 +330,13 @@ TEST_SUITE("api") {
         CHECK(not_modified.cache == api::cache_policy::public_max_age);  // refreshes the CDN
         CHECK(get(view, "/healthz").cache == api::cache_policy::no_store);
         CHECK(get(view, "/v1/snapshot?markets=!").cache == api::cache_policy::no_store);
+        // A CDN keys stored answers on Origin: with and without one, they differ (CORS).
+        CHECK(header(snapshot, "Vary") == "Origin");
+        api::request_headers page;
+        page.origin = "http://localhost:3000";
+        auto cors = get(view, "/v1/snapshot?markets=KRW-BTC", page);
+        CHECK(header(cors, "Vary") == "Origin");
+        CHECK(header(cors, "Access-Control-Allow-Origin") == "http://localhost:3000");
         view.max_age_s_ = 0;  // "public, max-age=0": stored, always revalidated
         CHECK(get(view, "/v1/snapshot").cache == api::cache_policy::public_max_age);
     }
