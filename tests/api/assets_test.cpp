@@ -91,5 +91,13 @@ TEST_SUITE("api") {
         CHECK_FALSE(etag_matches("\"a", "\"a\""));  // unterminated
         // "*" is the whole field value or nothing.
         CHECK_FALSE(etag_matches("*, \"x\"", "\"a\""));
+        // Degenerate lists match nothing and read nothing past their end.
+        CHECK_FALSE(etag_matches("W/", "\"a\""));
+        CHECK_FALSE(etag_matches("W/\"", "\"a\""));
+        CHECK_FALSE(etag_matches("\"", "\"a\""));
+        CHECK(etag_matches("\"\"", "\"\""));  // the empty tag is a tag
+        std::string many;
+        for (int i = 0; i < 1000; ++i) many += "\"x\", ";
+        CHECK(etag_matches(many + "\"a\"", "\"a\""));
     }
 }
