@@ -1,7 +1,6 @@
-// The /v1/snapshot bodies of the current publication, each encoded once and then shared by
-// every request until the next publication: the unfiltered one always has its slot, filtered
-// ones are kept per distinct normalized filter (at most max_filters, least recently used out).
-// Pure: invalidated by the publisher's sequence number and time, no clock, no locks.
+// The /v1/snapshot bodies of the current publication, each encoded once and shared by every
+// request until the next one: the unfiltered body always, and up to max_filters normalized
+// filters. Pure and unlocked: invalidated by the publisher's seq and time; one per serving thread.
 #pragma once
 
 #include <cstddef>
