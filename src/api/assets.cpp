@@ -15,19 +15,29 @@ const asset* find_asset(std::span<const asset> set, std::string_view path) {
 }
 
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {
-    const auto trim = [](std::string_view s) {
-        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-        while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-        return s;
+    // RFC 9110 §8.8.3: entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE, and etagc includes the
+    // comma, so the list is walked tag by tag rather than split at commas. Weak comparison
+    // (§8.8.3.2, what §13.1.2 asks for): a W/ prefix in the list is ignored.
+    const auto skip = [&](std::size_t at, std::string_view chars) {
+        while (at < if_none_match.size() && chars.find(if_none_match[at]) != std::string_view::npos)
+            ++at;
+        return at;
     };
-    if (trim(if_none_match) == "*") return true;
-    while (!if_none_match.empty()) {
-        const auto comma = if_none_match.find(',');
-        std::string_view entry = trim(if_none_match.substr(0, comma));
-        if (entry.starts_with("W/")) entry.remove_prefix(2);
-        if (!entry.empty() && entry == etag) return true;
-        if (comma == std::string_view::npos) break;
-        if_none_match.remove_prefix(comma + 1);
+    std::size_t at = skip(0, " \t");
+    if (if_none_match.substr(at).starts_with('*'))
+        return skip(at + 1, " \t") == if_none_match.size();
+    while ((at = skip(at, " \t,")) < if_none_match.size()) {
+        if (if_none_match.substr(at).starts_with("W/")) at += 2;
+        if (at < if_none_match.size() && if_none_match[at] == '"') {
+            const auto close = if_none_match.find('"', at + 1);
+            if (close == std::string_view::npos) return false;  // unterminated: matches nothing
+            if (if_none_match.substr(at, close + 1 - at) == etag) return true;
+            at = close + 1;
+        } else {
+            // Not an entity tag (a client's mistake): skipped up to the next comma.
+            at = if_none_match.find(',', at);
+            if (at == std::string_view::npos) return false;
+        }
     }
     return false;
 }

@@ -36,14 +36,21 @@ std::string bad_markets_json() {
                                   publish::subscription::max_selectors));
 }
 
+// Served from the bodies of the current publication: no encoding per request (a body is made
+// on the first request for it after each publication), a strong ETag for conditional GETs.
 response snapshot(const publish::request_target& target, const view& state) {
     auto selection = publish::parse_selector_list(target.parameter("markets").value_or(""));
     if (!selection) return answer(400, bad_markets_json());
-    const auto rows = state.table().rows();
-    std::vector<market::row_id> ids;
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        if (selection->matches(rows[i])) ids.push_back(static_cast<market::row_id>(i));
-    return answer(200, *state.publisher().compose(publish::message_kind::snapshot, ids));
+    const publish::snapshot_body& made =
+        state.snapshot_bodies().get(state.table(), state.publisher(), *selection);
+    response out;
+    out.shared_body = made.body;
+    out.headers.emplace_back("ETag", made.etag);
+    if (const auto max_age = state.snapshot_max_age_s()) {
+        out.cache = cache_policy::public_max_age;
+        out.max_age_s = *max_age;
+    }
+    return out;
 }
 
 response history(const publish::request_target& target, const view&) {
@@ -80,9 +87,9 @@ constexpr std::array<route_entry, 4> routes{{
 
 constexpr std::string_view stream_path = "/v1/stream";
 
-// The demo page and the widget: strong ETag, 304 on a match, and a CSP for the page that
-// allows nothing but this daemon (docs/widget.md).
-response serve_asset(const asset& file, const request_headers& headers) {
+// The demo page and the widget: strong ETag (304 on a match, below), and a CSP for the page
+// that allows nothing but this daemon (docs/widget.md).
+response serve_asset(const asset& file) {
     const bool page = file.content_type.starts_with("text/html");
     response out;
     out.content_type = file.content_type;
@@ -93,12 +100,21 @@ response serve_asset(const asset& file, const request_headers& headers) {
         out.headers.emplace_back("Content-Security-Policy",
                                  "default-src 'none'; script-src 'self'; style-src 'self'; "
                                  "connect-src 'self'; img-src 'self'");
-    if (!headers.if_none_match.empty() && etag_matches(headers.if_none_match, file.etag)) {
-        out.status = 304;
-        return out;
-    }
     out.body = std::string(file.bytes);
     return out;
+}
+
+// RFC 9110 §13.1.2 and §13.2.2: a GET or HEAD whose If-None-Match matches the tag of the
+// representation it would get (a 200 with an ETag) gets 304 instead: no body, and the header
+// fields the 200 would have carried (§15.4.5: ETag, Cache-Control, Vary).
+void answer_conditionally(response& out, std::string_view if_none_match) {
+    if (out.status != 200 || if_none_match.empty()) return;
+    const auto tag = std::find_if(out.headers.begin(), out.headers.end(),
+                                  [](const auto& field) { return field.first == "ETag"; });
+    if (tag == out.headers.end() || !etag_matches(if_none_match, tag->second)) return;
+    out.status = 304;
+    out.body.clear();
+    out.shared_body.reset();
 }
 
 // RFC 9112 §6: requests here have no body. A request announcing one is refused and its
@@ -149,11 +165,17 @@ response route_allowed(std::string_view method, std::string_view target_text,
         out.headers.emplace_back("Allow", "GET, HEAD");
         return out;
     }
-    for (const auto& entry : routes)
-        if (entry.path == target->path) return entry.handler(*target, state);
-    if (const asset* file = find_asset(state.assets(), target->path))
-        return serve_asset(*file, headers);
-    return answer(404, error_json("not_found", "no such endpoint"));
+    response out;
+    const auto entry = std::find_if(routes.begin(), routes.end(),
+                                    [&](const route_entry& e) { return e.path == target->path; });
+    if (entry != routes.end())
+        out = entry->handler(*target, state);
+    else if (const asset* file = find_asset(state.assets(), target->path))
+        out = serve_asset(*file);
+    else
+        return answer(404, error_json("not_found", "no such endpoint"));
+    answer_conditionally(out, headers.if_none_match);
+    return out;
 }
 
 }  // namespace
@@ -178,6 +200,10 @@ response route(std::string_view method, std::string_view target, const request_h
     // The only place CORS headers are added, and only for an allowed Origin.
     if (!headers.origin.empty()) {
         out.headers.emplace_back("Access-Control-Allow-Origin", std::string(headers.origin));
+        out.headers.emplace_back("Vary", "Origin");
+    } else if (out.cache == cache_policy::public_max_age) {
+        // A shared cache (a CDN) must not hand this answer, which has no CORS header, to a
+        // page whose request has an Origin (RFC 9110 §12.5.5).
         out.headers.emplace_back("Vary", "Origin");
     }
     return out;

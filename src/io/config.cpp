@@ -68,6 +68,19 @@ public:
         }
     }
 
+    // Absent: `out` stays as it is (nullopt for "not set").
+    template <typename Int>
+    void read_integer(std::string_view key, std::optional<Int>& out, std::int64_t min,
+                      std::int64_t max) {
+        Int value{};
+        if (!table_.contains(key)) {
+            seen_.emplace_back(key);
+            return;
+        }
+        read_integer(key, value, min, max);
+        out = value;
+    }
+
     void read(std::string_view key, milliseconds& out, std::int64_t min_ms, std::int64_t max_ms) {
         std::int64_t value = out.count();
         read_integer(key, value, min_ms, max_ms);
@@ -126,6 +139,7 @@ void read_server(table_reader& reader, server_config& server) {
     reader.read_integer("client_send_buffer_bytes", server.client_send_buffer_bytes, 0,
                         16 * 1024 * 1024);
     reader.read("http_timeout_ms", server.http_timeout, 100, 600'000);
+    reader.read_integer("snapshot_max_age_s", server.snapshot_max_age_s, 0, 86'400);
     reader.read("allowed_origins", server.allowed_origins);
     reader.read("assets_dir", server.assets_dir);
     std::error_code ec;

@@ -4,9 +4,12 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string_view>
 #include <utility>
 
+#include <fmt/format.h>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include "sise/core/version.hpp"
@@ -26,20 +29,38 @@ using tcp = asio::ip::tcp;
 constexpr std::size_t max_drain_bytes = 1024 * 1024;
 constexpr auto drain_time = std::chrono::seconds{1};
 
+// The Server field, made once.
+const std::string server_name = std::string("sised/") + sise::version;
+
 bool normal_end(const error_code& ec) {
     return ec == http::error::end_of_stream || ec == beast::error::timeout ||
            ec == asio::error::operation_aborted || ec == asio::error::eof ||
            ec == asio::error::connection_reset || ec == asio::error::broken_pipe;
 }
 
-std::string_view cache_control(api::cache_policy policy) {
-    switch (policy) {
+// Formats into `scratch` only for a max-age the config sets; the rest are constants.
+std::string_view cache_control(const api::response& response, std::span<char, 48> scratch) {
+    if (response.cache == api::cache_policy::public_max_age) {
+        const auto end = fmt::format_to_n(scratch.data(), scratch.size(), "public, max-age={}",
+                                          response.max_age_s);
+        return {scratch.data(), static_cast<std::size_t>(end.out - scratch.data())};
+    }
+    switch (response.cache) {
         case api::cache_policy::no_store: break;
         case api::cache_policy::revalidate: return "no-cache";
         case api::cache_policy::public_short: return "public, max-age=300";
+        case api::cache_policy::public_max_age: break;
     }
     return "no-store";
 }
+
+// One response on its way out: the message and what its body points into (the shared
+// snapshot, or the response's own text), kept alive together until the write completes.
+struct outgoing {
+    http::response<http::span_body<const char>> message;
+    std::string owned;
+    publish::shared_text shared;
+};
 
 // Reads and discards what a refused client still sends, then closes; owns itself meanwhile.
 class drain : public std::enable_shared_from_this<drain> {
@@ -142,20 +163,31 @@ void http_session::on_unparsable(error_code ec) {
 }
 
 void http_session::send(api::response response, unsigned version, bool keep_alive, bool head) {
-    auto message = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(response.status), version);
-    message->set(http::field::server, std::string("sised/") + sise::version);
-    message->set(http::field::content_type, response.content_type);
-    message->set(http::field::cache_control, cache_control(response.cache));
-    for (const auto& [name, value] : response.headers) message->set(name, value);
-    message->keep_alive(keep_alive && !response.close);
-    message->body() = std::move(response.body);
-    message->prepare_payload();
-    if (head) message->body().clear();
+    auto out = std::make_shared<outgoing>();
+    out->owned = std::move(response.body);
+    out->shared = std::move(response.shared_body);
+    const std::string_view payload = out->shared ? std::string_view(*out->shared) : out->owned;
+    auto& message = out->message;
+    message.result(static_cast<http::status>(response.status));
+    message.version(version);
+    message.set(http::field::server, server_name);
+    std::array<char, 48> scratch{};
+    message.set(http::field::cache_control, cache_control(response, scratch));
+    for (const auto& [name, value] : response.headers) message.set(name, value);
+    message.keep_alive(keep_alive && !response.close);
+    if (response.status == 304) {
+        // RFC 9110 §15.4.5: no content, and no Content-Length or Content-Type, which would
+        // describe an empty representation rather than the one the client holds (§8.6).
+    } else {
+        message.set(http::field::content_type, response.content_type);
+        message.content_length(payload.size());
+        // HEAD: the header fields of the GET, Content-Length included, and no body.
+        if (!head) message.body() = {payload.data(), payload.size()};
+    }
     stream_.expires_after(owner().config().http_timeout);
-    http::async_write(stream_, *message,
-                      [self = shared_from_this(), message](error_code ec, std::size_t) {
-                          self->on_write(ec, message->keep_alive());
+    http::async_write(stream_, out->message,
+                      [self = shared_from_this(), out](error_code ec, std::size_t) {
+                          self->on_write(ec, out->message.keep_alive());
                       });
 }
 

@@ -79,4 +79,25 @@ TEST_SUITE("api") {
         CHECK_FALSE(etag_matches("", tag));
         CHECK_FALSE(etag_matches(",,", tag));
     }
+
+    TEST_CASE("If-None-Match is read tag by tag, so a comma inside a quoted tag splits nothing") {
+        // RFC 9110 §8.8.3: etagc includes the comma.
+        CHECK(etag_matches("\"a,b\"", "\"a,b\""));
+        CHECK(etag_matches("\"x,y\", W/\"a,b\"", "\"a,b\""));
+        CHECK_FALSE(etag_matches("\"a\", \"b\"", "\"a,b\""));
+        CHECK_FALSE(etag_matches("\"x, \"a\"", "\"a\""));  // the first tag ends at the 2nd quote
+        // Garbage entries are skipped, the rest still compared.
+        CHECK(etag_matches("junk, \"a\"", "\"a\""));
+        CHECK_FALSE(etag_matches("\"a", "\"a\""));  // unterminated
+        // "*" is the whole field value or nothing.
+        CHECK_FALSE(etag_matches("*, \"x\"", "\"a\""));
+        // Degenerate lists match nothing and read nothing past their end.
+        CHECK_FALSE(etag_matches("W/", "\"a\""));
+        CHECK_FALSE(etag_matches("W/\"", "\"a\""));
+        CHECK_FALSE(etag_matches("\"", "\"a\""));
+        CHECK(etag_matches("\"\"", "\"\""));  // the empty tag is a tag
+        std::string many;
+        for (int i = 0; i < 1000; ++i) many += "\"x\", ";
+        CHECK(etag_matches(many + "\"a\"", "\"a\""));
+    }
 }

@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "support/krw_table.hpp"
+#include "support/ticker_builder.hpp"
+
 using namespace sise;
 
 namespace {
@@ -12,10 +15,7 @@ namespace {
 // The daemon as the router sees it: two markets, healthy or not, some allowed origins.
 class fake_view final : public api::view {
 public:
-    fake_view() {
-        for (auto code : {"KRW-BTC", "KRW-ETH"})
-            table_.add(exchange_id::upbit, {code, std::string(code).substr(4), "KRW", "", ""},
-                       change_basis::prev_close_utc0);
+    fake_view() : table_(test::krw_table({"KRW-BTC", "KRW-ETH"})) {
         publisher_.publish(table_, 1);  // encodes every row once
     }
     const market::ticker_table& table() const override { return table_; }
@@ -31,8 +31,17 @@ public:
     std::span<const std::string> allowed_origins() const override { return origins_; }
     std::span<const std::string> own_origins() const override { return own_; }
     std::span<const api::asset> assets() const override { return assets_; }
+    publish::snapshot_cache& snapshot_bodies() const override { return snapshot_bodies_; }
+    std::optional<std::uint32_t> snapshot_max_age_s() const override { return max_age_s_; }
+
+    // A trade on `market` and the publication that carries it.
+    void publish_price(std::string_view market, std::string_view price, std::int64_t now_ms) {
+        table_.apply(exchange_id::upbit, test::tick(market, price, now_ms), now_ms);
+        publisher_.publish(table_, now_ms);
+    }
 
     bool healthy_ = true;
+    std::optional<std::uint32_t> max_age_s_;
     std::vector<std::string> origins_{"http://localhost:3000"};
     std::vector<std::string> own_{"http://127.0.0.1:8765"};
     std::vector<api::asset> assets_{
@@ -42,6 +51,7 @@ public:
 private:
     market::ticker_table table_;
     publish::publisher publisher_;
+    mutable publish::snapshot_cache snapshot_bodies_;
 };
 
 api::response get(const fake_view& view, std::string_view target, api::request_headers h = {}) {
@@ -70,9 +80,9 @@ TEST_SUITE("api") {
         CHECK(snapshot.status == 200);
         CHECK(snapshot.content_type == "application/json; charset=utf-8");
         CHECK(snapshot.cache == api::cache_policy::no_store);
-        CHECK(snapshot.body.find("\"type\":\"snapshot\"") != std::string::npos);
-        CHECK(snapshot.body.find("KRW-ETH") != std::string::npos);
-        CHECK(snapshot.body.find("KRW-BTC") == std::string::npos);
+        CHECK(snapshot.payload().find("\"type\":\"snapshot\"") != std::string::npos);
+        CHECK(snapshot.payload().find("KRW-ETH") != std::string::npos);
+        CHECK(snapshot.payload().find("KRW-BTC") == std::string::npos);
         CHECK_FALSE(snapshot.close);
 
         auto health = get(view, "/healthz");
@@ -181,7 +191,7 @@ TEST_SUITE("api") {
         CHECK(get(view, "http://127.0.0.1:8765/healthz").status == 200);
         auto snapshot = get(view, "HTTP://localhost/v1/snapshot?markets=KRW-BTC");
         CHECK(snapshot.status == 200);
-        CHECK(snapshot.body.find("KRW-BTC") != std::string::npos);
+        CHECK(snapshot.payload().find("KRW-BTC") != std::string::npos);
         // An empty path is "/" (RFC 9112 §3.2.2): the demo page.
         CHECK(get(view, "http://127.0.0.1:8765").body == "<p>hi</p>");
         CHECK(get(view, "ftp://127.0.0.1/healthz").status == 400);
@@ -254,5 +264,90 @@ TEST_SUITE("api") {
         api::request_headers other;
         other.origin = "http://127.0.0.1:9999";
         CHECK(get(view, "/v1/snapshot", other).status == 403);
+    }
+
+    TEST_CASE("a snapshot carries a strong ETag and is the shared body of its publication") {
+        fake_view view;
+        auto first = get(view, "/v1/snapshot");
+        auto second = get(view, "/v1/snapshot");
+        REQUIRE(first.shared_body);
+        CHECK(first.body.empty());
+        CHECK(first.shared_body.get() == second.shared_body.get());  // not encoded again
+        const std::string tag = header(first, "ETag");
+        CHECK(tag.starts_with("\""));
+        CHECK(tag.ends_with("\""));
+        CHECK_FALSE(tag.starts_with("W/"));
+        CHECK(header(second, "ETag") == tag);
+
+        // Another filter, another tag; the same filter in another order, the same tag.
+        auto some = get(view, "/v1/snapshot?markets=KRW-ETH,upbit:KRW-BTC");
+        auto same = get(view, "/v1/snapshot?markets=upbit:KRW-BTC,KRW-ETH");
+        CHECK(header(some, "ETag") != tag);
+        CHECK(header(some, "ETag") == header(same, "ETag"));
+        CHECK(some.shared_body.get() == same.shared_body.get());
+    }
+
+    TEST_CASE("If-None-Match with the current snapshot tag gets 304 until the next publication") {
+        fake_view view;
+        const std::string tag = header(get(view, "/v1/snapshot"), "ETag");
+        api::request_headers conditional;
+        conditional.if_none_match = tag;
+        auto not_modified = get(view, "/v1/snapshot", conditional);
+        CHECK(not_modified.status == 304);
+        CHECK(not_modified.payload().empty());
+        CHECK(header(not_modified, "ETag") == tag);  // RFC 9110 §15.4.5: the 200's fields
+        CHECK(not_modified.cache == api::cache_policy::no_store);
+        CHECK_FALSE(has_header(not_modified, "Vary"));  // no-store: no shared cache keeps it
+        CHECK(api::route("HEAD", "/v1/snapshot", conditional, view).status == 304);
+
+        // Lists, weak forms and "*" (weak comparison, RFC 9110 §13.1.2).
+        for (std::string value : {"\"nope\", " + tag, "W/" + tag, std::string("*")}) {
+            CAPTURE(value);
+            conditional.if_none_match = value;
+            CHECK(get(view, "/v1/snapshot", conditional).status == 304);
+        }
+        // A tag of another filter does not match.
+        conditional.if_none_match = tag;
+        CHECK(get(view, "/v1/snapshot?markets=KRW-BTC", conditional).status == 200);
+
+        view.publish_price("KRW-BTC", "150139000", 2);
+        auto changed = get(view, "/v1/snapshot", conditional);
+        CHECK(changed.status == 200);
+        CHECK(header(changed, "ETag") != tag);
+        CHECK(changed.payload().find("150139000") != std::string::npos);
+    }
+
+    TEST_CASE("a configured max age makes snapshots public and cacheable, other answers not") {
+        fake_view view;
+        view.max_age_s_ = 5;
+        auto snapshot = get(view, "/v1/snapshot?markets=KRW-BTC");
+        CHECK(snapshot.cache == api::cache_policy::public_max_age);
+        CHECK(snapshot.max_age_s == 5);
+        api::request_headers conditional;
+        conditional.if_none_match = header(snapshot, "ETag");
+        auto not_modified = get(view, "/v1/snapshot?markets=KRW-BTC", conditional);
+        CHECK(not_modified.status == 304);
+        CHECK(not_modified.cache == api::cache_policy::public_max_age);  // refreshes the CDN
+        CHECK(get(view, "/healthz").cache == api::cache_policy::no_store);
+        CHECK(get(view, "/v1/snapshot?markets=!").cache == api::cache_policy::no_store);
+        // A CDN keys stored answers on Origin: with and without one, they differ (CORS).
+        CHECK(header(snapshot, "Vary") == "Origin");
+        api::request_headers page;
+        page.origin = "http://localhost:3000";
+        auto cors = get(view, "/v1/snapshot?markets=KRW-BTC", page);
+        CHECK(header(cors, "Vary") == "Origin");
+        CHECK(header(cors, "Access-Control-Allow-Origin") == "http://localhost:3000");
+        view.max_age_s_ = 0;  // "public, max-age=0": stored, always revalidated
+        CHECK(get(view, "/v1/snapshot").cache == api::cache_policy::public_max_age);
+    }
+
+    TEST_CASE("only a 200 with an ETag is answered conditionally") {
+        fake_view view;
+        api::request_headers star;
+        star.if_none_match = "*";
+        CHECK(get(view, "/healthz", star).status == 200);  // no ETag: no representation tag
+        CHECK(get(view, "/nope", star).status == 404);
+        CHECK(get(view, "/v1/snapshot?markets=!", star).status == 400);
+        CHECK(get(view, "/widget.js", star).status == 304);
     }
 }

@@ -21,6 +21,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include "fake/exchange_server.hpp"
@@ -38,6 +39,7 @@ namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
@@ -105,6 +107,59 @@ std::optional<std::size_t> server_send_queue(std::uint16_t server_port, std::uin
     return std::nullopt;
 }
 
+// One keep-alive HTTP/1.1 connection to sised, as a CDN or a polling page holds it.
+class keep_alive_client {
+public:
+    explicit keep_alive_client(std::uint16_t port) : stream_(context_) {
+        stream_.connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), port});
+    }
+
+    // GET `target`, with If-None-Match when `if_none_match` is not empty.
+    http::response<http::string_body> get(const std::string& target,
+                                          const std::string& if_none_match = "") {
+        http::request<http::empty_body> request{http::verb::get, target, 11};
+        request.set(http::field::host, "127.0.0.1");
+        if (!if_none_match.empty()) request.set(http::field::if_none_match, if_none_match);
+        stream_.expires_after(5s);
+        http::write(stream_, request);
+        http::response<http::string_body> response;
+        http::read(stream_, buffer_, response);
+        return response;
+    }
+
+private:
+    asio::io_context context_;
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;  // kept across responses: it may hold the next one's start
+};
+
+std::string field(const http::response<http::string_body>& response, http::field name) {
+    return std::string(response[name]);
+}
+
+// A 200 and then a 304 for its ETag on the same connection. The state can move between the two
+// (a minute-boundary republication, a status change): then the pair is tried again, a few times.
+std::string etag_confirmed_by_304(keep_alive_client& client, const std::string& target) {
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        const auto full = client.get(target);
+        REQUIRE(full.result_int() == 200);
+        const std::string tag = field(full, http::field::etag);
+        REQUIRE_FALSE(tag.empty());
+        const auto again = client.get(target, tag);
+        if (again.result_int() == 304) {
+            CHECK(field(again, http::field::etag) == tag);
+            CHECK(again.body().empty());
+            // RFC 9110 §8.6: no Content-Length that would describe an empty representation.
+            CHECK(again.find(http::field::content_length) == again.end());
+            CHECK(field(again, http::field::cache_control) ==
+                  field(full, http::field::cache_control));
+            return tag;
+        }
+        std::this_thread::sleep_for(200ms);
+    }
+    FAIL("no 304 for the snapshot's own ETag in 5 tries");
+    return {};
+}
 }  // namespace
 
 TEST_SUITE("integration") {
@@ -271,5 +326,56 @@ TEST_SUITE("integration") {
         CHECK(messages > 0);
         CHECK(healthz(daemon.port()).number("/server/slow_client_disconnects") == 0);
         CHECK(healthz(daemon.port()).number("/server/subscribers") == 1);
+    }
+
+    TEST_CASE(
+        "a snapshot answers 200 with an ETag, 304 for that tag on a kept-alive connection, "
+        "and 200 with a new tag after a new publication") {
+        fake::exchange_server exchange(fake_at(10));
+        exchange.start();
+        daemon_process daemon(config_for(exchange));
+        REQUIRE(eventually([&] { return exchange.subscriptions() == 1; }, 5s));
+        exchange.pause_stream(true);  // only what the test sends moves the prices
+        keep_alive_client client(daemon.port());
+
+        const std::string first = etag_confirmed_by_304(client, "/v1/snapshot");
+        CHECK(field(client.get("/v1/snapshot"), http::field::cache_control) == "no-store");
+        // A list with the tag and the weak form also match (RFC 9110 §13.1.2).
+        CHECK(client.get("/v1/snapshot", "\"other\", W/" + first).result_int() == 304);
+
+        REQUIRE(exchange.send_ticker("KRW-BTC", "123456789"));
+        std::string second;
+        CHECK(eventually(
+            [&] {
+                const auto response = client.get("/v1/snapshot", first);
+                if (response.result_int() != 200) return false;
+                second = field(response, http::field::etag);
+                return response.body().find("\"123456789\"") != std::string::npos;
+            },
+            5s));
+        CHECK(second != first);
+        CHECK_FALSE(second.empty());
+        CHECK(etag_confirmed_by_304(client, "/v1/snapshot") != first);
+
+        // A filtered snapshot has its own tag, shared by the same filter in another order.
+        const std::string filtered =
+            etag_confirmed_by_304(client, "/v1/snapshot?markets=KRW-ETH,KRW-BTC");
+        CHECK(filtered != second);
+        CHECK(client.get("/v1/snapshot?markets=KRW-BTC,KRW-ETH", filtered).result_int() == 304);
+        CHECK(daemon.running());
+    }
+
+    TEST_CASE("server.snapshot_max_age_s makes snapshots public with that max-age, 304s too") {
+        fake::exchange_server exchange(fake_at(10));
+        exchange.start();
+        daemon_process daemon(config_for(exchange, "snapshot_max_age_s = 7"));
+        REQUIRE(eventually([&] { return exchange.subscriptions() == 1; }, 5s));
+        exchange.pause_stream(true);
+        keep_alive_client client(daemon.port());
+        const auto full = client.get("/v1/snapshot?markets=KRW-BTC");
+        CHECK(field(full, http::field::cache_control) == "public, max-age=7");
+        // etag_confirmed_by_304 checks the 304 carries the same Cache-Control.
+        etag_confirmed_by_304(client, "/v1/snapshot?markets=KRW-BTC");
+        CHECK(field(client.get("/healthz"), http::field::cache_control) == "no-store");
     }
 }

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace sise;
@@ -76,6 +77,18 @@ keep_days = 7
         CHECK(plan.history_changed);
         CHECK(plan.log_changed);
         CHECK(plan.changed == std::vector<std::string>{"server", "history", "log.level"});
+    }
+
+    TEST_CASE("a snapshot max age set, changed or removed by a reload applies in place") {
+        const auto without = parse(upbit_btc);
+        const auto with = parse(upbit_btc + "[server]\nsnapshot_max_age_s = 5\n");
+        for (const auto& [from, to] : {std::pair{&without, &with}, std::pair{&with, &without}}) {
+            const auto plan = plan_reload(*from, *to);
+            CHECK_FALSE(plan.refused());
+            CHECK(plan.server_changed);
+        }
+        CHECK(plan_reload(with, parse(upbit_btc + "[server]\nsnapshot_max_age_s = 6\n"))
+                  .server_changed);
     }
 
     TEST_CASE("the listen address and port and the history dir and FX cannot change at run time") {

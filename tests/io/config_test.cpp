@@ -68,6 +68,20 @@ reconnect_max_ms = 1000
         CHECK(config.feeds[0].markets == std::vector<std::string>{"KRW-BTC"});
     }
 
+    TEST_CASE("snapshots are no-store unless a max age from 0 to a day is configured") {
+        CHECK_FALSE(default_config().server.snapshot_max_age_s.has_value());
+        CHECK(
+            parse_config("[server]\nsnapshot_max_age_s = 5", "t.toml").server.snapshot_max_age_s ==
+            5u);
+        CHECK(
+            parse_config("[server]\nsnapshot_max_age_s = 0", "t.toml").server.snapshot_max_age_s ==
+            0u);
+        CHECK(rejected_key("[server]\nsnapshot_max_age_s = -1") == "server.snapshot_max_age_s");
+        CHECK(rejected_key("[server]\nsnapshot_max_age_s = 86401") == "server.snapshot_max_age_s");
+        CHECK(rejected_key("[server]\nsnapshot_max_age_s = \"5\"") == "server.snapshot_max_age_s");
+        CHECK(rejected_key("[server]\nsnapshot_max_age_s = 1.5") == "server.snapshot_max_age_s");
+    }
+
     TEST_CASE("bad config is refused naming the key") {
         CHECK(rejected_key("[server]\nport = 70000") == "server.port");
         CHECK(rejected_key("[server]\nport = \"8765\"") == "server.port");
@@ -112,7 +126,9 @@ compress = false
 queue_records = 1024
 warm_start = false
 max_response_records = 50
-)", "test.toml").history;
+)",
+                                   "test.toml")
+                          .history;
         CHECK(config.dir == "/tmp/h");
         CHECK(config.sample_interval.count() == 0);
         CHECK(config.fsync_interval.count() == 250);

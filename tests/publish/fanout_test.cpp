@@ -4,21 +4,15 @@
 #include <simdjson.h>
 
 #include "support/fx_basis.hpp"
+#include "support/krw_table.hpp"
 #include "support/ticker_builder.hpp"
 
 using namespace sise;
 
 namespace {
 
+using test::three_markets;
 using test::tick;
-
-market::ticker_table three_markets() {
-    market::ticker_table table;
-    for (auto code : {"KRW-BTC", "KRW-ETH", "KRW-XRP"})
-        table.add(exchange_id::upbit, {code, std::string(code).substr(4), "KRW", "", ""},
-                  change_basis::prev_close_utc0);
-    return table;
-}
 
 struct parsed_message {
     std::string type;

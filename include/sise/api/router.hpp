@@ -4,6 +4,7 @@
 // table in src/api/router.cpp.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,6 +16,7 @@
 #include "sise/market/table.hpp"
 #include "sise/publish/fanout.hpp"
 #include "sise/publish/http_target.hpp"
+#include "sise/publish/snapshot_cache.hpp"
 #include "sise/stats/snapshot.hpp"
 
 namespace sise::api {
@@ -35,6 +37,12 @@ public:
     virtual std::span<const std::string> own_origins() const = 0;
     // The web assets served at "/" and "/<name>" (api/assets.hpp).
     virtual std::span<const asset> assets() const = 0;
+    // The /v1/snapshot bodies of the current publication (encoded at most once each). Mutable
+    // through a const view: a cache, not state the answers depend on.
+    virtual publish::snapshot_cache& snapshot_bodies() const = 0;
+    // server.snapshot_max_age_s: set, snapshots are "public, max-age=N" (behind a CDN);
+    // unset, "no-store".
+    virtual std::optional<std::uint32_t> snapshot_max_age_s() const = 0;
 };
 
 // The request header fields the router decides on (absent fields are empty).
@@ -53,9 +61,10 @@ enum class action {
 };
 
 enum class cache_policy {
-    no_store,    // live JSON
-    revalidate,  // the demo page: "no-cache" (always asks, 304 when unchanged)
-    public_short,  // widget.js and its stylesheet: "public, max-age=300"
+    no_store,        // live JSON
+    revalidate,      // the demo page: "no-cache" (always asks, 304 when unchanged)
+    public_short,    // widget.js and its stylesheet: "public, max-age=300"
+    public_max_age,  // snapshots behind a CDN: "public, max-age=<response::max_age_s>"
 };
 
 struct response {
@@ -63,11 +72,17 @@ struct response {
     unsigned status = 200;
     std::string_view content_type = "application/json; charset=utf-8";
     cache_policy cache = cache_policy::no_store;
+    std::uint32_t max_age_s = 0;  // for cache_policy::public_max_age
     std::string body;
+    // A body shared with other answers (a snapshot of the current publication), written as it
+    // is; when set, `body` is empty.
+    publish::shared_text shared_body;
     // Extra header fields (CORS, Allow); only allowed origins ever get the CORS ones.
     std::vector<std::pair<std::string_view, std::string>> headers;
     bool close = false;  // the connection must be closed after this response
     std::optional<publish::request_target> target;  // for action::history
+
+    std::string_view payload() const noexcept { return shared_body ? *shared_body : body; }
 };
 
 // Why a request could not even be parsed (the session maps its parser's error).

@@ -74,6 +74,9 @@ struct server_config {
     // doubles it for bookkeeping). 0 keeps the kernel's autotuned default (up to ~4 MiB).
     std::size_t client_send_buffer_bytes = 64 * 1024;
     milliseconds http_timeout{10'000};
+    // Set: /v1/snapshot answers are "public, max-age=N" (a CDN in front may serve them for N
+    // seconds); unset: "no-store".
+    std::optional<std::uint32_t> snapshot_max_age_s;
     std::vector<std::string> allowed_origins;
     // A directory whose index.html, widget.js, ... replace the compiled-in web assets (read
     // once at start-up); empty: the compiled-in ones.

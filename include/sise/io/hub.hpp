@@ -76,6 +76,10 @@ public:
     std::span<const api::asset> assets() const override {
         return asset_dir_ ? asset_dir_->assets() : api::builtin_assets();
     }
+    publish::snapshot_cache& snapshot_bodies() const override { return snapshot_bodies_; }
+    std::optional<std::uint32_t> snapshot_max_age_s() const override {
+        return config_.snapshot_max_age_s;
+    }
     // Once listening: the origins a page served by this daemon itself has.
     void set_listening(const std::string& address, std::uint16_t port);
 
@@ -87,6 +91,7 @@ private:
     std::vector<std::string> own_origins_;
     std::unordered_set<ws_session*> subscribers_;
     publish::client_message_parser client_parser_;
+    mutable publish::snapshot_cache snapshot_bodies_;  // a cache: filled by const requests
     log_limiter client_log_;
     asio::steady_timer housekeeping_;
     bool stopping_ = false;
