@@ -18,6 +18,7 @@ public:
             case errc::exchange_error: return "exchange reported an error";
             case errc::idle_timeout: return "idle timeout";
             case errc::bad_url: return "bad URL";
+            case errc::websocket_protocol: return "websocket protocol violation";
         }
         return "unknown sise error";
     }

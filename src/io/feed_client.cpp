@@ -5,11 +5,7 @@
 #include <random>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/field.hpp>
-#include <boost/beast/version.hpp>
-#include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
+#include <boost/beast/websocket/error.hpp>
 
 #include "sise/core/error.hpp"
 #include "sise/core/version.hpp"
@@ -18,6 +14,7 @@
 #include "sise/io/clock.hpp"
 #include "sise/io/spawn.hpp"
 #include "transport.hpp"
+#include "websocket_client.hpp"
 
 namespace sise::io {
 
@@ -31,23 +28,18 @@ namespace {
 // is not hammered (Upbit allows 5 connects/s per IP, upbit.md §8).
 constexpr std::chrono::seconds stable_connection{10};
 
-// Websocket messages beyond this are refused by Beast itself and cost a reconnect; smaller
-// ones above max_frame_bytes are read through and discarded without buffering.
-constexpr std::uint64_t hard_message_limit = 256ull * 1024 * 1024;
-
-// Sends the adapter's application ping every `interval` until the timer is cancelled or a
-// write fails. Holds the stream, not the feed_client: it may outlive a session by one wait.
-template <typename WsStream>
-asio::awaitable<void> app_ping_loop(std::shared_ptr<WsStream> ws,
+// Queues the adapter's application ping every `interval` until the timer is cancelled or the
+// connection fails. Holds the connection, not the feed_client: it may outlive a session by one
+// wait.
+template <typename Client>
+asio::awaitable<void> app_ping_loop(std::shared_ptr<Client> ws,
                                     std::shared_ptr<asio::steady_timer> timer, std::string text,
                                     std::chrono::milliseconds interval, std::uint64_t& sent) {
     for (;;) {
         timer->expires_after(interval);
         auto [wait_ec] = co_await timer->async_wait(use_tuple);
         if (wait_ec) co_return;
-        auto [write_ec, written] = co_await ws->async_write(asio::buffer(text), use_tuple);
-        (void)written;
-        if (write_ec) co_return;  // the read loop sees the broken connection
+        if (!ws->send_text(text)) co_return;  // the read loop sees the broken connection
         ++sent;
     }
 }
@@ -301,57 +293,43 @@ template <typename Stream>
 asio::awaitable<error_code> feed_client::run_session(connection_lane& lane,
                                                      std::shared_ptr<link> self) {
     const url& endpoint = config_.websocket_endpoint;
-    using ws_stream = websocket::stream<Stream>;
-    std::shared_ptr<ws_stream> ws;
+    using client_type = detail::websocket_client<Stream>;
+    const detail::websocket_limits limits{.max_message_bytes = config_.max_frame_bytes,
+                                          .idle_timeout = config_.idle_timeout};
+    std::shared_ptr<client_type> ws;
     if constexpr (std::is_same_v<Stream, detail::tls_stream>) {
         if (!tls_) co_return asio::error::no_protocol_option;  // feed_unit always gives one
-        ws = std::make_shared<ws_stream>(executor_, *tls_);
+        ws = std::make_shared<client_type>(limits, executor_, *tls_);
     } else {
-        ws = std::make_shared<ws_stream>(executor_);
+        ws = std::make_shared<client_type>(limits, executor_);
     }
     // A weak handle: nothing in this frame's destruction may touch `this`, since an
     // io_context destroyed with the frame still pending outlives the feed_client.
     auto ping_timer = std::make_shared<asio::steady_timer>(executor_);
-    self->cancel = [weak = std::weak_ptr<ws_stream>(ws), ping_timer] {
+    self->cancel = [weak = std::weak_ptr<client_type>(ws), ping_timer] {
         ping_timer->cancel();
-        if (auto stream = weak.lock()) boost::beast::get_lowest_layer(*stream).cancel();
+        if (auto client = weak.lock()) client->cancel();
     };
-    // The ping loop ends with the session, however the session ends.
+    // The ping loops end with the session, however the session ends.
     struct stop_pings {
         std::shared_ptr<asio::steady_timer> timer;
-        ~stop_pings() { timer->cancel(); }
-    } stop_pings_on_exit{ping_timer};
+        std::shared_ptr<client_type> client;
+        ~stop_pings() {
+            timer->cancel();
+            client->cancel();
+        }
+    } stop_pings_on_exit{ping_timer, ws};
 
-    if (auto ec = co_await detail::open_stream(ws->next_layer(), endpoint, config_.connect_timeout))
+    if (auto ec = co_await detail::open_stream(ws->stream(), endpoint, config_.connect_timeout))
         co_return ec;
     if (stopping_) co_return asio::error::operation_aborted;
 
-    // Beast's websocket timeouts replace the stream's own once the handshake starts: pings
-    // go out after half the idle timeout without data; no data or pong by the full timeout
-    // closes the connection (Beast's client default has no idle timeout at all).
-    boost::beast::get_lowest_layer(*ws).expires_never();
-    websocket::stream_base::timeout timeouts{};
-    timeouts.handshake_timeout = config_.connect_timeout;
-    timeouts.idle_timeout = config_.idle_timeout;
-    timeouts.keep_alive_pings = true;
-    ws->set_option(timeouts);
     // No Origin header: Upbit throttles requests that carry one to 1 per 10 s (upbit.md §8).
-    ws->set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
-        request.set(boost::beast::http::field::user_agent, std::string("sise/") + sise::version);
-    }));
-    ws->read_message_max(hard_message_limit);
-    ws->auto_fragment(false);
-
-    auto [handshake_ec] =
-        co_await ws->async_handshake(endpoint.host_header(), endpoint.target, use_tuple);
-    if (handshake_ec) co_return handshake_ec;
-
-    ws->text(true);
-    for (const std::string& frame : adapter_->subscribe_frames(lane.markets)) {
-        auto [write_ec, written] = co_await ws->async_write(asio::buffer(frame), use_tuple);
-        (void)written;
-        if (write_ec) co_return write_ec;
-    }
+    if (auto ec = co_await ws->handshake(endpoint, std::string("sise/") + sise::version,
+                                         config_.connect_timeout))
+        co_return ec;
+    for (const std::string& frame : adapter_->subscribe_frames(lane.markets))
+        if (auto ec = co_await ws->write_text(frame)) co_return ec;
     if (stopping_) co_return asio::error::operation_aborted;
 
     self->live = true;
@@ -371,43 +349,24 @@ asio::awaitable<error_code> feed_client::run_session(connection_lane& lane,
                        log_escaped_exception{fmt::format("{}: app ping", to_string(exchange()))});
     }
 
-    boost::beast::flat_buffer buffer;
-    bool discarding = false;
-    for (;;) {
-        // Read in bounded chunks: a frame larger than max_frame_bytes is consumed and dropped
-        // without ever being held in memory whole.
-        auto chunk = buffer.prepare(std::min<std::size_t>(64 * 1024, config_.max_frame_bytes + 1));
-        auto [read_ec, bytes] = co_await ws->async_read_some(chunk, use_tuple);
-        if (read_ec == websocket::error::closed) {
-            // Keep the exchange's close code: 1008 or 1013 mean something else than 1000.
-            const auto& reason = ws->reason();
-            self->close_detail = fmt::format(
-                "closed by the exchange with code {}{}{}", static_cast<unsigned>(reason.code),
-                reason.reason.empty() ? "" : ": ", reason.reason.c_str());
-        }
-        if (read_ec) co_return read_ec;
-        // A busy stream completes reads from Beast's buffer without touching the socket, so
-        // a cancelled socket alone would not end this loop.
-        if (stopping_ || self->retired) co_return asio::error::operation_aborted;
-        buffer.commit(bytes);
-        if (buffer.size() > config_.max_frame_bytes) {
-            discarding = true;
-            buffer.clear();
-        }
-        if (!ws->is_message_done()) continue;
-        if (discarding) {
+    // Every complete message of a socket read is handled before the next read; messages above
+    // max_frame_bytes stream by without ever being held whole.
+    const auto ec = co_await ws->read(
+        [&](std::string_view message) {
+            if (!stopping_ && !self->retired) handle_frame(lane, *self, message);
+        },
+        [&] {
             ++stats_.oversized_frames;
             count_bad_frame(errc::frame_too_large, "frame");
-            discarding = false;
-        } else {
-            // Zeroed padding after the frame lets the adapter parse it in place (no copy).
-            auto padding = buffer.prepare(feed::frame_padding);
-            std::memset(padding.data(), 0, padding.size());
-            const auto data = buffer.cdata();
-            handle_frame(lane, *self, {static_cast<const char*>(data.data()), data.size()});
-        }
-        buffer.clear();
+        });
+    if (ec == websocket::error::closed) {
+        // Keep the exchange's close code: 1008 or 1013 mean something else than 1000.
+        self->close_detail = fmt::format("closed by the exchange with code {}{}{}",
+                                         ws->close_code(), ws->close_text().empty() ? "" : ": ",
+                                         ws->close_text());
     }
+    if (stopping_ || self->retired) co_return asio::error::operation_aborted;
+    co_return ec;
 }
 
 void feed_client::handle_frame(connection_lane& lane, link& self, std::string_view frame) {

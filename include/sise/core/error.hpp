@@ -15,6 +15,7 @@ enum class errc {
     exchange_error,          // the exchange sent an error frame
     idle_timeout,            // no data and no pong within the idle timeout
     bad_url,
+    websocket_protocol,      // a websocket frame a server may not send (RFC 6455)
 };
 
 const boost::system::error_category& error_category() noexcept;
