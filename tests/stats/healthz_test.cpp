@@ -52,6 +52,40 @@ TEST_SUITE("stats") {
         CHECK_FALSE(stats::healthy(s));
     }
 
+    TEST_CASE("a relay without feeds is healthy while Redis and its upstream are live") {
+        stats::snapshot s;
+        s.now_ms = 10'000;
+        stats::redis_stats source;
+        source.role = "source";
+        source.state = stats::redis_state::live;
+        s.redis.push_back(source);
+        CHECK(stats::healthy(s));
+        s.redis[0].upstream_stale = true;
+        CHECK_FALSE(stats::healthy(s));
+        s.redis[0].upstream_stale = false;
+        s.redis[0].state = stats::redis_state::backoff;
+        CHECK_FALSE(stats::healthy(s));
+    }
+
+    TEST_CASE("a sink refused by Redis shows auth_failed and degrades the feed daemon") {
+        auto s = live_upbit();
+        stats::redis_stats sink;
+        sink.role = "sink";
+        sink.endpoint = "127.0.0.1:6379/0";
+        sink.state = stats::redis_state::auth_failed;
+        sink.rows_dropped = 5;
+        sink.last_error = "authentication failed: WRONGPASS \"x\"";
+        s.redis.push_back(sink);
+        CHECK_FALSE(stats::healthy(s));
+        simdjson::dom::parser parser;
+        const auto root = parse(parser, stats::healthz_json(s));
+        CHECK(std::string_view(root["redis"].at(0)["state"]) == "auth_failed");
+        CHECK(std::string_view(root["redis"].at(0)["role"]) == "sink");
+        CHECK(std::uint64_t(root["redis"].at(0)["rows_dropped"]) == 5);
+        CHECK(root["redis"].at(0)["heartbeat_age_ms"].is_null());
+        CHECK(std::string_view(root["redis"].at(0)["last_error"]) == sink.last_error);
+    }
+
     TEST_CASE("healthz encodes ages from the snapshot's own clock and escapes errors") {
         simdjson::dom::parser parser;
         const std::string json = stats::healthz_json(live_upbit());

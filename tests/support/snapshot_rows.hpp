@@ -14,6 +14,10 @@ namespace sise::test {
 // market -> (price, status) from GET /v1/snapshot; empty when the answer does not parse.
 std::map<std::string, std::pair<std::string, std::string>> snapshot_rows(std::uint16_t port);
 
+// Every row of GET /v1/snapshot as its minified JSON, sorted (so two daemons' tables compare
+// whatever their row order); empty when the answer does not parse.
+std::vector<std::string> snapshot_row_texts(std::uint16_t port);
+
 // `["A", "B"]` without the brackets: the inside of a TOML array of strings.
 std::string toml_strings(const std::vector<std::string>& items);
 
