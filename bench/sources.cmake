@@ -2,5 +2,5 @@
 # (so cmake/check_sources.cmake knows them). One program a file, and the parse benchmark's
 # venue_frames.cpp.
 sise_sources(SISE_BENCH_SOURCES
-  clients_bench.cpp daemon_bench.cpp fake_throughput.cpp history_bench.cpp parse_bench.cpp soak.cpp
-  venue_frames.cpp watch_bench.cpp window_bench.cpp)
+  clients_bench.cpp daemon_bench.cpp fake_throughput.cpp history_bench.cpp parse_bench.cpp
+  redis_bench.cpp soak.cpp venue_frames.cpp watch_bench.cpp window_bench.cpp)
