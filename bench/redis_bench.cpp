@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,9 +39,11 @@ std::int64_t wall_ms() {
         .count();
 }
 
-// Receipt (the feed daemon's received_time) -> this client, per row, in ms, for `seconds`.
+// Receipt (the feed daemon's received_time) -> this client, in ms, for `seconds`: once per new
+// ticker (a row republished without one, e.g. at a minute boundary, is not a delivery).
 std::vector<double> latencies(stream_client& client, std::chrono::seconds seconds) {
     std::vector<double> out;
+    std::map<std::string, std::int64_t, std::less<>> last_receipt;
     simdjson::dom::parser parser;
     const auto end = std::chrono::steady_clock::now() + seconds;
     while (std::chrono::steady_clock::now() < end) {
@@ -55,7 +58,12 @@ std::vector<double> latencies(stream_client& client, std::chrono::seconds second
             continue;
         for (simdjson::dom::element row : tickers) {
             std::int64_t received = 0;
-            if (!row["received_time"].get(received)) out.push_back(double(now - received));
+            std::string_view market;
+            if (row["received_time"].get(received) || row["market"].get(market)) continue;
+            auto [at, added] = last_receipt.try_emplace(std::string(market), received);
+            if (!added && at->second == received) continue;
+            at->second = received;
+            out.push_back(double(now - received));
         }
     }
     return out;
@@ -114,11 +122,13 @@ int main(int argc, char** argv) {
     relay_config.set("server", "port", 0).text("source.redis", "url", redis.url());
     daemon_process relay(relay_config.toml());
     std::this_thread::sleep_for(2s);
-    stream_client at_feed(feed.port());
-    stream_client at_relay(relay.port());
     const double relay_cpu0 = cpu_seconds(relay.pid());
     const auto rows0 = healthz(relay.port()).number("/redis/0/rows_applied");
+    // One client at a time, each read from the moment it connects (an unread one would queue).
+    stream_client at_feed(feed.port());
     const auto feed_latency = latencies(at_feed, seconds / 2);
+    at_feed.close();
+    stream_client at_relay(relay.port());
     const auto relay_latency = latencies(at_relay, seconds / 2);
     const double relay_cpu = cpu_seconds(relay.pid()) - relay_cpu0;
     const auto rows = healthz(relay.port()).number("/redis/0/rows_applied") - rows0;

@@ -10,8 +10,7 @@ bool parse_number(std::string_view text, Int& out, Int max) {
     Int value{};
     if (text.empty() || text.front() == '-') return false;  // digits only
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || value > max)
-        return false;
+    if (ec != std::errc{} || end != text.data() + text.size() || value > max) return false;
     out = value;
     return true;
 }
