@@ -349,6 +349,19 @@ void read_redis(table_reader& reader, redis_config& redis, bool sink) {
     }
 }
 
+// [sinks.redis] or [source.redis]: `outer` is "sinks" or "source"; no other table is known in it.
+void read_redis_table(table_reader& reader, std::string_view outer, redis_config& redis) {
+    auto* table = reader.subtable(outer);
+    if (!table) return;
+    table_reader outer_reader(*table, std::string(outer));
+    if (auto* inner = outer_reader.subtable("redis")) {
+        table_reader redis_reader(*inner, fmt::format("{}.redis", outer));
+        read_redis(redis_reader, redis, outer == "sinks");
+        redis_reader.reject_unknown_keys();
+    }
+    outer_reader.reject_unknown_keys();
+}
+
 log_level parse_log_level(const std::string& text) {
     if (text == "error") return log_level::error;
     if (text == "warning") return log_level::warning;
@@ -442,24 +455,8 @@ config parse_config(std::string_view toml_text, std::string_view source_name) {
         }
     }
     const bool feeds_given = root.contains("feeds");
-    if (auto* sinks = reader.subtable("sinks")) {
-        table_reader sinks_reader(*sinks, "sinks");
-        if (auto* redis = sinks_reader.subtable("redis")) {
-            table_reader redis_reader(*redis, "sinks.redis");
-            read_redis(redis_reader, result.redis_sink, true);
-            redis_reader.reject_unknown_keys();
-        }
-        sinks_reader.reject_unknown_keys();
-    }
-    if (auto* source = reader.subtable("source")) {
-        table_reader source_reader(*source, "source");
-        if (auto* redis = source_reader.subtable("redis")) {
-            table_reader redis_reader(*redis, "source.redis");
-            read_redis(redis_reader, result.redis_source, false);
-            redis_reader.reject_unknown_keys();
-        }
-        source_reader.reject_unknown_keys();
-    }
+    read_redis_table(reader, "sinks", result.redis_sink);
+    read_redis_table(reader, "source", result.redis_source);
     if (result.redis_source.enabled) {
         // A relay's rows come from Redis: it opens no exchange connection of its own.
         if (feeds_given)

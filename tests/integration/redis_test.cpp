@@ -148,8 +148,6 @@ std::size_t count(const std::string& text, std::string_view needle) {
 TEST_SUITE("integration") {
     TEST_CASE("a relay's clients see the feed daemon's snapshot rows and the same prices") {
         bus setup;
-        redis_server& redis = setup.redis;
-        fake::exchange_server& exchange = setup.exchange;
         daemon_process& feed = *setup.feed;
         daemon_process& relay = *setup.relay;
         REQUIRE(eventually(
@@ -166,7 +164,7 @@ TEST_SUITE("integration") {
         std::vector<std::string> sent;
         for (int i = 1; i <= 12; ++i) {
             sent.push_back(fmt::format("9{:07}", i * 1'234));
-            REQUIRE(exchange.send_ticker("KRW-BTC", sent.back()));
+            REQUIRE(setup.exchange.send_ticker("KRW-BTC", sent.back()));
             std::this_thread::sleep_for(40ms);
         }
         std::vector<std::string> feed_prices, relay_prices;
@@ -177,7 +175,7 @@ TEST_SUITE("integration") {
         CHECK(relay_prices == feed_prices);
         CHECK(healthz(relay.port()).text("/status") == "ok");
         CHECK(healthz(feed.port()).text("/redis/0/state") == "live");
-        CHECK(redis.cli({"HGET", "sise:last:upbit:KRW-BTC", "price"}) == sent.back());
+        CHECK(setup.redis.cli({"HGET", "sise:last:upbit:KRW-BTC", "price"}) == sent.back());
     }
 
     TEST_CASE("Redis restarted mid-run: both daemons recover and relay clients resume") {
