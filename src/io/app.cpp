@@ -57,6 +57,33 @@ app::app(config configuration, launch_options options)
     // The two seams: a new consumer (Redis, metrics) is one more line here.
     if (history_) tick_sinks_.push_back(history_.get());
     publication_sinks_.push_back(server_.get());
+    setup_redis();
+}
+
+void app::setup_redis() {
+    if (config_.redis_sink.enabled) {
+        redis_sink_ = std::make_unique<redis_sink>(context_.get_executor(), config_.redis_sink,
+                                                   table_, publisher_);
+        publication_sinks_.push_back(redis_sink_.get());
+    }
+    if (config_.redis_source.enabled)
+        redis_source_ = std::make_unique<redis_source>(
+            context_.get_executor(), config_.redis_source, table_,
+            [this](bool rows_added) { on_relayed(rows_added); },
+            [this](market::row_id id, const ticker_update& update, std::int64_t received_ms) {
+                for (market::tick_sink* sink : tick_sinks_) sink->on_tick(id, update, received_ms);
+                // The feed daemon's receipt: delivery latency then spans the whole Redis hop.
+                if (oldest_unpublished_receipt_ms_ == 0 ||
+                    received_ms < oldest_unpublished_receipt_ms_)
+                    oldest_unpublished_receipt_ms_ = received_ms;
+            });
+}
+
+void app::on_relayed(bool rows_added) {
+    if (!rows_added) return schedule_publish();
+    // New rows get their first encoding; every subscriber a snapshot of the new row set.
+    publish_now();
+    server_->resnapshot();
 }
 
 app::~app() = default;
@@ -121,6 +148,8 @@ void app::run() {
         });
     for (auto& feed : feeds_) feed->start();
     if (fx_poller_) fx_poller_->start();
+    if (redis_sink_) redis_sink_->start();
+    if (redis_source_) redis_source_->start();
     schedule_housekeeping();
     // The server listens since the constructor: clients can connect, exchanges may not yet.
     last_status_ = stats::status_line(stats_snapshot());
@@ -143,9 +172,12 @@ void app::stop() {
     housekeeping_timer_.cancel();
     for (auto& feed : feeds_) feed->stop();
     if (fx_poller_) fx_poller_->stop();
+    if (redis_source_) redis_source_->stop();
     // Each market's latest update is its last record: a restart resumes from it.
     if (history_) history_->tick(std::numeric_limits<std::int64_t>::max());
     server_->stop();
+    // The sink stops last: the rows published above may still go out within the grace period.
+    if (redis_sink_) redis_sink_->stop();
     // Clients get a close frame and feeds a clean close. The loop ends as soon as every feed
     // has stopped and every connection is gone, or when the grace period is over (a client
     // that does not answer, a REST call in flight): whatever is left is cut off.
@@ -161,7 +193,9 @@ void app::check_shutdown() {
         std::all_of(retired_feeds_.begin(), retired_feeds_.end(), [](const auto& retired) {
             return retired.unit->client.stats().state == feed_state::stopped;
         });
-    if ((feeds_done && server_->stats().open_connections == 0) ||
+    const bool redis_done =
+        (!redis_sink_ || redis_sink_->stopped()) && (!redis_source_ || redis_source_->stopped());
+    if ((feeds_done && redis_done && server_->stats().open_connections == 0) ||
         std::chrono::steady_clock::now() >= shutdown_deadline_) {
         context_.stop();
         return;
@@ -215,6 +249,7 @@ void app::schedule_housekeeping() {
                 if (now - since >= feed->config.no_data_after.count())
                     table_.mark_silent(feed->config.exchange);
             }
+        if (redis_source_) redis_source_->tick();
         if (!table_.changed().empty()) schedule_publish();
         if (history_) history_->tick(now);
         prune_retired_feeds();
@@ -391,6 +426,8 @@ stats::snapshot app::stats_snapshot() const {
     s.server = server_->stats();
     if (history_) s.history = history_->stats();
     if (fx_) s.fx = fx_stats_snapshot(s.now_ms);
+    if (redis_sink_) s.redis.push_back(redis_sink_->stats());
+    if (redis_source_) s.redis.push_back(redis_source_->stats());
     s.rejected_updates = rejected_updates_;
     s.seq = publisher_.seq();
     s.process = read_process_stats();

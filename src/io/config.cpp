@@ -12,6 +12,7 @@
 #include "sise/feed/registry.hpp"
 #include "sise/fx/rate_field.hpp"
 #include "sise/publish/subscription.hpp"
+#include "sise/redis/keys.hpp"
 
 namespace sise::io {
 namespace {
@@ -310,6 +311,71 @@ void check_usdt_basis(const config& result, fx_config& fx) {
         fmt::format("'{}' is not a KRW-USDT market of an enabled feed's markets", fx.usdt_basis));
 }
 
+// [sinks.redis] and [source.redis]: the keys they share, then each one's own.
+void read_redis(table_reader& reader, redis_config& redis, bool sink) {
+    const std::string& prefix = reader.prefix();
+    redis.enabled = true;
+    reader.read("url", redis.url);
+    if (redis.url.empty())
+        throw config_error(prefix + ".url", "missing: e.g. \"redis://127.0.0.1:6379/0\"");
+    auto parsed = redis::parse_endpoint(redis.url);
+    if (!parsed)
+        throw config_error(prefix + ".url",
+                           fmt::format("'{}' is not redis://[[user]:password@]host[:port][/db] "
+                                       "(or rediss://)",
+                                       redis.url));
+    redis.endpoint = *std::move(parsed);
+    std::string password;
+    reader.read("password", password);
+    if (!password.empty()) {
+        if (!redis.endpoint.password.empty())
+            throw config_error(prefix + ".password", "the url holds a password already");
+        redis.endpoint.password = password;
+    }
+    bool tls = redis.endpoint.tls;
+    reader.read("tls", tls);
+    redis.endpoint.tls = tls;
+    reader.read("ca_file", redis.ca_file);
+    if (!redis.ca_file.empty() && !std::ifstream(redis.ca_file))
+        throw config_error(prefix + ".ca_file", fmt::format("cannot read '{}'", redis.ca_file));
+    reader.read("prefix", redis.prefix);
+    if (!redis::valid_prefix(redis.prefix))
+        throw config_error(
+            prefix + ".prefix",
+            fmt::format("'{}' is not 1-64 characters of a-z, A-Z, 0-9, _, - and .", redis.prefix));
+    reader.read("connect_timeout_ms", redis.connect_timeout, 100, 600'000);
+    reader.read("timeout_ms", redis.timeout, 100, 600'000);
+    reader.read("reconnect_initial_ms", redis.reconnect_initial, 10, 600'000);
+    reader.read("reconnect_max_ms", redis.reconnect_max, 10, 3'600'000);
+    if (redis.reconnect_max < redis.reconnect_initial)
+        throw config_error(prefix + ".reconnect_max_ms", "must be >= reconnect_initial_ms");
+    if (sink) {
+        const bool by_age = reader.get("stream_retention_s") != nullptr;
+        const bool by_length = reader.get("stream_maxlen") != nullptr;
+        if (by_age && by_length)
+            throw config_error(prefix + ".stream_maxlen",
+                               "set stream_retention_s or stream_maxlen, not both");
+        reader.read_integer("stream_retention_s", redis.stream_retention_s, 1, 366 * 86'400);
+        reader.read_integer("stream_maxlen", redis.stream_maxlen, 1, 100'000'000);
+        reader.read("heartbeat_interval_ms", redis.heartbeat_interval, 100, 60'000);
+    } else {
+        reader.read("stale_after_ms", redis.stale_after, 500, 600'000);
+    }
+}
+
+// [sinks.redis] or [source.redis]: `outer` is "sinks" or "source"; no other table is known in it.
+void read_redis_table(table_reader& reader, std::string_view outer, redis_config& redis) {
+    auto* table = reader.subtable(outer);
+    if (!table) return;
+    table_reader outer_reader(*table, std::string(outer));
+    if (auto* inner = outer_reader.subtable("redis")) {
+        table_reader redis_reader(*inner, fmt::format("{}.redis", outer));
+        read_redis(redis_reader, redis, outer == "sinks");
+        redis_reader.reject_unknown_keys();
+    }
+    outer_reader.reject_unknown_keys();
+}
+
 log_level parse_log_level(const std::string& text) {
     if (text == "error") return log_level::error;
     if (text == "warning") return log_level::warning;
@@ -401,6 +467,20 @@ config parse_config(std::string_view toml_text, std::string_view source_name) {
                 throw config_error(prefix + ".markets", "no markets configured");
             result.feeds.push_back(std::move(feed));
         }
+    }
+    const bool feeds_given = root.contains("feeds");
+    read_redis_table(reader, "sinks", result.redis_sink);
+    read_redis_table(reader, "source", result.redis_source);
+    if (result.redis_source.enabled) {
+        // A relay's rows come from Redis: it opens no exchange connection of its own.
+        if (feeds_given)
+            throw config_error("source.redis",
+                               "cannot be combined with [feeds.*]: a relay takes its rows from "
+                               "Redis (remove one of them)");
+        if (result.redis_sink.enabled)
+            throw config_error("sinks.redis",
+                               "a relay ([source.redis]) does not write to Redis itself");
+        result.feeds.clear();
     }
     if (auto* fx = reader.subtable("fx")) {
         table_reader fx_reader(*fx, "fx");

@@ -23,6 +23,9 @@ std::string bound_setting_changed(const config& running, const config& next) {
     if (next.history.enabled && next.history.dir != running.history.dir) return "history.dir";
     // The FX board is built once, after the feeds' rows exist (io/app.cpp setup_fx).
     if (!(next.fx == running.fx)) return "fx";
+    // The Redis sink and relay source are built once, at start (io/app.cpp).
+    if (!(next.redis_sink == running.redis_sink)) return "sinks.redis";
+    if (!(next.redis_source == running.redis_source)) return "source.redis";
     return {};
 }
 

@@ -38,6 +38,14 @@ change_numbers numbers_of(const ticker_row& row, const std::optional<window_figu
 }  // namespace
 
 change_numbers rolling_change_numbers(const ticker_row& row, std::int64_t now_ms) {
+    if (const auto& relayed = row.relayed_figures) {
+        change_numbers out;
+        out.scale = row.price_scale;
+        out.basis = relayed->basis;
+        out.change = relayed->change.to_double();
+        out.ref_price = relayed->ref_price.to_double();
+        return out;
+    }
     return numbers_of(row, row.window.figures(now_ms));
 }
 
@@ -52,6 +60,7 @@ row_figures change_figures(const change_numbers& numbers) {
 }
 
 row_figures rolling_figures(const ticker_row& row, std::int64_t now_ms) {
+    if (row.relayed_figures) return *row.relayed_figures;  // relay mode: as published
     const auto figures = row.window.figures(now_ms);  // one window query for every figure
     row_figures out = change_figures(numbers_of(row, figures));
     if (out.basis == window_basis::none) return out;

@@ -85,6 +85,18 @@ bool ticker_table::apply(row_id id, const ticker_update& update, std::int64_t re
     return true;
 }
 
+void ticker_table::put_finished(row_id id, const finished_row& finished) {
+    ticker_row& row = rows_[id];
+    row.has_ticker = finished.ticker.has_value();
+    row.ticker = finished.ticker.value_or(ticker_update{});
+    row.received_ms = finished.received_ms;
+    row.status = finished.status;
+    row.relayed_figures = finished.figures;
+    if (row.has_ticker)
+        row.price_scale = std::max(row.price_scale, fraction_digits(row.ticker.price.text()));
+    mark_changed(id);
+}
+
 void ticker_table::set_names(exchange_id exchange, std::string_view market,
                              std::string_view name_ko, std::string_view name_en) {
     auto id = find(exchange, market);

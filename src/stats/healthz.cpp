@@ -106,6 +106,24 @@ void append_fx(std::string& out, const fx_stats& f, std::int64_t now_ms) {
     out += '}';
 }
 
+void append_redis(std::string& out, const redis_stats& r, std::int64_t now_ms) {
+    out += fmt::format("{{\"role\":\"{}\",\"endpoint\":", r.role);
+    append_json_string(out, r.endpoint);
+    out += fmt::format(
+        ",\"state\":\"{}\",\"connected_since\":{},\"connect_attempts\":{},"
+        "\"connections\":{},\"reconnects\":{},\"command_errors\":{},"
+        "\"publications_written\":{},\"rows_written\":{},\"rows_dropped\":{},"
+        "\"full_writes\":{},\"messages\":{},\"rows_applied\":{},\"bad_messages\":{},"
+        "\"heartbeat_age_ms\":{},\"upstream_stale\":{},\"last_error\":",
+        to_string(r.state), r.connected_since_ms ? fmt::format("{}", r.connected_since_ms) : "null",
+        r.connect_attempts, r.connections, r.reconnects, r.command_errors, r.publications_written,
+        r.rows_written, r.rows_dropped, r.full_writes, r.messages, r.rows_applied, r.bad_messages,
+        r.last_heartbeat_ms ? fmt::format("{}", now_ms - r.last_heartbeat_ms) : "null",
+        r.upstream_stale);
+    append_json_string(out, r.last_error);
+    out += '}';
+}
+
 }  // namespace
 
 std::string healthz_json(const snapshot& s) {
@@ -134,7 +152,12 @@ std::string healthz_json(const snapshot& s) {
         append_fx(out, *s.fx, s.now_ms);
     else
         out += "null";
-    out += '}';
+    out += ",\"redis\":[";
+    for (std::size_t i = 0; i < s.redis.size(); ++i) {
+        if (i) out += ',';
+        append_redis(out, s.redis[i], s.now_ms);
+    }
+    out += "]}";
     return out;
 }
 

@@ -296,6 +296,39 @@ void fx(exposition& e, const snapshot& s) {
     }
 }
 
+// The Redis bus, one sample per connection labelled by its role ("sink", "source").
+void redis(exposition& e, const snapshot& s) {
+    if (s.redis.empty()) return;
+    e.family("sise_redis_state", "gauge", "1 for the Redis connection's current state.");
+    for (const redis_stats& r : s.redis)
+        for (redis_state state : all_redis_states)
+            e.sample("sise_redis_state", {{"role", r.role}, {"state", to_string(state)}},
+                     r.state == state ? 1 : 0);
+    const auto counter = [&](std::string_view name, std::string_view help, auto field) {
+        e.family(name, "counter", help);
+        for (const redis_stats& r : s.redis) e.sample(name, {{"role", r.role}}, r.*field);
+    };
+    counter("sise_redis_connect_attempts_total", "Connections to Redis attempted.",
+            &redis_stats::connect_attempts);
+    counter("sise_redis_reconnects_total", "Live Redis connections that ended.",
+            &redis_stats::reconnects);
+    counter("sise_redis_command_errors_total", "Error replies to our Redis commands.",
+            &redis_stats::command_errors);
+    counter("sise_redis_publications_written_total",
+            "Publication rounds Redis acknowledged (sink).", &redis_stats::publications_written);
+    counter("sise_redis_rows_written_total", "Rows written to Redis (sink).",
+            &redis_stats::rows_written);
+    counter("sise_redis_rows_dropped_total",
+            "Row values replaced by newer ones before they could be written (sink).",
+            &redis_stats::rows_dropped);
+    counter("sise_redis_messages_total", "Pub/sub messages read (relay source).",
+            &redis_stats::messages);
+    counter("sise_redis_rows_applied_total", "Rows put into the table from Redis (relay source).",
+            &redis_stats::rows_applied);
+    counter("sise_redis_bad_messages_total", "Messages from Redis that were not rows (relay).",
+            &redis_stats::bad_messages);
+}
+
 void process(exposition& e, const snapshot& s) {
     const process_stats& p = s.process;
     e.single("process_cpu_seconds_total", "counter",
@@ -325,6 +358,7 @@ std::string prometheus_text(const snapshot& s) {
     server(e, s);
     history(e, s);
     fx(e, s);
+    redis(e, s);
     process(e, s);
     return out;
 }

@@ -265,3 +265,72 @@ usdt_basis = "upbit:KRW-USDT"
         CHECK(config.fx.usdt_market == "KRW-USDT");
     }
 }
+
+TEST_SUITE("io") {
+    TEST_CASE("[sinks.redis] takes a URL with its password, a prefix and the stream's bound") {
+        const auto config = parse_config(R"(
+[sinks.redis]
+url = "redis://:pw@127.0.0.1:6390/3"
+prefix = "prod"
+stream_maxlen = 5000
+heartbeat_interval_ms = 500
+)",
+                                         "test.toml");
+        const redis_config& sink = config.redis_sink;
+        CHECK(sink.enabled);
+        CHECK(sink.endpoint.host == "127.0.0.1");
+        CHECK(sink.endpoint.port == "6390");
+        CHECK(sink.endpoint.db == 3);
+        CHECK(sink.endpoint.password == "pw");
+        CHECK(sink.prefix == "prod");
+        CHECK(sink.stream_maxlen == 5000);
+        CHECK(sink.heartbeat_interval == std::chrono::milliseconds{500});
+        CHECK_FALSE(config.redis_source.enabled);
+        CHECK(config.feeds.size() == 1);  // a sink beside the default feed
+    }
+
+    TEST_CASE("without Redis tables there is no Redis work; the password key and tls apply") {
+        CHECK_FALSE(default_config().redis_sink.enabled);
+        CHECK_FALSE(default_config().redis_source.enabled);
+        const auto config = parse_config(R"(
+[source.redis]
+url = "redis://cache:6379"
+password = "secret"
+tls = true
+stale_after_ms = 3000
+)",
+                                         "test.toml");
+        CHECK(config.redis_source.endpoint.password == "secret");
+        CHECK(config.redis_source.endpoint.tls);
+        CHECK(config.redis_source.stale_after == std::chrono::milliseconds{3000});
+        CHECK(config.feeds.empty());  // a relay opens no exchange connection
+    }
+
+    TEST_CASE("a bad Redis table is one error naming its key") {
+        CHECK(rejected_key("[sinks.redis]\nprefix = \"x\"") == "sinks.redis.url");
+        CHECK(rejected_key("[sinks.redis]\nurl = \"http://127.0.0.1\"") == "sinks.redis.url");
+        CHECK(rejected_key("[sinks.redis]\nurl = \"redis://h\"\nprefix = \"a:b\"") ==
+              "sinks.redis.prefix");
+        CHECK(rejected_key("[sinks.redis]\nurl = \"redis://:a@h\"\npassword = \"b\"") ==
+              "sinks.redis.password");
+        CHECK(rejected_key("[sinks.redis]\nurl = \"redis://h\"\nstream_maxlen = 10\n"
+                           "stream_retention_s = 60") == "sinks.redis.stream_maxlen");
+        CHECK(rejected_key("[sinks.redis]\nurl = \"redis://h\"\nstream_maxlen = 0") ==
+              "sinks.redis.stream_maxlen");
+        CHECK(rejected_key("[sinks.redis]\nurl = \"redis://h\"\nstale_after_ms = 900") ==
+              "sinks.redis.stale_after_ms");
+        CHECK(rejected_key("[source.redis]\nurl = \"redis://h\"\nstream_maxlen = 9") ==
+              "source.redis.stream_maxlen");
+        CHECK(rejected_key("[sinks.kafka]\nurl = \"x\"") == "sinks.kafka");
+        CHECK(rejected_key("[source.nats]\nurl = \"x\"") == "source.nats");
+        CHECK(rejected_key("[sinks.redis]\nurl = \"redis://h\"\nca_file = \"/nonexistent.pem\"") ==
+              "sinks.redis.ca_file");
+    }
+
+    TEST_CASE("a relay takes no feeds and writes no Redis sink of its own") {
+        CHECK(rejected_key("[source.redis]\nurl = \"redis://h\"\n[feeds.upbit]\nmarkets = "
+                           "[\"KRW-BTC\"]") == "source.redis");
+        CHECK(rejected_key("[source.redis]\nurl = \"redis://h\"\n[sinks.redis]\nurl = "
+                           "\"redis://h\"") == "sinks.redis");
+    }
+}

@@ -177,3 +177,33 @@ TEST_SUITE("market") {
         CHECK(table.rows().size() == 2);
     }
 }
+
+TEST_SUITE("market") {
+    TEST_CASE("a finished row is taken as is: values, status and the relayed 24 h figures") {
+        auto table = two_markets();
+        table.clear_changed();
+        market::finished_row finished;
+        finished.ticker = tick("KRW-ETH", "5000000.5", 1'000);
+        finished.received_ms = 1'020;
+        finished.status = row_status::stale;
+        finished.figures.basis = market::window_basis::rolling_24h;
+        finished.figures.change = *decimal::from_json_number("-12.5");
+        table.put_finished(1, finished);
+        const auto& row = table.row(1);
+        CHECK(row.has_ticker);
+        CHECK(row.ticker.price.text() == "5000000.5");
+        CHECK(row.received_ms == 1'020);
+        CHECK(row.status == row_status::stale);
+        REQUIRE(row.relayed_figures);
+        CHECK(row.relayed_figures->change.text() == "-12.5");
+        CHECK_FALSE(row.window.figures(2'000).has_value());  // nothing recomputed
+        CHECK(std::vector<market::row_id>(table.changed().begin(), table.changed().end()) ==
+              std::vector<market::row_id>{1});
+
+        finished.ticker.reset();  // the publishing daemon restarted: no data yet
+        finished.status = row_status::connecting;
+        table.put_finished(1, finished);
+        CHECK_FALSE(table.row(1).has_ticker);
+        CHECK(table.row(1).status == row_status::connecting);
+    }
+}

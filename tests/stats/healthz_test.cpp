@@ -52,6 +52,40 @@ TEST_SUITE("stats") {
         CHECK_FALSE(stats::healthy(s));
     }
 
+    TEST_CASE("a relay without feeds is healthy while Redis and its upstream are live") {
+        stats::snapshot s;
+        s.now_ms = 10'000;
+        stats::redis_stats source;
+        source.role = "source";
+        source.state = stats::redis_state::live;
+        s.redis.push_back(source);
+        CHECK(stats::healthy(s));
+        s.redis[0].upstream_stale = true;
+        CHECK_FALSE(stats::healthy(s));
+        s.redis[0].upstream_stale = false;
+        s.redis[0].state = stats::redis_state::backoff;
+        CHECK_FALSE(stats::healthy(s));
+    }
+
+    TEST_CASE("a sink refused by Redis shows auth_failed and degrades the feed daemon") {
+        auto s = live_upbit();
+        stats::redis_stats sink;
+        sink.role = "sink";
+        sink.endpoint = "127.0.0.1:6379/0";
+        sink.state = stats::redis_state::auth_failed;
+        sink.rows_dropped = 5;
+        sink.last_error = "authentication failed: WRONGPASS \"x\"";
+        s.redis.push_back(sink);
+        CHECK_FALSE(stats::healthy(s));
+        simdjson::dom::parser parser;
+        auto redis = parse(parser, stats::healthz_json(s))["redis"].at(0);
+        CHECK(redis["state"].get_string().value() == "auth_failed");
+        CHECK(redis["role"].get_string().value() == "sink");
+        CHECK(redis["rows_dropped"].get_uint64().value() == 5);
+        CHECK(redis["heartbeat_age_ms"].is_null());
+        CHECK(redis["last_error"].get_string().value() == sink.last_error);
+    }
+
     TEST_CASE("healthz encodes ages from the snapshot's own clock and escapes errors") {
         simdjson::dom::parser parser;
         const std::string json = stats::healthz_json(live_upbit());

@@ -85,6 +85,24 @@ std::string read_file(const std::filesystem::path& path) {
 }  // namespace
 
 TEST_SUITE("stats") {
+    TEST_CASE("Redis counters and the state are labelled by role") {
+        stats::snapshot s;
+        stats::redis_stats sink;
+        sink.role = "sink";
+        sink.state = stats::redis_state::auth_failed;
+        sink.rows_dropped = 3;
+        sink.publications_written = 12;
+        s.redis.push_back(sink);
+        const std::string text = stats::prometheus_text(s);
+        CHECK(text.find("sise_redis_state{role=\"sink\",state=\"auth_failed\"} 1\n") !=
+              std::string::npos);
+        CHECK(text.find("sise_redis_state{role=\"sink\",state=\"live\"} 0\n") != std::string::npos);
+        CHECK(text.find("sise_redis_rows_dropped_total{role=\"sink\"} 3\n") != std::string::npos);
+        CHECK(text.find("sise_redis_publications_written_total{role=\"sink\"} 12\n") !=
+              std::string::npos);
+        CHECK(stats::prometheus_text(stats::snapshot{}).find("sise_redis") == std::string::npos);
+    }
+
     TEST_CASE("metrics carry the feed counters by exchange, in base units") {
         const std::string text = stats::prometheus_text(rich_snapshot());
         CHECK(value_of(text, "sise_feed_up{exchange=\"upbit\"}") == "1");

@@ -1,6 +1,7 @@
 // Rows of sised's snapshot for the venue tests (see snapshot_rows.hpp).
 #include "support/snapshot_rows.hpp"
 
+#include <algorithm>
 #include <string_view>
 
 #include <simdjson.h>
@@ -11,21 +12,39 @@
 
 namespace sise::test {
 
-std::map<std::string, std::pair<std::string, std::string>> snapshot_rows(std::uint16_t port) {
-    std::map<std::string, std::pair<std::string, std::string>> out;
+namespace {
+
+// Calls `each` with every row of GET /v1/snapshot; nothing when the answer does not parse.
+template <typename Each>
+void for_each_snapshot_row(std::uint16_t port, Each each) {
     const auto response = http_get(port, "/v1/snapshot");
     simdjson::dom::parser parser;
     simdjson::dom::element root;
-    if (response.error || parser.parse(response.body).get(root)) return out;
+    if (response.error || parser.parse(response.body).get(root)) return;
     simdjson::dom::array tickers;
-    if (root["tickers"].get(tickers)) return out;
-    for (simdjson::dom::element item : tickers) {
+    if (root["tickers"].get(tickers)) return;
+    for (simdjson::dom::element item : tickers) each(item);
+}
+
+}  // namespace
+
+std::map<std::string, std::pair<std::string, std::string>> snapshot_rows(std::uint16_t port) {
+    std::map<std::string, std::pair<std::string, std::string>> out;
+    for_each_snapshot_row(port, [&](simdjson::dom::element item) {
         std::string_view market, price, status;
-        if (item["market"].get(market)) continue;
+        if (item["market"].get(market)) return;
         if (item["price"].get(price)) price = "";
         if (item["status"].get(status)) status = "";
         out[std::string(market)] = {std::string(price), std::string(status)};
-    }
+    });
+    return out;
+}
+
+std::vector<std::string> snapshot_row_texts(std::uint16_t port) {
+    std::vector<std::string> out;
+    for_each_snapshot_row(
+        port, [&](simdjson::dom::element item) { out.push_back(simdjson::minify(item)); });
+    std::sort(out.begin(), out.end());
     return out;
 }
 

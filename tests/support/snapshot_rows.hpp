@@ -29,6 +29,10 @@ bool feed_live(std::uint16_t port, int feed = 0);
 std::uint64_t updates_sent(const fake::exchange_server& exchange,
                            const std::vector<std::string>& markets);
 
+// Every row of GET /v1/snapshot as its minified JSON, sorted (so two daemons' tables compare
+// whatever their row order); empty when the answer does not parse.
+std::vector<std::string> snapshot_row_texts(std::uint16_t port);
+
 // `["A", "B"]` without the brackets: the inside of a TOML array of strings.
 std::string toml_strings(const std::vector<std::string>& items);
 

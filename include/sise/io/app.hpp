@@ -19,6 +19,8 @@
 #include "sise/io/feed_unit.hpp"
 #include "sise/io/fx_poller.hpp"
 #include "sise/io/history_service.hpp"
+#include "sise/io/redis_sink.hpp"
+#include "sise/io/redis_source.hpp"
 #include "sise/io/server.hpp"
 #include "sise/io/service_notifier.hpp"
 #include "sise/market/table.hpp"
@@ -76,6 +78,9 @@ private:
     // Feed units a reload stopped, kept until their coroutines have ended.
     void prune_retired_feeds();
     void setup_fx();
+    // [sinks.redis] and [source.redis] (docs/deployment.md).
+    void setup_redis();
+    void on_relayed(bool rows_added);
     void on_fx_rate(const decimal& rate, std::int64_t time_ms);
     stats::fx_stats fx_stats_snapshot(std::int64_t now) const;
 
@@ -94,6 +99,8 @@ private:
     std::unique_ptr<history_service> history_;  // null when history is disabled
     std::unique_ptr<fx::board> fx_;             // null without [fx]
     std::unique_ptr<fx_poller> fx_poller_;      // null unless [fx] source = "http"
+    std::unique_ptr<redis_sink> redis_sink_;    // null without [sinks.redis]
+    std::unique_ptr<redis_source> redis_source_;  // relay mode: null without [source.redis]
     std::vector<market::tick_sink*> tick_sinks_;                 // every update the table took
     std::vector<publish::publication_sink*> publication_sinks_;  // every publication
     asio::steady_timer publish_timer_;

@@ -16,6 +16,7 @@
 #include "sise/core/exchange.hpp"
 #include "sise/core/url.hpp"
 #include "sise/io/log.hpp"
+#include "sise/redis/endpoint.hpp"
 
 namespace sise::io {
 
@@ -124,6 +125,29 @@ struct fx_config {
     bool operator==(const fx_config&) const = default;
 };
 
+// A Redis server (docs/deployment.md): written to by [sinks.redis] (the feed daemon) or relayed
+// from by [source.redis] (an edge daemon). Absent tables: enabled = false, no Redis work.
+struct redis_config {
+    bool enabled = false;
+    std::string url;              // redis://[[user]:password@]host[:port][/db], rediss:// for TLS
+    redis::endpoint endpoint;     // url parsed, with the password and tls keys applied
+    std::string ca_file;          // extra trust anchors for TLS (PEM)
+    std::string prefix = "sise";  // every key and channel starts "<prefix>:"
+    milliseconds connect_timeout{5'000};
+    milliseconds timeout{5'000};  // a write, or an awaited reply
+    milliseconds reconnect_initial{500};
+    milliseconds reconnect_max{30'000};
+    // Sink: the stream's bound, by age (XADD MINID ~) or, when stream_maxlen > 0, by length
+    // (XADD MAXLEN ~); and how often the heartbeat the relays watch is written.
+    std::int64_t stream_retention_s = 3'600;
+    std::int64_t stream_maxlen = 0;
+    milliseconds heartbeat_interval{1'000};
+    // Source: rows turn stale when the feed daemon's heartbeat is older than this.
+    milliseconds stale_after{5'000};
+
+    bool operator==(const redis_config&) const = default;
+};
+
 // Defaults of one exchange's feed: its adapter's endpoints, keepalive and markets. Throws
 // config_error for an exchange without an adapter.
 feed_config default_feed(exchange_id exchange);
@@ -133,6 +157,8 @@ struct config {
     history_config history;
     std::vector<feed_config> feeds;
     fx_config fx;
+    redis_config redis_sink;    // [sinks.redis]
+    redis_config redis_source;  // [source.redis]: relay mode, instead of [feeds.*]
     log_level log = log_level::info;
 };
 

@@ -7,35 +7,10 @@
 #include <string_view>
 
 #include "sise/core/decimal.hpp"
+#include "sise/market/figures.hpp"
 #include "sise/market/table.hpp"
 
 namespace sise::market {
-
-// What the figures are worth: a full 24 h window, one not reaching back 24 h yet, or none.
-enum class window_basis : unsigned char { none, partial, rolling_24h };
-
-constexpr std::string_view to_string(window_basis basis) noexcept {
-    switch (basis) {
-        case window_basis::none:
-            return "none";
-        case window_basis::partial:
-            return "partial";
-        case window_basis::rolling_24h:
-            return "rolling_24h";
-    }
-    return "none";
-}
-
-struct row_figures {
-    window_basis basis = window_basis::none;  // none: every field below is empty/0
-    decimal change;                           // price - ref_price, price scale
-    decimal change_pct;                       // percent, 4 decimals
-    decimal ref_price;
-    std::int64_t ref_minute_start_ms = 0;
-    decimal high;  // empty while the window holds no trade
-    decimal low;
-    std::int64_t covered_ms = 0;
-};
 
 // `value` rounded to `scale` fraction digits exactly as printf("%.*f") rounds it, without a
 // sign when it rounds to zero; an empty decimal when it is not finite or absurdly long.

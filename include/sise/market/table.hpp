@@ -14,6 +14,7 @@
 #include "sise/core/exchange.hpp"
 #include "sise/core/ticker.hpp"
 #include "sise/feed/instrument.hpp"
+#include "sise/market/figures.hpp"
 #include "sise/market/window.hpp"
 
 namespace sise::market {
@@ -37,6 +38,13 @@ constexpr std::string_view to_string(row_status status) noexcept {
     return "connecting";
 }
 
+constexpr std::optional<row_status> row_status_from_string(std::string_view name) noexcept {
+    for (auto status : {row_status::connecting, row_status::live, row_status::stale,
+                        row_status::no_data, row_status::unlisted})
+        if (to_string(status) == name) return status;
+    return std::nullopt;
+}
+
 using row_id = std::uint32_t;
 
 struct ticker_row {
@@ -56,6 +64,18 @@ struct ticker_row {
     // Removed from the configuration by a reload: not served, not found, never changed. The
     // row stays so row ids remain stable; configuring the market again revives it.
     bool retired = false;
+    // Relay mode: the 24 h figures as the daemon that computed them published them, shown as
+    // they are (the window stays empty). Unset for rows fed by an exchange.
+    std::optional<row_figures> relayed_figures;
+};
+
+// A finished row as another sised published it (relay mode): values, status and 24 h figures
+// taken as they are, never recomputed.
+struct finished_row {
+    std::optional<ticker_update> ticker;  // none: the row has no data yet
+    std::int64_t received_ms = 0;         // when the publishing daemon received the ticker
+    row_status status = row_status::connecting;
+    row_figures figures;
 };
 
 class ticker_table {
@@ -76,6 +96,9 @@ public:
     // reconnect; a late frame must not move the price backwards).
     bool apply(exchange_id exchange, const ticker_update& update, std::int64_t received_ms);
     bool apply(row_id id, const ticker_update& update, std::int64_t received_ms);
+    // Relay mode: replaces row `id`'s values, status and figures with a finished row, as is
+    // (the relay decides which of its inputs is newest).
+    void put_finished(row_id id, const finished_row& row);
     // Whether apply() would make `update` the row's ticker (it is not older than the row's).
     bool is_current(row_id id, const ticker_update& update) const noexcept;
 

@@ -38,6 +38,11 @@ public:
     // re-encodes the rows whose figures depend on it. Null (the default): no FX work at all.
     void set_fx(fx::board* board) noexcept { fx_ = board; }
 
+    // A row's latest encoding (its JSON object); null for a row not encoded yet.
+    shared_text fragment(market::row_id id) const {
+        return id < fragments_.size() ? fragments_[id] : nullptr;
+    }
+
     std::uint64_t seq() const noexcept { return seq_; }
     std::int64_t time_ms() const noexcept { return time_ms_; }
     const publication& last() const noexcept { return last_; }

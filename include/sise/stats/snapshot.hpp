@@ -197,6 +197,52 @@ struct fx_stats {
     bool usdt_fresh = false;
 };
 
+// A Redis connection's state: `auth_failed` while Redis refuses our password (retried with
+// backoff, logged once), `backoff` between other failed attempts.
+enum class redis_state { connecting, live, backoff, auth_failed, stopped };
+inline constexpr std::array all_redis_states{redis_state::connecting, redis_state::live,
+                                             redis_state::backoff, redis_state::auth_failed,
+                                             redis_state::stopped};
+
+constexpr std::string_view to_string(redis_state state) noexcept {
+    switch (state) {
+        case redis_state::connecting: return "connecting";
+        case redis_state::live: return "live";
+        case redis_state::backoff: return "reconnecting";
+        case redis_state::auth_failed: return "auth_failed";
+        case redis_state::stopped: return "stopped";
+    }
+    return "stopped";
+}
+
+// The Redis bus (docs/deployment.md): the feed daemon's sink ([sinks.redis]) or an edge
+// daemon's relay source ([source.redis]). Monotonic except the state, times and last_error.
+struct redis_stats {
+    std::string_view role;  // "sink" or "source"
+    std::string endpoint;   // host:port/db, never the password
+    redis_state state = redis_state::connecting;
+    std::int64_t connected_since_ms = 0;
+    std::uint64_t connect_attempts = 0;
+    std::uint64_t connections = 0;  // logins that succeeded
+    std::uint64_t reconnects = 0;   // live connections that ended
+    std::uint64_t command_errors = 0;  // error replies to our commands
+    std::string last_error;
+    // Sink: rounds (one pipeline per publication, or per merged publications) Redis acknowledged,
+    // the rows they carried, and rows whose value was replaced by a newer one before it could
+    // be written (a round was in flight, or Redis was away): latest wins, drops counted.
+    std::uint64_t publications_written = 0;
+    std::uint64_t rows_written = 0;
+    std::uint64_t rows_dropped = 0;
+    std::uint64_t full_writes = 0;  // the whole table written after a (re)connect
+    // Source: pub/sub messages read, rows put into the table (snapshot and live), messages that
+    // were not rows, and the feed daemon's last heartbeat (its wall clock, epoch ms; 0 = none).
+    std::uint64_t messages = 0;
+    std::uint64_t rows_applied = 0;
+    std::uint64_t bad_messages = 0;
+    std::int64_t last_heartbeat_ms = 0;
+    bool upstream_stale = false;  // no heartbeat within stale_after_ms: rows shown stale
+};
+
 struct feed_entry {
     exchange_id exchange = exchange_id::upbit;
     feed_stats feed;
@@ -211,12 +257,14 @@ struct snapshot {
     server_stats server;
     std::optional<history_stats> history;  // absent when history is disabled
     std::optional<fx_stats> fx;            // absent when no [fx] is configured
+    std::vector<redis_stats> redis;        // the Redis sink and/or relay source, if configured
     std::uint64_t rejected_updates = 0;    // updates for markets not in the table
     std::uint64_t seq = 0;                 // the publisher's last sequence number
     process_stats process;                 // the daemon's own process (io/process_reader)
 };
 
-// Healthy: at least one feed, and every feed live.
+// Healthy: at least one source of rows (a feed or a Redis relay source), every feed live,
+// every Redis connection live and a relay's upstream not stale.
 bool healthy(const snapshot& s) noexcept;
 
 }  // namespace sise::stats
