@@ -104,9 +104,11 @@ bool contains(const std::string& text, const std::string& part) {
 
 // The exit status the shell printed as `<tag>:<status>` on a line of its own; nullopt before
 // then. The echoed command line holds "<tag>:%s" too, so a plain search would match as soon as
-// the watch gives the main screen back, before the shell has run the printf.
+// the watch gives the main screen back, before the shell has run the printf. A command typed
+// while the shell was still busy is echoed before the shell prints its prompt, so the printf's
+// line may start with the prompt ("$ after:0").
 std::optional<int> printed_status(const std::string& screen, const std::string& tag) {
-    const std::regex printed("^" + tag + ":([0-9]+)$");
+    const std::regex printed("^(?:\\$ )?" + tag + ":([0-9]+)$");
     for (const std::string& line : lines_of(screen)) {
         std::smatch m;
         if (std::regex_match(line, m, printed)) return std::stoi(m[1].str());
