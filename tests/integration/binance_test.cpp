@@ -11,8 +11,10 @@
 
 #include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
+#include "support/daemon_config.hpp"
 #include "support/health.hpp"
 #include "support/snapshot_rows.hpp"
+#include "support/unlisted_market.hpp"
 #include "support/wait.hpp"
 
 using namespace sise;
@@ -27,12 +29,9 @@ const std::vector<std::string> listed{"BTCUSDT", "ETHUSDT", "SOLUSDT"};
 // unanswered for 600 ms is dropped, 1.5 s between serverShutdown and the close, at most 2
 // streams per connection (so sised needs two connections for three markets).
 fake::server_options binance_fake(double frames_per_second) {
-    fake::server_options options;
-    options.exchange = "binance";
-    options.markets = listed;
-    options.frames_per_second = frames_per_second;
+    fake::server_options options = venue_fake("binance", listed, frames_per_second);
     options.snapshot_on_subscribe = false;
-    fake::keepalive_rules rules;
+    fake::keepalive_rules rules;  // these rules only, none of the venue's others
     rules.server_ping_interval = 100ms;
     rules.pong_deadline = 600ms;
     rules.shutdown_grace = 1500ms;
@@ -159,18 +158,7 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(binance_fake(50));
         exchange.start();
         daemon_process sised(config_for(exchange, toml_strings({"BTCUSDT", "NOSUCHUSDT"})));
-        REQUIRE(eventually([&] { return healthz(sised.port()).has("/feeds/0/unlisted_markets/0"); },
-                           5s));
-        healthz h(sised.port());
-        CHECK(h.text("/feeds/0/unlisted_markets/0") == "NOSUCHUSDT");
-        CHECK(!h.has("/feeds/0/unlisted_markets/1"));
-        CHECK(eventually([&] { return snapshot_rows(sised.port())["BTCUSDT"].second == "live"; },
-                         5s));
-        CHECK(eventually(
-            [&] { return snapshot_rows(sised.port())["NOSUCHUSDT"].second == "unlisted"; }, 2s));
-        CHECK(
-            snapshot_rows(sised.port())["NOSUCHUSDT"].first.empty());  // no price: it never had one
-        CHECK(sised.wait_for_log("market NOSUCHUSDT is not listed", 1s));
+        check_reported_unlisted(sised, exchange, "BTCUSDT", "NOSUCHUSDT");
     }
 
     TEST_CASE("listed markets that send nothing are reported no_data, and live on a ticker") {

@@ -10,8 +10,10 @@
 
 #include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
+#include "support/daemon_config.hpp"
 #include "support/health.hpp"
 #include "support/snapshot_rows.hpp"
+#include "support/unlisted_market.hpp"
 #include "support/wait.hpp"
 
 using namespace sise;
@@ -24,14 +26,9 @@ const std::vector<std::string> listed{"KRW-BTC", "KRW-ETH", "KRW-XRP"};
 
 // The fake with Bithumb's idle limit shortened from 120 s to 1 s.
 fake::server_options bithumb_fake(double frames_per_second) {
-    fake::server_options options;
-    options.exchange = "bithumb";
-    options.markets = listed;
-    options.frames_per_second = frames_per_second;
-    fake::keepalive_rules rules = fake::dialect_for("bithumb").keepalive();
-    REQUIRE(rules.client_idle_limit == 120s);
-    rules.client_idle_limit = 1s;
-    options.keepalive = rules;
+    fake::server_options options = venue_fake("bithumb", listed, frames_per_second);
+    REQUIRE(options.keepalive->client_idle_limit == 120s);
+    options.keepalive->client_idle_limit = 1s;
     return options;
 }
 
@@ -58,7 +55,9 @@ rest_timeout_ms = 1000
                        markets, exchange.websocket_url(), exchange.rest_url(), app_ping_ms);
 }
 
-bool live(std::uint16_t port) { return healthz(port).text("/feeds/0/state") == "live"; }
+bool live(std::uint16_t port) {
+    return healthz(port).text("/feeds/0/state") == "live";
+}
 
 }  // namespace
 
@@ -117,19 +116,8 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(bithumb_fake(50));
         exchange.start();
         daemon_process sised(config_for(exchange, toml_strings({"KRW-BTC", "KRW-NOPE"}), 300));
-        REQUIRE(eventually([&] { return healthz(sised.port()).has("/feeds/0/unlisted_markets/0"); },
-                           5s));
-        healthz h(sised.port());
-        CHECK(h.text("/feeds/0/unlisted_markets/0") == "KRW-NOPE");
-        CHECK(!h.has("/feeds/0/unlisted_markets/1"));
-        CHECK(eventually([&] { return snapshot_rows(sised.port())["KRW-BTC"].second == "live"; }, 5s));
+        check_reported_unlisted(sised, exchange, "KRW-BTC", "KRW-NOPE");
         // Subscribed (sised asks for what it was told to), yet never a frame for it.
         CHECK(exchange.last_subscribed_codes() == std::vector<std::string>{"KRW-BTC", "KRW-NOPE"});
-        CHECK(exchange.updates_sent("KRW-NOPE") == 0);
-        CHECK(snapshot_rows(sised.port())["KRW-NOPE"].first.empty());
-        // On the row from the next publication on.
-        CHECK(eventually(
-            [&] { return snapshot_rows(sised.port())["KRW-NOPE"].second == "unlisted"; }, 2s));
-        CHECK(sised.wait_for_log("market KRW-NOPE is not listed", 1s));
     }
 }

@@ -20,6 +20,7 @@
 #include "support/health.hpp"
 #include "support/local_client.hpp"
 #include "support/snapshot_rows.hpp"
+#include "support/unlisted_market.hpp"
 #include "support/wait.hpp"
 
 using namespace sise;
@@ -35,11 +36,8 @@ const std::vector<std::string> listed{"BTCUSDT", "ETHUSDT", "SOLUSDT"};
 // without notice (bybit.md §5: "may get disconnected at any time").
 fake::server_options bybit_fake(double frames_per_second,
                                 std::chrono::milliseconds lifetime = 0ms) {
-    fake::server_options options;
-    options.exchange = "bybit";
-    options.markets = listed;
-    options.frames_per_second = frames_per_second;
-    fake::keepalive_rules rules;
+    fake::server_options options = venue_fake("bybit", listed, frames_per_second);
+    fake::keepalive_rules rules;  // these rules only, none of the venue's others
     rules.client_idle_limit = 600ms;
     rules.connection_lifetime = lifetime;
     options.keepalive = rules;
@@ -199,16 +197,6 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(bybit_fake(50));
         exchange.start();
         daemon_process sised(config_for(exchange, {"BTCUSDT", "NOPEUSDT"}, 150));
-        REQUIRE(eventually([&] { return healthz(sised.port()).has("/feeds/0/unlisted_markets/0"); },
-                           5s));
-        healthz h(sised.port());
-        CHECK(h.text("/feeds/0/unlisted_markets/0") == "NOPEUSDT");
-        CHECK(!h.has("/feeds/0/unlisted_markets/1"));
-        CHECK(eventually([&] { return snapshot_rows(sised.port())["BTCUSDT"].second == "live"; },
-                         5s));
-        CHECK(eventually(
-            [&] { return snapshot_rows(sised.port())["NOPEUSDT"].second == "unlisted"; }, 2s));
-        CHECK(snapshot_rows(sised.port())["NOPEUSDT"].first.empty());
-        CHECK(sised.wait_for_log("market NOPEUSDT is not listed", 1s));
+        check_reported_unlisted(sised, exchange, "BTCUSDT", "NOPEUSDT");
     }
 }

@@ -15,6 +15,7 @@
 #include "support/health.hpp"
 #include "support/local_client.hpp"
 #include "support/snapshot_rows.hpp"
+#include "support/unlisted_market.hpp"
 #include "support/wait.hpp"
 
 using namespace sise;
@@ -28,15 +29,10 @@ const std::vector<std::string> listed{"BTC-USD", "ETH-USD", "SOL-USD"};
 // The fake with Coinbase's rules, heartbeats every 100 ms and the heartbeats deadline
 // shortened from a minute to 600 ms.
 fake::server_options coinbase_fake(double frames_per_second) {
-    fake::server_options options;
-    options.exchange = "coinbase";
-    options.markets = listed;
-    options.frames_per_second = frames_per_second;
-    fake::keepalive_rules rules = fake::dialect_for("coinbase").keepalive();
-    REQUIRE(rules.heartbeats_deadline == 1min);
-    rules.heartbeat_interval = 100ms;
-    rules.heartbeats_deadline = 600ms;
-    options.keepalive = rules;
+    fake::server_options options = venue_fake("coinbase", listed, frames_per_second);
+    REQUIRE(options.keepalive->heartbeats_deadline == 1min);
+    options.keepalive->heartbeat_interval = 100ms;
+    options.keepalive->heartbeats_deadline = 600ms;
     return options;
 }
 
@@ -167,19 +163,8 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(coinbase_fake(50));
         exchange.start();
         daemon_process sised(config_for(exchange, {"BTC-USD", "NOPE-USD"}, false));
-        REQUIRE(eventually([&] { return healthz(sised.port()).has("/feeds/0/unlisted_markets/0"); },
-                           5s));
-        healthz h(sised.port());
-        CHECK(h.text("/feeds/0/unlisted_markets/0") == "NOPE-USD");
-        CHECK(!h.has("/feeds/0/unlisted_markets/1"));
-        CHECK(eventually([&] { return snapshot_rows(sised.port())["BTC-USD"].second == "live"; },
-                         5s));
+        check_reported_unlisted(sised, exchange, "BTC-USD", "NOPE-USD");
         // Subscribed (the ack proves nothing), yet never a frame for it.
         CHECK(exchange.last_subscribed_codes() == std::vector<std::string>{"BTC-USD", "NOPE-USD"});
-        CHECK(exchange.updates_sent("NOPE-USD") == 0);
-        CHECK(eventually(
-            [&] { return snapshot_rows(sised.port())["NOPE-USD"].second == "unlisted"; }, 2s));
-        CHECK(snapshot_rows(sised.port())["NOPE-USD"].first.empty());
-        CHECK(sised.wait_for_log("market NOPE-USD is not listed", 1s));
     }
 }

@@ -27,13 +27,9 @@ const std::vector<std::string> listed{"BTC/USD", "ETH/USD"};
 
 // The fake Kraken listing `listed`, its idle limit shortened from 60 s to 1 s.
 fake::server_options kraken_fake(double frames_per_second) {
-    fake::server_options options = fake_at(frames_per_second);
-    options.exchange = "kraken";
-    options.markets = listed;
-    fake::keepalive_rules rules = fake::dialect_for("kraken").keepalive();
-    REQUIRE(rules.client_idle_limit == 60s);
-    rules.client_idle_limit = 1s;
-    options.keepalive = rules;
+    fake::server_options options = venue_fake("kraken", listed, frames_per_second);
+    REQUIRE(options.keepalive->client_idle_limit == 60s);
+    options.keepalive->client_idle_limit = 1s;
     return options;
 }
 

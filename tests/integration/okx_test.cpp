@@ -14,6 +14,7 @@
 #include "support/health.hpp"
 #include "support/local_client.hpp"
 #include "support/snapshot_rows.hpp"
+#include "support/unlisted_market.hpp"
 #include "support/wait.hpp"
 
 using namespace sise;
@@ -27,14 +28,10 @@ const std::vector<std::string> listed{"BTC-USDT", "ETH-USDT", "SOL-USDT"};
 // The fake with OKX's rules shortened: a client silent for 1 s is dropped (OKX: 30 s), and
 // the close follows the upgrade notice after 1.5 s (OKX: 60 s).
 fake::server_options okx_fake(double frames_per_second) {
-    fake::server_options options = fake_at(frames_per_second);
-    options.exchange = "okx";
-    options.markets = listed;
-    fake::keepalive_rules rules = fake::dialect_for("okx").keepalive();
-    REQUIRE(rules.client_idle_limit == 30s);
-    rules.client_idle_limit = 1s;
-    rules.shutdown_grace = 1500ms;
-    options.keepalive = rules;
+    fake::server_options options = venue_fake("okx", listed, frames_per_second);
+    REQUIRE(options.keepalive->client_idle_limit == 30s);
+    options.keepalive->client_idle_limit = 1s;
+    options.keepalive->shutdown_grace = 1500ms;
     return options;
 }
 
@@ -157,17 +154,6 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(okx_fake(50));
         exchange.start();
         daemon_process sised(config_for(exchange, {"BTC-USDT", "NOPE-USDT"}, 250));
-        REQUIRE(eventually([&] { return healthz(sised.port()).has("/feeds/0/unlisted_markets/0"); },
-                           5s));
-        healthz h(sised.port());
-        CHECK(h.text("/feeds/0/unlisted_markets/0") == "NOPE-USDT");
-        CHECK(!h.has("/feeds/0/unlisted_markets/1"));
-        CHECK(eventually([&] { return snapshot_rows(sised.port())["BTC-USDT"].second == "live"; },
-                         5s));
-        CHECK(exchange.updates_sent("NOPE-USDT") == 0);
-        CHECK(snapshot_rows(sised.port())["NOPE-USDT"].first.empty());
-        CHECK(eventually(
-            [&] { return snapshot_rows(sised.port())["NOPE-USDT"].second == "unlisted"; }, 2s));
-        CHECK(sised.wait_for_log("market NOPE-USDT is not listed", 1s));
+        check_reported_unlisted(sised, exchange, "BTC-USDT", "NOPE-USDT");
     }
 }

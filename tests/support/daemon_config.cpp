@@ -1,5 +1,7 @@
 #include "support/daemon_config.hpp"
 
+#include "fake/dialect.hpp"
+
 #include <algorithm>
 
 namespace sise::test {
@@ -53,6 +55,15 @@ std::string daemon_config::toml() const {
 fake::server_options fake_at(double frames_per_second) {
     fake::server_options options;
     options.frames_per_second = frames_per_second;
+    return options;
+}
+
+fake::server_options venue_fake(std::string_view exchange, const std::vector<std::string>& markets,
+                                double frames_per_second) {
+    fake::server_options options = fake_at(frames_per_second);
+    options.exchange = std::string(exchange);
+    options.markets = markets;
+    options.keepalive = fake::dialect_for(exchange).keepalive();
     return options;
 }
 

@@ -52,6 +52,11 @@ private:
 // its stream to send only on cue).
 fake::server_options fake_at(double frames_per_second);
 
+// The fake of `exchange` listing `markets` at `frames_per_second`, its keepalive rules the
+// venue's own (dialect_for(exchange).keepalive()), ready for a test to shorten.
+fake::server_options venue_fake(std::string_view exchange, const std::vector<std::string>& markets,
+                                double frames_per_second);
+
 // `[server] port = 0` and `[feeds.upbit]` at `exchange`'s websocket and REST URLs.
 daemon_config behind(const fake::exchange_server& exchange);
 
