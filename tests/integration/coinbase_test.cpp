@@ -137,15 +137,8 @@ TEST_SUITE("integration") {
                            updates_sent(exchange, listed);
                 },
                 5s));
-            CHECK(eventually(
-                [&] {
-                    auto r = snapshot_rows(sised.port());
-                    for (const auto& m : listed)
-                        if (r[m].first != exchange.last_price(m) || r[m].second != "live")
-                            return false;
-                    return true;
-                },
-                2s));
+            CHECK(eventually([&] { return rows_at_last_prices(sised.port(), exchange, listed); },
+                             2s));
             exchange.pause_stream(false);
             std::this_thread::sleep_for(200ms);  // traffic between the rounds
         }

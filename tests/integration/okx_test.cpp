@@ -134,14 +134,7 @@ TEST_SUITE("integration") {
                        updates_sent(exchange, listed);
             },
             5s));
-        CHECK(eventually(
-            [&] {
-                auto r = snapshot_rows(sised.port());
-                for (const auto& m : listed)
-                    if (r[m].first != exchange.last_price(m) || r[m].second != "live") return false;
-                return true;
-            },
-            2s));
+        CHECK(eventually([&] { return rows_at_last_prices(sised.port(), exchange, listed); }, 2s));
         healthz h(sised.port());
         CHECK(h.number("/feeds/0/handovers/exchange_request") == 1);
         CHECK(h.number("/feeds/0/handover_failures") == 0);

@@ -67,6 +67,14 @@ bool feed_live(std::uint16_t port, int feed) {
     return healthz(port).text("/feeds/" + std::to_string(feed) + "/state") == "live";
 }
 
+bool rows_at_last_prices(std::uint16_t port, const fake::exchange_server& exchange,
+                         const std::vector<std::string>& markets) {
+    auto rows = snapshot_rows(port);
+    for (const auto& m : markets)
+        if (rows[m].first != exchange.last_price(m) || rows[m].second != "live") return false;
+    return true;
+}
+
 std::uint64_t updates_sent(const fake::exchange_server& exchange,
                            const std::vector<std::string>& markets) {
     std::uint64_t total = 0;

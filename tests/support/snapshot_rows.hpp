@@ -26,6 +26,10 @@ std::string snapshot_field(std::uint16_t port, std::string_view market, std::str
 bool feed_live(std::uint16_t port, int feed = 0);
 
 // The ticker updates `exchange` sent for `markets`, in total (snapshots not counted).
+// Whether every row of `markets` is live at the last price `exchange` sent for it.
+bool rows_at_last_prices(std::uint16_t port, const fake::exchange_server& exchange,
+                         const std::vector<std::string>& markets);
+
 std::uint64_t updates_sent(const fake::exchange_server& exchange,
                            const std::vector<std::string>& markets);
 
