@@ -14,7 +14,7 @@
 #include "support/daemon_config.hpp"
 #include "support/health.hpp"
 #include "support/snapshot_rows.hpp"
-#include "support/unlisted_market.hpp"
+#include "support/venue_checks.hpp"
 #include "support/wait.hpp"
 
 using namespace sise;

@@ -13,7 +13,7 @@
 #include "support/daemon_config.hpp"
 #include "support/health.hpp"
 #include "support/snapshot_rows.hpp"
-#include "support/unlisted_market.hpp"
+#include "support/venue_checks.hpp"
 #include "support/wait.hpp"
 
 using namespace sise;
@@ -55,10 +55,6 @@ rest_timeout_ms = 1000
                        markets, exchange.websocket_url(), exchange.rest_url(), app_ping_ms);
 }
 
-bool live(std::uint16_t port) {
-    return healthz(port).text("/feeds/0/state") == "live";
-}
-
 }  // namespace
 
 TEST_SUITE("integration") {
@@ -67,19 +63,8 @@ TEST_SUITE("integration") {
         exchange.pause_stream(true);
         exchange.start();
         daemon_process sised(config_for(exchange, toml_strings(listed), 300));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
-        CHECK(exchange.last_websocket_target() == "/websocket/v1");
-        CHECK(exchange.last_subscribed_codes() == listed);
-
-        REQUIRE(exchange.send_ticker("KRW-BTC", "150139000"));
-        REQUIRE(exchange.send_ticker("KRW-XRP", "612.5"));
-        CHECK(eventually(
-            [&] {
-                auto r = snapshot_rows(sised.port());
-                return r["KRW-BTC"].first == "150139000" && r["KRW-XRP"].first == "612.5";
-            },
-            5s));
-        CHECK(snapshot_rows(sised.port())["KRW-BTC"].second == "live");
+        check_exact_digits_on_cue(sised, exchange, "/websocket/v1", listed,
+                                  {{"KRW-BTC", "150139000"}, {"KRW-XRP", "612.5"}});
         // Backfill asked for candles in Bithumb's shape, within the venue's budget.
         CHECK(eventually([&] { return exchange.candle_requests() >= listed.size(); }, 5s));
         CHECK(exchange.candle_requests_rejected() == 0);
@@ -89,7 +74,7 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(bithumb_fake(30));
         exchange.start();
         daemon_process sised(config_for(exchange, toml_strings(listed), 300));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
+        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
         std::this_thread::sleep_for(3500ms);  // 3.5 idle limits of a busy stream
         CHECK(exchange.idle_timeouts() == 0);
         CHECK(exchange.connections_accepted() == 1);
@@ -106,10 +91,7 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(bithumb_fake(30));
         exchange.start();
         daemon_process sised(config_for(exchange, toml_strings(listed), 0));
-        REQUIRE(eventually([&] { return live(sised.port()); }, 5s));
-        CHECK(eventually([&] { return exchange.idle_timeouts() >= 1; }, 5s));
-        CHECK(eventually([&] { return exchange.connections_accepted() >= 2; }, 5s));  // it is back
-        CHECK(eventually([&] { return live(sised.port()); }, 5s));
+        check_dropped_for_silence(sised, exchange);
     }
 
     TEST_CASE("a configured code the fake Bithumb does not list is reported and gets no row") {

@@ -20,7 +20,7 @@
 #include "support/health.hpp"
 #include "support/local_client.hpp"
 #include "support/snapshot_rows.hpp"
-#include "support/unlisted_market.hpp"
+#include "support/venue_checks.hpp"
 #include "support/wait.hpp"
 
 using namespace sise;
@@ -152,10 +152,7 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(bybit_fake(30));
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 0));
-        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
-        CHECK(eventually([&] { return exchange.idle_timeouts() >= 1; }, 5s));
-        CHECK(eventually([&] { return exchange.connections_accepted() >= 2; }, 5s));  // it is back
-        CHECK(eventually([&] { return feed_live(sised.port()); }, 5s));
+        check_dropped_for_silence(sised, exchange);
     }
 
     TEST_CASE("a disconnect after a delta-only stretch loses no row: the next snapshot restores") {

@@ -15,7 +15,7 @@
 #include "support/health.hpp"
 #include "support/local_client.hpp"
 #include "support/snapshot_rows.hpp"
-#include "support/unlisted_market.hpp"
+#include "support/venue_checks.hpp"
 #include "support/wait.hpp"
 
 using namespace sise;
@@ -61,19 +61,8 @@ TEST_SUITE("integration") {
         exchange.pause_stream(true);
         exchange.start();
         daemon_process sised(config_for(exchange, listed));
-        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
-        CHECK(exchange.last_websocket_target() == "/");
-        CHECK(exchange.last_subscribed_codes() == listed);
-
-        REQUIRE(exchange.send_ticker("BTC-USD", "65000.12"));
-        REQUIRE(exchange.send_ticker("SOL-USD", "0.0100"));
-        CHECK(eventually(
-            [&] {
-                auto r = snapshot_rows(sised.port());
-                return r["BTC-USD"].first == "65000.12" && r["SOL-USD"].first == "0.0100";
-            },
-            5s));
-        CHECK(snapshot_rows(sised.port())["BTC-USD"].second == "live");
+        check_exact_digits_on_cue(sised, exchange, "/", listed,
+                                  {{"BTC-USD", "65000.12"}, {"SOL-USD", "0.0100"}});
         const std::string body = http_get(sised.port(), "/v1/snapshot").body;
         CHECK(body.find(R"("exchange_change_basis":"rolling_24h")") != std::string::npos);
         CHECK(body.find(R"("exchange_change_basis":"none")") == std::string::npos);

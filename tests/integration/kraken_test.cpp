@@ -15,6 +15,7 @@
 #include "support/health.hpp"
 #include "support/local_client.hpp"
 #include "support/snapshot_rows.hpp"
+#include "support/venue_checks.hpp"
 #include "support/wait.hpp"
 
 using namespace sise;
@@ -58,19 +59,8 @@ TEST_SUITE("integration") {
         exchange.pause_stream(true);
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 300));
-        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
-        CHECK(exchange.last_websocket_target() == "/v2");
-        CHECK(exchange.last_subscribed_codes() == listed);
-
-        REQUIRE(exchange.send_ticker("BTC/USD", "67012.3"));
-        REQUIRE(exchange.send_ticker("ETH/USD", "3120.55"));
-        CHECK(eventually(
-            [&] {
-                auto r = snapshot_rows(sised.port());
-                return r["BTC/USD"].first == "67012.3" && r["ETH/USD"].first == "3120.55";
-            },
-            5s));
-        CHECK(snapshot_rows(sised.port())["BTC/USD"].second == "live");
+        check_exact_digits_on_cue(sised, exchange, "/v2", listed,
+                                  {{"BTC/USD", "67012.3"}, {"ETH/USD", "3120.55"}});
         CHECK(snapshot_field(sised.port(), "BTC/USD", "exchange_change_basis") == "rolling_24h");
         CHECK(snapshot_field(sised.port(), "BTC/USD", "base") == "BTC");
         // The snapshot frames after the acks were read too: both rows began from them.
@@ -135,10 +125,7 @@ TEST_SUITE("integration") {
         fake::exchange_server exchange(kraken_fake(30));
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 0));
-        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
-        CHECK(eventually([&] { return exchange.idle_timeouts() >= 1; }, 5s));
-        CHECK(eventually([&] { return exchange.connections_accepted() >= 2; }, 5s));  // it is back
-        CHECK(eventually([&] { return feed_live(sised.port()); }, 5s));
+        check_dropped_for_silence(sised, exchange);
     }
 
     TEST_CASE("a symbol the fake Kraken refuses leaves the other rows live and is reported") {

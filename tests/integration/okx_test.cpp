@@ -14,7 +14,7 @@
 #include "support/health.hpp"
 #include "support/local_client.hpp"
 #include "support/snapshot_rows.hpp"
-#include "support/unlisted_market.hpp"
+#include "support/venue_checks.hpp"
 #include "support/wait.hpp"
 
 using namespace sise;
@@ -59,20 +59,9 @@ TEST_SUITE("integration") {
         exchange.pause_stream(true);
         exchange.start();
         daemon_process sised(config_for(exchange, listed, 200));
-        REQUIRE(eventually([&] { return feed_live(sised.port()); }, 5s));
-        CHECK(exchange.last_websocket_target() == "/ws/v5/public");
-        CHECK(exchange.last_subscribed_codes() == listed);
-
         // The fake's open24h is the walk's start price: 1000 for a code it does not know.
-        REQUIRE(exchange.send_ticker("BTC-USDT", "1012.5000"));
-        REQUIRE(exchange.send_ticker("SOL-USDT", "990.25"));
-        CHECK(eventually(
-            [&] {
-                auto r = snapshot_rows(sised.port());
-                return r["BTC-USDT"].first == "1012.5000" && r["SOL-USDT"].first == "990.25";
-            },
-            5s));
-        CHECK(snapshot_rows(sised.port())["BTC-USDT"].second == "live");
+        check_exact_digits_on_cue(sised, exchange, "/ws/v5/public", listed,
+                                  {{"BTC-USDT", "1012.5000"}, {"SOL-USDT", "990.25"}});
         CHECK(snapshot_field(sised.port(), "BTC-USDT", "exchange_change_basis") == "rolling_24h");
         CHECK(snapshot_field(sised.port(), "BTC-USDT", "exchange_change") == "12.5000");
         CHECK(snapshot_field(sised.port(), "BTC-USDT", "exchange_change_pct") == "1.2500");
