@@ -50,7 +50,7 @@ stats::reconnect_reason end_reason(bool was_live, const error_code& ec, bool exc
     using stats::reconnect_reason;
     if (!was_live) return reconnect_reason::connect_failed;
     if (exchange_said) return reconnect_reason::closed_by_exchange;
-    // Beast's websocket idle timeout: no data and no pong within idle_timeout_ms.
+    // websocket_client's idle timeout: no data and no pong within idle_timeout_ms.
     if (ec == boost::beast::error::timeout) return reconnect_reason::idle_timeout;
     return reconnect_reason::read_error;
 }

@@ -26,8 +26,8 @@ namespace sise::io::detail {
 
 struct websocket_limits {
     std::size_t max_message_bytes = 1 << 20;  // larger messages are skipped and counted
-    // No data for half of it: a ping goes out; for all of it: the connection fails with
-    // beast::error::timeout. Zero: never.
+    // Checked every half of it: a half with no data sends a ping, a second one in a row fails
+    // the connection with beast::error::timeout (so after 1× to 1.5× of it). Zero: never.
     std::chrono::milliseconds idle_timeout{0};
     std::size_t max_queued_write_bytes = 256 * 1024;  // beyond it a write is refused
 };
