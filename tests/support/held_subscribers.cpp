@@ -37,7 +37,7 @@ asio::awaitable<void> drain(held_group& group, held_subscriber& s) {
             break;
         }
         s.bytes += size;
-        s.messages.feed(group.scratch.data(), size);
+        s.messages.feed({group.scratch.data(), size});
     }
     s.finished = true;
     --group.running;
@@ -92,28 +92,12 @@ asio::awaitable<void> open_worker(held_group& group, tcp::endpoint endpoint, std
 
 }  // namespace
 
-void frame_counter::feed(const char* data, std::size_t size) noexcept {
-    while (size > 0) {
-        if (payload_left_ > 0) {
-            const auto skip =
-                static_cast<std::size_t>(std::min<std::uint64_t>(payload_left_, size));
-            payload_left_ -= skip;
-            data += skip;
-            size -= skip;
-            continue;
-        }
-        header_[header_size_++] = static_cast<unsigned char>(*data++);
-        --size;
-        if (header_size_ < 2) continue;
-        const unsigned length7 = header_[1] & 0x7FU;
-        const std::size_t needed = length7 == 126 ? 4 : length7 == 127 ? 10 : 2;
-        if (header_size_ < needed) continue;
-        std::uint64_t length = length7 < 126 ? length7 : 0;
-        for (std::size_t i = 2; i < needed; ++i) length = (length << 8) | header_[i];
-        ++frames_;
-        payload_left_ = length;
-        header_size_ = 0;
-    }
+void update_counter::feed(std::string_view bytes) {
+    // Markers straddling the previous read and this one: neither part holds a whole one.
+    const std::string joined = tail_ + std::string(bytes.substr(0, marker.size() - 1));
+    updates_ += count_of(joined, marker) + count_of(bytes, marker);
+    tail_ += bytes.substr(bytes.size() > marker.size() ? bytes.size() - marker.size() : 0);
+    if (tail_.size() >= marker.size()) tail_.erase(0, tail_.size() - (marker.size() - 1));
 }
 
 std::size_t count_of(std::string_view text, std::string_view needle) {

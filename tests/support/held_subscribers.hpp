@@ -33,22 +33,21 @@ boost::asio::awaitable<std::string> open_stream(
     ws_stream& ws, boost::beast::flat_buffer& buffer, boost::asio::ip::tcp::endpoint endpoint,
     std::size_t rows, std::chrono::steady_clock::duration step_timeout = std::chrono::seconds{10});
 
-// Counts the server's (unmasked) frames in bytes read raw from the socket: a header may be
-// split between two reads.
-class frame_counter {
+// Counts sised's update messages in bytes read raw from the socket, from wherever the reading
+// starts (Beast may have read past the snapshot): a marker may be split between two reads.
+class update_counter {
 public:
-    void feed(const char* data, std::size_t size) noexcept;
-    std::uint64_t frames() const noexcept { return frames_; }
+    static constexpr std::string_view marker = R"("type":"update")";
+    void feed(std::string_view bytes);
+    std::uint64_t updates() const noexcept { return updates_; }
 
 private:
-    std::uint64_t frames_ = 0;
-    std::uint64_t payload_left_ = 0;
-    std::array<unsigned char, 10> header_{};
-    std::size_t header_size_ = 0;
+    std::uint64_t updates_ = 0;
+    std::string tail_;  // the last marker.size() - 1 bytes read
 };
 
 // A subscriber that, once it has its snapshot, reads everything the server sends without
-// parsing it (one thread must keep up with thousands of them), counting frames.
+// parsing it (one thread must keep up with thousands of them), counting updates.
 struct held_subscriber {
     explicit held_subscriber(boost::asio::io_context& context) : ws(context) {}
     ws_stream ws;
@@ -58,7 +57,7 @@ struct held_subscriber {
     bool closing = false;     // we are closing it: an error now is not a failure
     std::string error;        // why it ended, if not by us
     std::uint64_t bytes = 0;  // received after the snapshot
-    frame_counter messages;   // received after the snapshot
+    update_counter messages;  // received after the snapshot
 };
 
 struct held_group {

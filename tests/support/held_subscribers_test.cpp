@@ -4,24 +4,23 @@
 
 #include <string>
 
-#include "fake/ws_frame.hpp"
-
 using namespace sise;
 
 TEST_SUITE("support") {
-    TEST_CASE("the frame counter counts frames of every length class wherever reads split them") {
-        std::string stream;
-        for (std::size_t size : {0UL, 5UL, 125UL, 126UL, 300UL, 70000UL})
-            fake::append_frame(stream, fake::ws_opcode::text, std::string(size, 'x'));
-        for (std::size_t split = 0; split <= stream.size(); split += 97) {
+    TEST_CASE("the update counter finds every update wherever reads split the bytes") {
+        std::string stream = R"(ys":{"x":1}]})";  // the end of a message read before
+        for (int i = 0; i < 5; ++i)
+            stream += R"({"type":"update","seq":)" + std::to_string(i) + R"(,"tickers":[]})";
+        stream += R"({"type":"snapshot","seq":9})";
+        for (std::size_t split = 0; split <= stream.size(); ++split) {
             CAPTURE(split);
-            test::frame_counter counter;
-            counter.feed(stream.data(), split);
-            counter.feed(stream.data() + split, stream.size() - split);
-            CHECK(counter.frames() == 6);
+            test::update_counter counter;
+            counter.feed(std::string_view(stream).substr(0, split));
+            counter.feed(std::string_view(stream).substr(split));
+            CHECK(counter.updates() == 5);
         }
-        test::frame_counter bytewise;
-        for (char c : stream) bytewise.feed(&c, 1);
-        CHECK(bytewise.frames() == 6);
+        test::update_counter bytewise;
+        for (char c : stream) bytewise.feed(std::string_view(&c, 1));
+        CHECK(bytewise.updates() == 5);
     }
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -46,7 +47,7 @@ public:
                 if (frame_writing_) {
                     held_buffers_.assign(asio::buffer_sequence_begin(pieces),
                                          asio::buffer_sequence_end(pieces));
-                    held_write_ = std::move(handler);
+                    held_write_.emplace(std::move(handler));
                     return;
                 }
                 write_through(pieces, std::move(handler));
@@ -69,7 +70,7 @@ public:
     void async_write_frame(asio::const_buffer frame, write_handler handler) {
         frame_ = frame;
         if (beast_writing_) {
-            frame_handler_ = std::move(handler);
+            frame_handler_.emplace(std::move(handler));
             return;
         }
         start_frame(std::move(handler));
@@ -86,8 +87,8 @@ private:
             // (held by this lambda) keeps the session, and so this stream, alive.
             std::move(h)(ec, n);
             if (!beast_writing_ && frame_handler_) {
-                auto waiting = std::move(frame_handler_);
-                frame_handler_ = nullptr;
+                write_handler waiting(std::move(*frame_handler_));
+                frame_handler_.reset();
                 start_frame(std::move(waiting));
             }
         });
@@ -100,8 +101,8 @@ private:
                           [this, done = std::move(done)](error_code ec, std::size_t n) mutable {
                               frame_writing_ = false;
                               if (held_write_) {
-                                  auto held = std::move(held_write_);
-                                  held_write_ = nullptr;
+                                  write_handler held(std::move(*held_write_));
+                                  held_write_.reset();
                                   write_through(held_buffers_, std::move(held));
                               }
                               std::move(done)(ec, n);
@@ -110,8 +111,10 @@ private:
 
     next_layer_type next_;
     asio::const_buffer frame_;
-    write_handler frame_handler_;  // a frame waiting for Beast's write to end
-    write_handler held_write_;     // Beast's write waiting for the frame
+    // Held in optionals: Boost 1.81's any_completion_handler move assignment wraps the handler
+    // in itself (endless recursion); only its move constructor is safe.
+    std::optional<write_handler> frame_handler_;  // a frame waiting for Beast's write to end
+    std::optional<write_handler> held_write_;     // Beast's write waiting for the frame
     std::vector<asio::const_buffer> held_buffers_;
     bool frame_writing_ = false;
     bool beast_writing_ = false;
