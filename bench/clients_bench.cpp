@@ -59,7 +59,10 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    sise::bench::reference_setup setup(rate, clients + 100);
+    // The held clients read raw bytes and never answer sised's keep-alive pings: a long write
+    // timeout keeps them connected for the whole run (liveness is tested elsewhere).
+    sise::bench::reference_setup setup(rate, clients + 100, {}, {},
+                                       "client_write_timeout_ms = 600000");
     auto& daemon = setup.daemon;
     const auto port = daemon.port();
     const tcp::endpoint endpoint{asio::ip::make_address("127.0.0.1"), port};

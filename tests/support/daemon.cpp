@@ -87,10 +87,16 @@ std::string with_server_threads(const std::string& config_toml) {
         return config_toml;
     const std::string line = std::string("threads = ") + threads + "\n";
     const std::string header = "[server]\n";
-    const auto at = config_toml.starts_with(header) ? 0 : config_toml.find("\n" + header);
-    if (at == std::string::npos) return config_toml + "\n" + header + line;
+    std::size_t body = 0;  // where the [server] table's keys start
+    if (config_toml.starts_with(header)) {
+        body = header.size();
+    } else if (const auto at = config_toml.find("\n" + header); at != std::string::npos) {
+        body = at + 1 + header.size();
+    } else {
+        return config_toml + "\n" + header + line;
+    }
     std::string out = config_toml;
-    out.insert(at == 0 ? header.size() : at + 1 + header.size(), line);
+    out.insert(body, line);
     return out;
 }
 
