@@ -2,9 +2,13 @@
 // Upbit streams, sised (release build, its own process) fans out to CLIENTS websocket
 // subscribers driven from one thread, and a probe subscriber on its own thread timestamps
 // updates ("time", stamped by sised, against our clock; both UTC epoch ms on this machine).
-// Reports clients held, update latency, sised RSS per 1,000 clients and its CPU.
+// Reports clients held, updates delivered per client per second, update latency, sised RSS per
+// 1,000 clients, its CPU and its CPU per delivered message. With FILTER = N, each client then
+// subscribes to N of the 12 markets (client i: markets i, i+1, ... mod 12, so 12 distinct
+// filters) and counts only what that brings.
 //
-//   sise_bench_clients [CLIENTS] [RATE] [HOLD_S]    defaults: 10000 clients, 200 frames/s, 20 s
+//   sise_bench_clients [CLIENTS] [RATE] [HOLD_S] [FILTER]
+//   defaults: 10000 clients, 200 frames/s, 20 s, 0 (every market)
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -44,6 +48,7 @@ int main(int argc, char** argv) {
     const std::size_t clients = argc > 1 ? std::stoul(argv[1]) : 10'000;
     const double rate = argc > 2 ? std::stod(argv[2]) : 200;
     const int hold_s = argc > 3 ? std::stoi(argv[3]) : 20;
+    const std::size_t filter = argc > 4 ? std::stoul(argv[4]) : 0;
     constexpr std::size_t rows = 12;
     constexpr int in_flight = 256;
 
@@ -54,7 +59,10 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    sise::bench::reference_setup setup(rate, clients + 100);
+    // The held clients read raw bytes and never answer sised's keep-alive pings: a long write
+    // timeout keeps them connected for the whole run (liveness is tested elsewhere).
+    sise::bench::reference_setup setup(rate, clients + 100, {}, {},
+                                       "client_write_timeout_ms = 600000");
     auto& daemon = setup.daemon;
     const auto port = daemon.port();
     const tcp::endpoint endpoint{asio::ip::make_address("127.0.0.1"), port};
@@ -65,6 +73,17 @@ int main(int argc, char** argv) {
     asio::io_context context;
     held_group group(context, clients);
     group.step_timeout = 30s;
+    if (filter > 0) {
+        const auto markets = sise::fake::default_markets();
+        group.subscribed_rows = std::min(filter, markets.size());
+        group.subscribe = [markets, wanted = group.subscribed_rows](std::size_t client) {
+            std::string request = R"({"type":"subscribe","markets":[)";
+            for (std::size_t k = 0; k < wanted; ++k)
+                request +=
+                    fmt::format("{}\"{}\"", k ? "," : "", markets[(client + k) % markets.size()]);
+            return request + "]}";
+        };
+    }
     const auto connect_start = clock_type::now();
     open_held(context, group, endpoint, rows, in_flight);
     drive(context, 300s, [&] { return group.settled() == clients; });
@@ -77,7 +96,11 @@ int main(int argc, char** argv) {
 
     // Hold: everyone connected and reading, the probe measuring, sised's CPU sampled.
     std::vector<std::uint64_t> bytes_before;
-    for (const auto& c : group.clients) bytes_before.push_back(c->bytes);
+    std::vector<std::uint64_t> messages_before;
+    for (const auto& c : group.clients) {
+        bytes_before.push_back(c->bytes);
+        messages_before.push_back(c->messages.updates());
+    }
     sise::test::latency_probe probe(port, 5s);
     drive(context, 30s, [&] { return probe.ready() || probe.ended(); });
     const auto counts_before = read_health(port);
@@ -91,11 +114,14 @@ int main(int argc, char** argv) {
     probe.stop();
     std::size_t fed = 0;
     std::uint64_t bytes = 0;
+    std::uint64_t messages = 0;
     for (std::size_t i = 0; i < clients; ++i) {
         const auto got = group.clients[i]->bytes - bytes_before[i];
         if (got > 0) ++fed;
         bytes += got;
+        messages += group.clients[i]->messages.updates() - messages_before[i];
     }
+    const auto publications = static_cast<double>(counts.seq - counts_before.seq);
 
     const auto& latencies = probe.latencies();
     const double rss_delta = static_cast<double>(rss_after) - static_cast<double>(rss_before);
@@ -118,6 +144,13 @@ int main(int argc, char** argv) {
         counts.seq - counts_before.seq,
         static_cast<double>(counts.seq - counts_before.seq) / hold_wall,
         static_cast<double>(bytes) / hold_wall / 1e6);
+    fmt::print(
+        "delivered: {} messages to {} clients{} = {:.2f} updates per client per second "
+        "({:.2f} publications/s); sised {:.2f} CPU-us per delivered message\n",
+        messages, clients,
+        filter > 0 ? fmt::format(" each filtered to {} markets", group.subscribed_rows) : "",
+        static_cast<double>(messages) / static_cast<double>(clients) / hold_wall,
+        publications / hold_wall, messages > 0 ? cpu * 1e6 / static_cast<double>(messages) : 0.0);
     fmt::print(
         "probe latency (update \"time\" to receipt): {} updates, p50 {} ms, p90 {} ms, "
         "p99 {} ms, max {} ms{}\n",

@@ -43,11 +43,13 @@ struct reference_setup {
 
     // `extra_feed`: more `[feeds.upbit]` keys, one per line. `more_venues`: fakes of further
     // venues ("binance", "bithumb"), each fed to sised as its own [feeds.<venue>].
+    // `extra_server`: more `[server]` keys, one per line.
     reference_setup(double rate, std::size_t max_clients, std::string_view extra_feed = {},
-                    const std::vector<std::string>& more_venues = {})
+                    const std::vector<std::string>& more_venues = {},
+                    std::string_view extra_server = {})
         : exchange(test::fake_at(rate / static_cast<double>(1 + more_venues.size()))),
           more(more_fakes(rate / static_cast<double>(1 + more_venues.size()), more_venues)),
-          daemon(config(exchange, more_venues, max_clients, extra_feed)) {}
+          daemon(config(exchange, more_venues, max_clients, extra_feed, extra_server)) {}
 
     // Every fake, Upbit first (the order of sised's /healthz feeds).
     std::vector<fake::exchange_server*> exchanges() {
@@ -75,11 +77,13 @@ private:
     }
     // Starts the Upbit fake (the others are started by more_fakes) and writes sised's config.
     std::string config(fake::exchange_server& server, const std::vector<std::string>& venues,
-                       std::size_t max_clients, std::string_view extra_feed) {
+                       std::size_t max_clients, std::string_view extra_feed,
+                       std::string_view extra_server) {
         server.start();
         auto toml = test::behind(server)
                         .set("server", "publish_interval_ms", 100)
                         .set("server", "max_clients", max_clients)
+                        .lines("server", extra_server)
                         .text("log", "level", "notice")
                         .lines("feeds.upbit", extra_feed);
         for (std::size_t i = 0; i < venues.size(); ++i) {

@@ -31,11 +31,12 @@ sise_sources(SISE_TEST_SOURCES
   io/feed_client_test.cpp io/feed_unit_test.cpp io/history_service_test.cpp io/listen_fds_test.cpp
   io/process_reader_test.cpp io/redis_connection_test.cpp io/service_notifier_test.cpp
   io/spawn_test.cpp main.cpp market/row_figures_test.cpp market/table_test.cpp
-  market/window_test.cpp publish/fanout_test.cpp publish/http_target_test.cpp
-  publish/messages_test.cpp publish/snapshot_cache_test.cpp publish/subscription_test.cpp
+  market/window_test.cpp publish/edition_test.cpp publish/fanout_test.cpp
+  publish/filter_groups_test.cpp publish/http_target_test.cpp publish/messages_test.cpp
+  publish/snapshot_cache_test.cpp publish/subscription_test.cpp publish/ws_frame_test.cpp
   redis/endpoint_test.cpp redis/keys_test.cpp redis/row_fields_test.cpp stats/healthz_test.cpp
   stats/latency_histogram_test.cpp stats/process_test.cpp stats/prometheus_test.cpp
-  stats/status_line_test.cpp support/daemon_config_test.cpp)
+  stats/status_line_test.cpp support/daemon_config_test.cpp support/held_subscribers_test.cpp)
 
 # The fake exchange: shared server code and one dialect per exchange.
 sise_sources(SISE_FAKE_SOURCES

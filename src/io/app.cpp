@@ -284,9 +284,9 @@ void app::schedule_publish() {
 }
 
 void app::publish_now() {
-    auto publication = publisher_.publish(table_, now_ms());
+    auto publication = publisher_.publish(table_, now_ms(), oldest_unpublished_receipt_ms_);
     if (!publication) return;
-    publication->oldest_receipt_ms = std::exchange(oldest_unpublished_receipt_ms_, 0);
+    oldest_unpublished_receipt_ms_ = 0;
     for (publish::publication_sink* sink : publication_sinks_) sink->on_publication(*publication);
 }
 

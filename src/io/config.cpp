@@ -5,6 +5,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <thread>
 
 #include <toml++/toml.h>
 
@@ -143,6 +144,8 @@ void read_server(table_reader& reader, server_config& server) {
     reader.read_integer("snapshot_max_age_s", server.snapshot_max_age_s, 0, 86'400);
     reader.read("allowed_origins", server.allowed_origins);
     reader.read("assets_dir", server.assets_dir);
+    reader.read_integer("threads", server.threads, 1,
+                        static_cast<std::int64_t>(max_server_threads));
     std::error_code ec;
     if (!server.assets_dir.empty() && !std::filesystem::is_directory(server.assets_dir, ec))
         throw config_error("server.assets_dir",
@@ -490,6 +493,10 @@ config parse_config(std::string_view toml_text, std::string_view source_name) {
     }
     reader.reject_unknown_keys();
     return result;
+}
+
+std::size_t default_server_threads() noexcept {
+    return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, max_server_threads);
 }
 
 config load_config_file(const std::string& path) {

@@ -19,6 +19,7 @@ std::string bound_setting_changed(const config& running, const config& next) {
     if (next.server.address != running.server.address) return "server.address";
     if (next.server.port != running.server.port) return "server.port";
     if (next.server.assets_dir != running.server.assets_dir) return "server.assets_dir";
+    if (next.server.threads != running.server.threads) return "server.threads";
     if (next.history.enabled != running.history.enabled) return "history.enabled";
     if (next.history.enabled && next.history.dir != running.history.dir) return "history.dir";
     // The FX board is built once, after the feeds' rows exist (io/app.cpp setup_fx).

@@ -2,46 +2,68 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <vector>
-
-#include "sise/io/ws_session.hpp"
+#include "sise/io/room.hpp"
 
 namespace sise::io {
+namespace {
 
-void hub::join(ws_session& session) {
-    subscribers_.insert(&session);
-    stats_.subscribers = subscribers_.size();
+void add_histogram(stats::latency_histogram& into, const stats::latency_histogram& part) {
+    for (std::size_t i = 0; i < into.counts.size(); ++i) into.counts[i] += part.counts[i];
+    into.count += part.count;
+    into.sum_us += part.sum_us;
 }
 
-void hub::leave(ws_session& session) {
-    subscribers_.erase(&session);
-    stats_.subscribers = subscribers_.size();
+// What rooms count: their sessions' part of the server's counters.
+void add_room(server_stats& into, const server_stats& part) {
+    into.websocket_sessions += part.websocket_sessions;
+    into.bad_client_messages += part.bad_client_messages;
+    into.slow_client_disconnects += part.slow_client_disconnects;
+    into.client_errors += part.client_errors;
+    into.subscribers += part.subscribers;
+    for (std::size_t i = 0; i < into.disconnects.size(); ++i)
+        into.disconnects[i] += part.disconnects[i];
+    add_histogram(into.delivery_latency, part.delivery_latency);
+}
+
+}  // namespace
+
+void hub::open_rooms(std::span<const std::unique_ptr<asio::io_context>> others) {
+    const auto main = context_.get_executor();
+    const auto current = backend_.publisher().current();
+    rooms_.push_back(std::make_shared<room>(context_, 0, weak_from_this(), main, config_, current));
+    for (const auto& other : others)
+        rooms_.push_back(std::make_shared<room>(*other, rooms_.size(), weak_from_this(), main,
+                                                config_, current));
+    reports_.resize(rooms_.size());
+}
+
+std::shared_ptr<room> hub::next_room() {
+    auto chosen = rooms_[next_room_];
+    next_room_ = (next_room_ + 1) % rooms_.size();
+    return chosen;
+}
+
+server_stats hub::merged_stats() const {
+    server_stats merged = stats_;
+    for (const auto& report : reports_) add_room(merged, report);
+    return merged;
 }
 
 void hub::broadcast(const publish::publication& publication) {
-    // Copy: a delivery may end a session, which leaves the set.
-    std::vector<ws_session*> sessions(subscribers_.begin(), subscribers_.end());
-    for (auto* session : sessions) session->deliver(publication);
+    for (const auto& r : rooms_) r->publish(publication);
 }
 
 void hub::resnapshot() {
-    std::vector<ws_session*> sessions(subscribers_.begin(), subscribers_.end());
-    for (auto* session : sessions) session->resubscribe();
+    for (const auto& r : rooms_) r->resnapshot(backend_.publisher().current());
+}
+
+void hub::reconfigure(const server_config& config) {
+    config_ = config;
+    for (const auto& r : rooms_) r->reconfigure(config);
 }
 
 void hub::start_housekeeping() {
-    // Often enough that a dead subscriber is cut off within a quarter of its timeout.
-    housekeeping_.expires_after(std::clamp<std::chrono::steady_clock::duration>(
-        config_.client_write_timeout / 4, std::chrono::milliseconds{25}, std::chrono::seconds{1}));
-    housekeeping_.async_wait([self = shared_from_this()](error_code ec) {
-        if (ec || self->stopping_) return;
-        const auto now = std::chrono::steady_clock::now();
-        // Copy: a check may close a session, which leaves the set.
-        std::vector<ws_session*> sessions(self->subscribers_.begin(), self->subscribers_.end());
-        for (auto* session : sessions) session->check_deadlines(now);
-        self->start_housekeeping();
-    });
+    for (const auto& r : rooms_) r->start_housekeeping();
 }
 
 void hub::set_listening(const std::string& address, std::uint16_t port) {
@@ -58,17 +80,11 @@ void hub::set_listening(const std::string& address, std::uint16_t port) {
 
 void hub::stop() {
     stopping_ = true;
-    housekeeping_.cancel();
-    std::vector<ws_session*> sessions(subscribers_.begin(), subscribers_.end());
-    for (auto* session : sessions) session->go_away();
+    for (const auto& r : rooms_) r->stop();
 }
 
 void hub::client_error(std::string_view step, const error_code& ec) {
-    ++stats_.client_errors;
-    std::uint64_t suppressed = 0;
-    if (client_log_.allow(std::chrono::steady_clock::now(), suppressed))
-        log(log_level::info, "local client: {} failed: {} ({} similar suppressed)", step,
-            ec.message(), suppressed);
+    count_client_error(stats_.client_errors, client_log_, step, ec);
 }
 
 }  // namespace sise::io

@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include <boost/asio/post.hpp>
+
 #include "sise/api/router.hpp"
 #include "sise/core/version.hpp"
 #include "sise/io/clock.hpp"
@@ -26,17 +28,34 @@ bool normal_end(const error_code& ec) {
            ec == asio::error::broken_pipe || ec == asio::error::bad_descriptor;
 }
 
+// The accepted socket, on the room's loop: the same descriptor, handed from the main loop's
+// reactor to the room's (no operation is pending on it).
+asio::ip::tcp::socket on_loop(asio::ip::tcp::socket&& socket, room& r) {
+    if (r.on_main_loop()) return std::move(socket);
+    asio::ip::tcp::socket moved(r.context());
+    error_code ec;
+    const auto protocol = socket.local_endpoint(ec).protocol();
+    if (!ec) {
+        const auto fd = socket.release(ec);
+        // On failure `moved` stays closed: the handshake fails, counted as a client error.
+        if (!ec) moved.assign(protocol, fd, ec);
+    }
+    return moved;
+}
+
 }  // namespace
 
 ws_session::ws_session(asio::ip::tcp::socket&& socket, connection_slot slot)
-    : ws_(std::move(socket)), slot_(std::move(slot)) {}
+    : room_(slot.owner().next_room()),
+      ws_(on_loop(std::move(socket), *room_)),
+      slot_(std::move(slot)) {}
 
 ws_session::~ws_session() {
     if (!joined_) return;
-    owner().leave(*this);
     // One reason per session that got as far as subscribing; a slow client is counted in
     // slow_client_disconnects instead (its own label).
     if (end_reason_) ++owner().stats().disconnects[static_cast<std::size_t>(*end_reason_)];
+    owner().leave(*this);
 }
 
 void ws_session::ended(stats::client_disconnect_reason reason) {
@@ -44,6 +63,14 @@ void ws_session::ended(stats::client_disconnect_reason reason) {
 }
 
 void ws_session::run(http::request<http::empty_body> request) {
+    if (room_->on_main_loop()) return start(std::move(request));
+    asio::post(room_->context(),
+               [self = shared_from_this(), request = std::move(request)]() mutable {
+                   self->start(std::move(request));
+               });
+}
+
+void ws_session::start(http::request<http::empty_body> request) {
     const auto& config = owner().config();
     if (config.client_send_buffer_bytes != 0) {
         // Bounds what the kernel holds for a client that stops reading (docs/robustness.md).
@@ -62,12 +89,20 @@ void ws_session::run(http::request<http::empty_body> request) {
     timeouts.keep_alive_pings = false;
     ws_.set_option(timeouts);
     ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
-        if (kind != websocket::frame_type::close) heard_from_client();
+        // After the client's close, Beast answers it: no frame of ours may follow.
+        if (kind == websocket::frame_type::close)
+            closing_ = true;
+        else
+            heard_from_client();
     });
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
         response.set(http::field::server, std::string("sised/") + sise::version);
     }));
     ws_.read_message_max(config.max_client_message_bytes);
+    // Synchronous sends return would_block instead of waiting (ws_session::do_write).
+    error_code blocking_ec;
+    beast::get_lowest_layer(ws_).socket().non_blocking(true, blocking_ec);
+    if (blocking_ec) owner().client_error("set non-blocking", blocking_ec);
     ws_.async_accept(request,
                      beast::bind_front_handler(&ws_session::on_accept, shared_from_this()));
 }
@@ -91,6 +126,7 @@ void ws_session::check_deadlines(std::chrono::steady_clock::time_point now) {
         slow_ = true;
         log(log_level::notice, "closing a websocket client that stopped reading ({})",
             stuck ? "write stuck" : "no pong");
+        owner().changed();
         return close_now();
     }
     if (!ping_outstanding_ && now - last_heard_ >= timeout / 2) {
@@ -104,7 +140,7 @@ void ws_session::check_deadlines(std::chrono::steady_clock::time_point now) {
 
 void ws_session::resubscribe() {
     if (closing_) return;
-    queue_.subscribe(owner().table(), queue_.filter());
+    queue_.subscribe(owner().current(), queue_.filter(), &owner().filter_groups());
     if (!writing_) do_write();
 }
 
@@ -140,7 +176,7 @@ void ws_session::on_accept(error_code ec) {
     owner().join(*this);
     joined_ = true;
     heard_from_client();
-    queue_.subscribe(owner().table(), publish::subscription{});
+    queue_.subscribe(owner().current(), publish::subscription{});
     do_write();
     do_read();
 }
@@ -170,6 +206,7 @@ void ws_session::on_read(error_code ec, std::size_t) {
     read_buffer_.clear();
     if (parse_ec) {
         ++owner().stats().bad_client_messages;
+        owner().changed();
         if (++bad_messages_ >= max_bad_messages) {
             ended(stats::client_disconnect_reason::bad_messages);
             closing_ = true;
@@ -180,10 +217,10 @@ void ws_session::on_read(error_code ec, std::size_t) {
                             });
             return;
         }
-        notice_ = std::make_shared<const std::string>(api::bad_subscribe_json());
+        notice_ = publish::shared_frame::copy_of(api::bad_subscribe_json());
     } else {
         bad_messages_ = 0;
-        queue_.subscribe(owner().table(), std::move(request.filter));
+        queue_.subscribe(owner().current(), std::move(request.filter), &owner().filter_groups());
     }
     if (!writing_) do_write();
     do_read();
@@ -191,21 +228,28 @@ void ws_session::on_read(error_code ec, std::size_t) {
 
 void ws_session::do_write() {
     if (closing_) return;
-    publish::shared_text message = std::exchange(notice_, nullptr);
-    if (!message) message = queue_.take(owner().publisher());
+    publish::shared_frame message = std::exchange(notice_, {});
+    if (!message) message = queue_.take(owner().current());
     if (!message) return;
     writing_ = true;
-    write_started_ = std::chrono::steady_clock::now();
     in_flight_ = std::move(message);
     in_flight_receipt_ms_ = std::exchange(pending_receipt_ms_, 0);
-    ws_.text(true);
-    ws_.async_write(asio::buffer(*in_flight_),
-                    beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
+    const auto bytes = in_flight_.bytes();
+    // Most writes fit the socket's send buffer: sent at once, nothing to wait for.
+    error_code ec;
+    const std::size_t sent =
+        ws_.next_layer().write_frame_now(asio::buffer(bytes.data(), bytes.size()), ec);
+    if (ec != asio::error::would_block && (ec || sent == bytes.size())) return on_write(ec, sent);
+    // The rest when the client has read enough; check_deadlines watches how long that takes.
+    write_started_ = std::chrono::steady_clock::now();
+    ws_.next_layer().async_write_frame(
+        asio::buffer(bytes.data() + sent, bytes.size() - sent),
+        beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
 }
 
 void ws_session::on_write(error_code ec, std::size_t) {
     writing_ = false;
-    in_flight_.reset();
+    in_flight_ = {};
     if (ec) {
         if (!normal_end(ec) && !closing_) {
             owner().client_error("websocket write", ec);
@@ -214,8 +258,10 @@ void ws_session::on_write(error_code ec, std::size_t) {
         ended(stats::client_disconnect_reason::client_closed);
         return close_now();
     }
-    if (in_flight_receipt_ms_ > 0)
+    if (in_flight_receipt_ms_ > 0) {
         owner().stats().delivery_latency.observe((now_ms() - in_flight_receipt_ms_) * 1000);
+        owner().changed();
+    }
     do_write();
 }
 

@@ -130,12 +130,14 @@ std::string encode_row(const market::ticker_row& row, std::int64_t now_ms, const
     return out;
 }
 
-std::string encode_message(message_kind kind, std::uint64_t seq, std::int64_t time_ms,
-                           std::span<const shared_text> fragments) {
+std::size_t message_size_hint(std::span<const shared_text> fragments) {
     std::size_t size = 80;
     for (const auto& fragment : fragments) size += fragment->size() + 1;
-    std::string out;
-    out.reserve(size);
+    return size;
+}
+
+void append_message(std::string& out, message_kind kind, std::uint64_t seq, std::int64_t time_ms,
+                    std::span<const shared_text> fragments) {
     fmt::format_to(std::back_inserter(out),
                    "{{\"type\":\"{}\",\"seq\":{},\"time\":{},\"tickers\":[",
                    kind == message_kind::snapshot ? "snapshot" : "update", seq, time_ms);
@@ -146,6 +148,13 @@ std::string encode_message(message_kind kind, std::uint64_t seq, std::int64_t ti
         out += *fragment;
     }
     out += "]}";
+}
+
+std::string encode_message(message_kind kind, std::uint64_t seq, std::int64_t time_ms,
+                           std::span<const shared_text> fragments) {
+    std::string out;
+    out.reserve(message_size_hint(fragments));
+    append_message(out, kind, seq, time_ms, fragments);
     return out;
 }
 

@@ -21,11 +21,12 @@ bool valid_market_code(std::string_view code) {
 subscription::subscription(std::vector<market_selector> selectors)
     : everything_(false), selectors_(std::move(selectors)) {}
 
-bool subscription::matches(const market::ticker_row& row) const noexcept {
-    if (row.retired) return false;  // dropped from the configuration by a reload
+bool subscription::matches(exchange_id exchange, std::string_view market,
+                           bool retired) const noexcept {
+    if (retired) return false;  // dropped from the configuration by a reload
     if (everything_) return true;
     return std::any_of(selectors_.begin(), selectors_.end(), [&](const market_selector& s) {
-        return (!s.exchange || *s.exchange == row.exchange) && s.market == row.instrument.market;
+        return (!s.exchange || *s.exchange == exchange) && s.market == market;
     });
 }
 

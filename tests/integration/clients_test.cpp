@@ -1101,3 +1101,53 @@ TEST_SUITE("integration") {
         check_clean_exit(daemon);
     }
 }
+
+TEST_SUITE("integration") {
+    TEST_CASE(
+        "a subscriber pinging while shared frames pile up gets every pong and an intact stream, "
+        "with one server thread or four") {
+        fake::exchange_server exchange(fake_at(2000));
+        exchange.start();
+        for (int threads : {1, 4}) {
+            CAPTURE(threads);
+            daemon_process daemon(behind(exchange)
+                                      .set("server", "publish_interval_ms", 5)
+                                      .set("server", "threads", threads)
+                                      .toml());
+            REQUIRE(eventually([&] { return feed_live(daemon); }, 10s));
+            asio::io_context context;
+            websocket::stream<beast::tcp_stream> ws(context);
+            beast::get_lowest_layer(ws).connect(endpoint_of(daemon));
+            ws.handshake(fmt::format("127.0.0.1:{}", daemon.port()), "/v1/stream");
+            int pongs = 0;
+            ws.control_callback([&](websocket::frame_type kind, beast::string_view) {
+                if (kind == websocket::frame_type::pong) ++pongs;
+            });
+            simdjson::dom::parser parser;
+            beast::flat_buffer buffer;
+            std::size_t messages = 0;
+            constexpr int rounds = 8;
+            for (int round = 0; round < rounds; ++round) {
+                ws.ping({});
+                // Not reading for a while: sised's frames wait in the socket buffers and its
+                // pong has to find its place between them, never inside one.
+                std::this_thread::sleep_for(300ms);
+                const auto until = clock_type::now() + 200ms;
+                while (clock_type::now() < until) {
+                    error_code ec;
+                    ws.read(buffer, ec);
+                    REQUIRE_MESSAGE(!ec, ec.message());
+                    const std::string text = beast::buffers_to_string(buffer.cdata());
+                    buffer.clear();
+                    simdjson::dom::element root;
+                    REQUIRE_MESSAGE(!parser.parse(text).get(root), text.substr(0, 80));
+                    ++messages;
+                }
+            }
+            CHECK(pongs == rounds);
+            CHECK(messages > static_cast<std::size_t>(rounds));
+            ws.close(websocket::close_code::normal);
+            CHECK(daemon.running());
+        }
+    }
+}

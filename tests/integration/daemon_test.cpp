@@ -409,6 +409,12 @@ TEST_SUITE("integration") {
         CHECK(result.exit_code == 2);
         CHECK(result.output.find("server.assets_dir") != std::string::npos);
 
+        auto threads = dir.write("threads.toml", "[server]\nthreads = 0\n");
+        result = run_program({SISE_SISED_PATH, "--config", threads.string()});
+        CHECK(result.exit_code == 2);
+        CHECK(result.output.find("server.threads") != std::string::npos);
+        CHECK(std::count(result.output.begin(), result.output.end(), '\n') == 1);
+
         result = run_program({SISE_SISED_PATH, "--frobnicate"});
         CHECK(result.exit_code == 2);
         CHECK(result.output.find("--frobnicate") != std::string::npos);

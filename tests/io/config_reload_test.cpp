@@ -94,6 +94,9 @@ keep_days = 7
     TEST_CASE("the listen address and port and the history dir and FX cannot change at run time") {
         CHECK(plan_reload(parse(upbit_btc), parse(upbit_btc + "[server]\nport = 9000\n"))
                   .refused_key == "server.port");
+        CHECK(plan_reload(parse(upbit_btc + "[server]\nthreads = 2\n"),
+                          parse(upbit_btc + "[server]\nthreads = 3\n"))
+                  .refused_key == "server.threads");
         CHECK(plan_reload(parse(upbit_btc), parse(upbit_btc + "[server]\naddress = \"::1\"\n"))
                   .refused_key == "server.address");
         CHECK(plan_reload(parse(upbit_btc), parse(upbit_btc + "[history]\ndir = \"/srv/h\"\n"))

@@ -108,6 +108,16 @@ reconnect_max_ms = 1000
         CHECK(rejected_key("[history]\nenabled = false\ndir = \"\"") == "");
     }
 
+    TEST_CASE("server threads default to the cores, at most 16, and bad values name the key") {
+        CHECK(parse_config("", "test.toml").server.threads == default_server_threads());
+        CHECK(default_server_threads() >= 1);
+        CHECK(default_server_threads() <= max_server_threads);
+        CHECK(parse_config("[server]\nthreads = 4", "test.toml").server.threads == 4);
+        CHECK(rejected_key("[server]\nthreads = 0") == "server.threads");
+        CHECK(rejected_key("[server]\nthreads = 17") == "server.threads");
+        CHECK(rejected_key("[server]\nthreads = \"4\"") == "server.threads");
+    }
+
     TEST_CASE("history settings: defaults and every key") {
         const auto defaults = default_config().history;
         CHECK(defaults.enabled);

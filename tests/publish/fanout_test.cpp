@@ -21,9 +21,10 @@ struct parsed_message {
     std::vector<std::string> prices;
 };
 
-parsed_message parse(const std::string& text) {
+parsed_message parse(std::string_view text) {
     simdjson::dom::parser parser;
-    simdjson::dom::element root = parser.parse(text);
+    const std::string copy(text);
+    simdjson::dom::element root = parser.parse(copy);
     parsed_message out;
     out.type = std::string(std::string_view(root["type"]));
     out.seq = static_cast<std::uint64_t>(std::int64_t(root["seq"]));
@@ -62,19 +63,31 @@ TEST_SUITE("publish") {
         CHECK(table.changed().empty());
     }
 
+    TEST_CASE("the receipt time of a publication travels in its edition to other threads") {
+        auto table = three_markets();
+        publish::publisher publisher;
+        publisher.publish(table, 1);
+        table.apply(exchange_id::upbit, tick("KRW-BTC", "150139000", 1), 1);
+        auto publication = publisher.publish(table, 2, 1'700);
+        REQUIRE(publication);
+        CHECK(publication->oldest_receipt_ms == 1'700);
+        // What a room on another thread rebuilds from the edition it was handed.
+        CHECK(publish::publication_of(publication->edition).oldest_receipt_ms == 1'700);
+    }
+
     TEST_CASE("a new subscriber first gets a snapshot of every wanted row") {
         auto table = three_markets();
         publish::publisher publisher;
         publisher.publish(table, 1);
         publish::subscriber_queue queue;
-        queue.subscribe(table, publish::subscription{});
-        auto first = queue.take(publisher);
+        queue.subscribe(*publisher.current(), publish::subscription{});
+        auto first = queue.take(*publisher.current());
         REQUIRE(first);
-        auto message = parse(*first);
+        auto message = parse(first.message());
         CHECK(message.type == "snapshot");
         CHECK(message.markets.size() == 3);
         CHECK(message.prices[0] == "null");
-        CHECK_FALSE(queue.take(publisher));
+        CHECK_FALSE(queue.take(*publisher.current()));
     }
 
     TEST_CASE("an up-to-date subscriber shares the publication's message") {
@@ -82,13 +95,13 @@ TEST_SUITE("publish") {
         publish::publisher publisher;
         publisher.publish(table, 1);
         publish::subscriber_queue queue;
-        queue.subscribe(table, publish::subscription{});
-        queue.take(publisher);
+        queue.subscribe(*publisher.current(), publish::subscription{});
+        queue.take(*publisher.current());
         table.apply(exchange_id::upbit, tick("KRW-ETH", "5000000", 1), 1);
         auto publication = publisher.publish(table, 2);
         queue.add(*publication);
-        auto message = queue.take(publisher);
-        CHECK(message.get() == publication->message.get());
+        auto message = queue.take(*publisher.current());
+        CHECK(message.shares(publication->frame));
     }
 
     TEST_CASE("a subscriber that fell behind gets one coalesced update with the latest values") {
@@ -96,17 +109,17 @@ TEST_SUITE("publish") {
         publish::publisher publisher;
         publisher.publish(table, 1);
         publish::subscriber_queue queue;
-        queue.subscribe(table, publish::subscription{});
-        queue.take(publisher);
+        queue.subscribe(*publisher.current(), publish::subscription{});
+        queue.take(*publisher.current());
         // Three publications while this subscriber's write was in flight.
         for (int i = 1; i <= 3; ++i) {
             table.apply(exchange_id::upbit, tick("KRW-BTC", std::to_string(100 + i), i), i);
             if (i == 2) table.apply(exchange_id::upbit, tick("KRW-XRP", "7", i), i);
             queue.add(*publisher.publish(table, i));
         }
-        auto coalesced = queue.take(publisher);
+        auto coalesced = queue.take(*publisher.current());
         REQUIRE(coalesced);
-        auto message = parse(*coalesced);
+        auto message = parse(coalesced.message());
         CHECK(message.type == "update");
         CHECK(message.seq == 3);
         CHECK(message.markets == std::vector<std::string>{"KRW-BTC", "KRW-XRP"});
@@ -121,18 +134,18 @@ TEST_SUITE("publish") {
         publish::subscriber_queue queue;
         auto filter = publish::parse_selector_list("upbit:KRW-ETH");
         REQUIRE(filter);
-        queue.subscribe(table, *filter);
-        auto snapshot = parse(*queue.take(publisher));
+        queue.subscribe(*publisher.current(), *filter);
+        auto snapshot = parse(queue.take(*publisher.current()).message());
         CHECK(snapshot.markets == std::vector<std::string>{"KRW-ETH"});
 
         table.apply(exchange_id::upbit, tick("KRW-BTC", "1", 1), 1);
         queue.add(*publisher.publish(table, 2));
-        CHECK_FALSE(queue.take(publisher));
+        CHECK_FALSE(queue.take(*publisher.current()));
 
         table.apply(exchange_id::upbit, tick("KRW-ETH", "2", 1), 1);
         table.apply(exchange_id::upbit, tick("KRW-XRP", "3", 1), 1);
         queue.add(*publisher.publish(table, 3));
-        auto update = parse(*queue.take(publisher));
+        auto update = parse(queue.take(*publisher.current()).message());
         CHECK(update.markets == std::vector<std::string>{"KRW-ETH"});
         CHECK(update.prices == std::vector<std::string>{"2"});
     }
@@ -142,10 +155,10 @@ TEST_SUITE("publish") {
         publish::publisher publisher;
         publisher.publish(table, 1);
         publish::subscriber_queue queue;
-        queue.subscribe(table, publish::subscription{});
-        queue.take(publisher);
-        queue.subscribe(table, *publish::parse_selector_list("KRW-XRP,KRW-BTC"));
-        auto message = parse(*queue.take(publisher));
+        queue.subscribe(*publisher.current(), publish::subscription{});
+        queue.take(*publisher.current());
+        queue.subscribe(*publisher.current(), *publish::parse_selector_list("KRW-XRP,KRW-BTC"));
+        auto message = parse(queue.take(*publisher.current()).message());
         CHECK(message.type == "snapshot");
         CHECK(message.markets == std::vector<std::string>{"KRW-BTC", "KRW-XRP"});
     }
@@ -174,5 +187,71 @@ TEST_SUITE("publish") {
         auto alone = plain.publish(table, 3);
         REQUIRE(alone);
         CHECK(parse(*alone->message).markets == std::vector<std::string>{"USDT-BTC"});
+    }
+}
+
+TEST_SUITE("publish") {
+    TEST_CASE("a publication's frame holds its update message") {
+        auto table = three_markets();
+        publish::publisher publisher;
+        publisher.publish(table, 1);
+        table.apply(exchange_id::upbit, tick("KRW-ETH", "5000000", 1), 1);
+        auto publication = publisher.publish(table, 2);
+        REQUIRE(publication);
+        CHECK(publication->frame.message() == *publication->message);
+        CHECK(publication->edition == publisher.current());
+    }
+
+    TEST_CASE("subscribers with the same filter share one encoding of each publication") {
+        auto table = three_markets();
+        publish::publisher publisher;
+        publisher.publish(table, 1);
+        publish::filter_groups groups;
+        publish::subscriber_queue first, same, other;
+        first.subscribe(*publisher.current(), *publish::parse_selector_list("KRW-ETH,KRW-XRP"),
+                        &groups);
+        same.subscribe(*publisher.current(), *publish::parse_selector_list("KRW-XRP,KRW-ETH"),
+                       &groups);
+        other.subscribe(*publisher.current(), *publish::parse_selector_list("KRW-ETH"), &groups);
+        for (auto* queue : {&first, &same, &other}) queue->take(*publisher.current());
+
+        table.apply(exchange_id::upbit, tick("KRW-ETH", "2", 1), 1);
+        table.apply(exchange_id::upbit, tick("KRW-BTC", "1", 1), 1);
+        auto publication = publisher.publish(table, 2);
+        for (auto* queue : {&first, &same, &other}) queue->add(*publication);
+        const auto a = first.take(*publisher.current());
+        const auto b = same.take(*publisher.current());
+        const auto c = other.take(*publisher.current());
+        CHECK(a.shares(b));
+        CHECK_FALSE(a.shares(c));
+        CHECK(parse(a.message()).markets == std::vector<std::string>{"KRW-ETH"});
+        CHECK(parse(c.message()).markets == std::vector<std::string>{"KRW-ETH"});
+    }
+
+    TEST_CASE("a filtered subscriber that fell behind gets its own coalesced update") {
+        auto table = three_markets();
+        publish::publisher publisher;
+        publisher.publish(table, 1);
+        publish::filter_groups groups;
+        publish::subscriber_queue current, behind;
+        const auto filter = *publish::parse_selector_list("KRW-ETH,KRW-XRP");
+        for (auto* queue : {&current, &behind}) {
+            queue->subscribe(*publisher.current(), filter, &groups);
+            queue->take(*publisher.current());
+        }
+        table.apply(exchange_id::upbit, tick("KRW-XRP", "7", 1), 1);
+        auto first = publisher.publish(table, 2);
+        current.add(*first);
+        behind.add(*first);
+        current.take(*publisher.current());  // `behind` is still writing its previous message
+        table.apply(exchange_id::upbit, tick("KRW-ETH", "2", 2), 2);
+        auto publication = publisher.publish(table, 3);
+        current.add(*publication);
+        behind.add(*publication);
+        const auto shared = current.take(*publisher.current());
+        const auto coalesced = behind.take(*publisher.current());
+        CHECK_FALSE(shared.shares(coalesced));
+        CHECK(parse(shared.message()).markets == std::vector<std::string>{"KRW-ETH"});
+        CHECK(parse(coalesced.message()).markets == std::vector<std::string>{"KRW-ETH", "KRW-XRP"});
     }
 }

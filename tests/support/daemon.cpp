@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <regex>
@@ -78,6 +79,31 @@ std::string with_own_history(const std::string& config_toml, const std::filesyst
     return config_toml + "\n[history]\ndir = \"" + (dir / "history").string() + "\"\n";
 }
 
+// SISE_TEST_SERVER_THREADS=N runs every daemon with `[server] threads = N` unless its config
+// sets threads itself: the integration suite runs with 1 and with 4 (scripts/test).
+std::string with_server_threads(const std::string& config_toml) {
+    const char* threads = std::getenv("SISE_TEST_SERVER_THREADS");
+    if (!threads || !*threads || config_toml.find("\nthreads =") != std::string::npos)
+        return config_toml;
+    const std::string line = std::string("threads = ") + threads + "\n";
+    const std::string header = "[server]\n";
+    std::size_t body = 0;  // where the [server] table's keys start
+    if (config_toml.starts_with(header)) {
+        body = header.size();
+    } else if (const auto at = config_toml.find("\n" + header); at != std::string::npos) {
+        body = at + 1 + header.size();
+    } else {
+        return config_toml + "\n" + header + line;
+    }
+    std::string out = config_toml;
+    out.insert(body, line);
+    return out;
+}
+
+std::string prepared(const std::string& config_toml, const std::filesystem::path& dir) {
+    return with_server_threads(with_own_history(config_toml, dir));
+}
+
 }  // namespace
 
 pid_t spawn_process(const std::vector<std::string>& argv, const std::filesystem::path& output) {
@@ -118,9 +144,12 @@ run_result run_program(const std::vector<std::string>& argv, std::chrono::millis
 
 daemon_process::daemon_process(const std::string& config_toml,
                                std::chrono::milliseconds start_timeout) {
-    auto config = dir_.write("sised.toml", with_own_history(config_toml, dir_.path()));
+    auto config = dir_.write("sised.toml", prepared(config_toml, dir_.path()));
     log_path_ = dir_.path() / "sised.log";
-    pid_ = spawn({SISE_SISED_PATH, "--config", config.string()}, log_path_);
+    // SISE_SISED_BINARY: another build's sised (a benchmark's "before", docs/performance.md).
+    const char* binary = std::getenv("SISE_SISED_BINARY");
+    pid_ = spawn({binary && *binary ? binary : SISE_SISED_PATH, "--config", config.string()},
+                 log_path_);
     static const std::regex listening(R"(listening on [^ ]+:(\d+))");
     auto deadline = std::chrono::steady_clock::now() + start_timeout;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -143,7 +172,7 @@ daemon_process::~daemon_process() {
 }
 
 void daemon_process::rewrite_config(const std::string& config_toml) const {
-    dir_.write("sised.toml", with_own_history(config_toml, dir_.path()));
+    dir_.write("sised.toml", prepared(config_toml, dir_.path()));
 }
 
 bool daemon_process::running() {

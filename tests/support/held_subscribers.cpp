@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -35,9 +37,34 @@ asio::awaitable<void> drain(held_group& group, held_subscriber& s) {
             break;
         }
         s.bytes += size;
+        s.messages.feed({group.scratch.data(), size});
     }
     s.finished = true;
     --group.running;
+}
+
+// Sends `request` and reads the snapshot it asks for, `rows` rows, skipping updates before it.
+asio::awaitable<std::string> resubscribe(ws_stream& ws, beast::flat_buffer& buffer,
+                                         std::string request, std::size_t rows,
+                                         std::chrono::steady_clock::duration step_timeout) {
+    auto& socket_layer = beast::get_lowest_layer(ws);
+    socket_layer.expires_after(step_timeout);
+    auto [write_ec, written] = co_await ws.async_write(asio::buffer(request), nothrow);
+    if (write_ec) co_return "subscribe: " + write_ec.message();
+    for (;;) {
+        auto [read_ec, size] = co_await ws.async_read(buffer, nothrow);
+        if (read_ec) {
+            socket_layer.expires_never();
+            co_return "subscribed snapshot: " + read_ec.message();
+        }
+        const std::string text = beast::buffers_to_string(buffer.cdata());
+        buffer.consume(size);
+        if (text.rfind(R"({"type":"snapshot")", 0) != 0) continue;
+        socket_layer.expires_never();
+        if (count_of(text, R"("market":)") != rows)
+            co_return "subscribed snapshot has the wrong rows: " + text.substr(0, 80);
+        co_return "";
+    }
 }
 
 // One of the workers that open the group's clients in turn. `running` was counted by the
@@ -45,7 +72,11 @@ asio::awaitable<void> drain(held_group& group, held_subscriber& s) {
 asio::awaitable<void> open_worker(held_group& group, tcp::endpoint endpoint, std::size_t rows) {
     while (group.next < group.clients.size()) {
         held_subscriber& s = *group.clients[group.next++];
+        const std::size_t index = group.next - 1;
         s.error = co_await open_stream(s.ws, s.buffer, endpoint, rows, group.step_timeout);
+        if (s.error.empty() && group.subscribe)
+            s.error = co_await resubscribe(s.ws, s.buffer, group.subscribe(index),
+                                           group.subscribed_rows, group.step_timeout);
         if (!s.error.empty()) {
             ++group.failures;
             s.finished = true;
@@ -60,6 +91,14 @@ asio::awaitable<void> open_worker(held_group& group, tcp::endpoint endpoint, std
 }
 
 }  // namespace
+
+void update_counter::feed(std::string_view bytes) {
+    // Markers straddling the previous read and this one: neither part holds a whole one.
+    const std::string joined = tail_ + std::string(bytes.substr(0, marker.size() - 1));
+    updates_ += count_of(joined, marker) + count_of(bytes, marker);
+    tail_ += bytes.substr(bytes.size() > marker.size() ? bytes.size() - marker.size() : 0);
+    if (tail_.size() >= marker.size()) tail_.erase(0, tail_.size() - (marker.size() - 1));
+}
 
 std::size_t count_of(std::string_view text, std::string_view needle) {
     std::size_t count = 0;

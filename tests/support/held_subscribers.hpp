@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,8 +33,21 @@ boost::asio::awaitable<std::string> open_stream(
     ws_stream& ws, boost::beast::flat_buffer& buffer, boost::asio::ip::tcp::endpoint endpoint,
     std::size_t rows, std::chrono::steady_clock::duration step_timeout = std::chrono::seconds{10});
 
+// Counts sised's update messages in bytes read raw from the socket, from wherever the reading
+// starts (Beast may have read past the snapshot): a marker may be split between two reads.
+class update_counter {
+public:
+    static constexpr std::string_view marker = R"("type":"update")";
+    void feed(std::string_view bytes);
+    std::uint64_t updates() const noexcept { return updates_; }
+
+private:
+    std::uint64_t updates_ = 0;
+    std::string tail_;  // the last marker.size() - 1 bytes read
+};
+
 // A subscriber that, once it has its snapshot, reads everything the server sends without
-// parsing it (one thread must keep up with thousands of them).
+// parsing it (one thread must keep up with thousands of them), counting updates.
 struct held_subscriber {
     explicit held_subscriber(boost::asio::io_context& context) : ws(context) {}
     ws_stream ws;
@@ -43,6 +57,7 @@ struct held_subscriber {
     bool closing = false;     // we are closing it: an error now is not a failure
     std::string error;        // why it ended, if not by us
     std::uint64_t bytes = 0;  // received after the snapshot
+    update_counter messages;  // received after the snapshot
 };
 
 struct held_group {
@@ -55,6 +70,10 @@ struct held_group {
     std::size_t disconnects = 0;  // opened, then ended by the server or the network
     std::size_t running = 0;      // coroutines not yet returned
     std::chrono::steady_clock::duration step_timeout = std::chrono::seconds{10};
+    // When set, each client sends subscribe(i) after its first snapshot and waits for the
+    // snapshot of that selection, `subscribed_rows` rows ("markets" selector lists).
+    std::function<std::string(std::size_t client)> subscribe;
+    std::size_t subscribed_rows = 0;
     std::array<char, 65536> scratch{};  // shared: one thread, contents unused
 
     // Every client opened or failed to.

@@ -64,6 +64,10 @@ struct feed_config {
     bool operator==(const feed_config&) const = default;
 };
 
+inline constexpr std::size_t max_server_threads = 16;
+// The number of cores, within 1..max_server_threads.
+std::size_t default_server_threads() noexcept;
+
 struct server_config {
     std::string address = "127.0.0.1";
     std::uint16_t port = 8765;
@@ -82,6 +86,9 @@ struct server_config {
     // A directory whose index.html, widget.js, ... replace the compiled-in web assets (read
     // once at start-up); empty: the compiled-in ones.
     std::string assets_dir;
+    // Threads holding websocket subscribers (the first is the main loop's): one per core by
+    // default, at most max_server_threads. Fixed at start-up.
+    std::size_t threads = default_server_threads();
 
     bool operator==(const server_config&) const = default;
 };

@@ -3,6 +3,8 @@
 // request gets is decided by api::route (api/router.hpp), the sessions only move bytes. Every
 // client is bounded: connection count, request and message sizes, read and write time, its
 // socket send buffer, and one message in flight per subscriber (publish/fanout.hpp).
+// Subscribers are spread over server.threads rooms (io/room.hpp): the first on the caller's
+// io_context, each other on an io_context and thread of its own, joined at destruction.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +12,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
 
 #include "sise/io/asio.hpp"
 #include "sise/io/config.hpp"
@@ -49,7 +55,8 @@ public:
 
     std::uint16_t port() const noexcept;
     const std::string& address() const noexcept;  // the address it listens on
-    const server_stats& stats() const noexcept;
+    // Every room's counters as last reported to the main loop, with the hub's.
+    server_stats stats() const;
 
     // Hands a publication to every subscriber (those mid-write keep it as pending rows).
     void on_publication(const publish::publication& publication) override;
@@ -62,6 +69,12 @@ public:
     void resnapshot();
 
 private:
+    using work_guard = asio::executor_work_guard<asio::io_context::executor_type>;
+
+    // The rooms' own loops, declared before the hub so that they outlive its use here.
+    std::vector<std::unique_ptr<asio::io_context>> contexts_;
+    std::vector<work_guard> guards_;
+    std::vector<std::thread> threads_;
     std::shared_ptr<hub> hub_;  // shared with the sessions, which may outlive this
     std::shared_ptr<listener> listener_;
 };

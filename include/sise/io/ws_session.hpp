@@ -2,6 +2,9 @@
 // one write in flight; everything else is pending rows in its subscriber_queue (latest wins),
 // and the socket's send buffer is bounded, so a client that stops reading costs O(1) memory and
 // is cut off within client_write_timeout (stuck write, or an unanswered keep-alive ping).
+// Messages leave as frames encoded once for everyone (permessage-deflate stays off: a
+// compressed frame would be one client's own encoding). It lives in a room (io/room.hpp):
+// after the handshake request, everything it does runs on its room's thread.
 #pragma once
 
 #include <chrono>
@@ -14,6 +17,8 @@
 #include <boost/beast/websocket.hpp>
 
 #include "sise/io/connection_slot.hpp"
+#include "sise/io/frame_stream.hpp"
+#include "sise/io/room.hpp"
 #include "sise/publish/fanout.hpp"
 #include "sise/stats/snapshot.hpp"
 
@@ -24,7 +29,8 @@ public:
     ws_session(asio::ip::tcp::socket&& socket, connection_slot slot);
     ~ws_session();
 
-    // Accepts the handshake carried by `request` (already routed to action::upgrade).
+    // Accepts the handshake carried by `request` (already routed to action::upgrade), on the
+    // room's thread.
     void run(boost::beast::http::request<boost::beast::http::empty_body> request);
 
     // A publication arrived: remember what this subscriber wants of it, send if idle.
@@ -41,7 +47,8 @@ public:
     void resubscribe();
 
 private:
-    hub& owner() const noexcept { return slot_.owner(); }
+    room& owner() const noexcept { return *room_; }
+    void start(boost::beast::http::request<boost::beast::http::empty_body> request);
     void close_now();
     // Records why the session ends (the first reason given wins).
     void ended(stats::client_disconnect_reason reason);
@@ -52,12 +59,13 @@ private:
     void do_write();
     void on_write(error_code ec, std::size_t);
 
-    boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    std::shared_ptr<room> room_;  // before ws_: the socket moves to the room's loop
+    boost::beast::websocket::stream<frame_stream> ws_;
     connection_slot slot_;
     boost::beast::flat_buffer read_buffer_;
     publish::subscriber_queue queue_;
-    publish::shared_text in_flight_;
-    publish::shared_text notice_;
+    publish::shared_frame in_flight_;  // written as is (io/frame_stream.hpp)
+    publish::shared_frame notice_;
     std::chrono::steady_clock::time_point write_started_{};
     std::chrono::steady_clock::time_point last_heard_{};  // a message, ping or pong
     bool ping_outstanding_ = false;

@@ -27,5 +27,10 @@ std::string encode_row(const market::ticker_row& row, std::int64_t now_ms,
 // {"type":"snapshot"|"update","seq":N,"time":T,"tickers":[fragment,...]}
 std::string encode_message(message_kind kind, std::uint64_t seq, std::int64_t time_ms,
                            std::span<const shared_text> fragments);
+// The same, appended to `out` (a frame buffer, publish/ws_frame.hpp), and the capacity it
+// needs.
+void append_message(std::string& out, message_kind kind, std::uint64_t seq, std::int64_t time_ms,
+                    std::span<const shared_text> fragments);
+std::size_t message_size_hint(std::span<const shared_text> fragments);
 
 }  // namespace sise::publish

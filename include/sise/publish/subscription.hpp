@@ -35,7 +35,10 @@ public:
 
     bool everything() const noexcept { return everything_; }
     const std::vector<market_selector>& selectors() const noexcept { return selectors_; }
-    bool matches(const market::ticker_row& row) const noexcept;
+    bool matches(const market::ticker_row& row) const noexcept {
+        return matches(row.exchange, row.instrument.market, row.retired);
+    }
+    bool matches(exchange_id exchange, std::string_view market, bool retired) const noexcept;
 
 private:
     bool everything_ = true;
