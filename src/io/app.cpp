@@ -273,10 +273,14 @@ void app::schedule_publish() {
     if (table_.changed().empty() || stopping_) return;
     if (config_.server.publish_interval.count() == 0) return publish_now();
     if (publish_scheduled_) return;
-    // Conflation: the first change opens a window; everything that changes within it goes
-    // out together, at most one update per publish_interval.
+    // Conflation: everything that changes within a window goes out together, at most one
+    // update per publish_interval. While changes keep coming the windows follow each other
+    // from the last publication (a steady cadence, however long publishing took); after a
+    // quiet spell the first change opens one.
     publish_scheduled_ = true;
-    publish_timer_.expires_after(config_.server.publish_interval);
+    const auto now = std::chrono::steady_clock::now();
+    const auto next = last_published_ + config_.server.publish_interval;
+    publish_timer_.expires_at(next > now ? next : now + config_.server.publish_interval);
     publish_timer_.async_wait([this](error_code ec) {
         publish_scheduled_ = false;
         if (!ec) publish_now();
@@ -286,6 +290,7 @@ void app::schedule_publish() {
 void app::publish_now() {
     auto publication = publisher_.publish(table_, now_ms(), oldest_unpublished_receipt_ms_);
     if (!publication) return;
+    last_published_ = std::chrono::steady_clock::now();
     oldest_unpublished_receipt_ms_ = 0;
     for (publish::publication_sink* sink : publication_sinks_) sink->on_publication(*publication);
 }

@@ -30,10 +30,12 @@ void add_room(server_stats& into, const server_stats& part) {
 void hub::open_rooms(std::span<const std::unique_ptr<asio::io_context>> others) {
     const auto main = context_.get_executor();
     const auto current = backend_.publisher().current();
-    rooms_.push_back(std::make_shared<room>(context_, 0, weak_from_this(), main, config_, current));
+    if (others.empty())
+        rooms_.push_back(
+            std::make_shared<room>(context_, 0, weak_from_this(), main, config_, current, true));
     for (const auto& other : others)
         rooms_.push_back(std::make_shared<room>(*other, rooms_.size(), weak_from_this(), main,
-                                                config_, current));
+                                                config_, current, false));
     reports_.resize(rooms_.size());
 }
 

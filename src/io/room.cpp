@@ -22,17 +22,19 @@ void count_client_error(std::uint64_t& counter, log_limiter& limiter, std::strin
 }
 
 room::room(asio::io_context& context, std::size_t index, std::weak_ptr<hub> owner,
-           asio::any_io_executor main, const server_config& config, publish::shared_edition current)
+           asio::any_io_executor main, const server_config& config, publish::shared_edition current,
+           bool on_main_loop)
     : context_(context),
       index_(index),
+      on_main_loop_(on_main_loop),
       owner_(std::move(owner)),
       main_(std::move(main)),
       config_(config),
       current_(std::move(current)),
       housekeeping_(context) {}
 
-// Room 0 runs on the main loop: its calls run at once, exactly as a single-threaded server.
-// The others' are posted, one handler per room per call (not one per session).
+// A room on the main loop (server.threads = 1) runs its calls at once, exactly as a
+// single-threaded server. The others' are posted, one handler per room per call (not one per session).
 template <class Function>
 void room::in_room(Function&& function) {
     asio::dispatch(context_, [self = shared_from_this(),

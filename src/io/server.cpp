@@ -9,7 +9,9 @@ server::server(asio::io_context& context, const server_config& config, server_ba
                std::optional<int> listen_fd)
     : hub_(std::make_shared<hub>(context, config, backend)),
       listener_(std::make_shared<listener>(context, hub_, listen_fd)) {
-    for (std::size_t i = 1; i < config.threads; ++i)
+    // One thread: subscribers on the caller's loop. More: none there, so that publishing on
+    // time never waits for writes to subscribers.
+    for (std::size_t i = 0; config.threads > 1 && i < config.threads; ++i)
         contexts_.push_back(std::make_unique<asio::io_context>(1));
     hub_->open_rooms(contexts_);
     for (auto& other : contexts_) {

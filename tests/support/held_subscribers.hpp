@@ -43,7 +43,8 @@ public:
 
 private:
     std::uint64_t updates_ = 0;
-    std::string tail_;  // the last marker.size() - 1 bytes read
+    std::array<char, marker.size() - 1> tail_{};  // the last bytes read, up to its size
+    std::size_t tail_size_ = 0;
 };
 
 // A subscriber that, once it has its snapshot, reads everything the server sends without

@@ -104,6 +104,7 @@ private:
     std::vector<market::tick_sink*> tick_sinks_;                 // every update the table took
     std::vector<publish::publication_sink*> publication_sinks_;  // every publication
     asio::steady_timer publish_timer_;
+    std::chrono::steady_clock::time_point last_published_{};
     asio::steady_timer shutdown_timer_;
     std::chrono::steady_clock::time_point shutdown_deadline_{};
     asio::steady_timer housekeeping_timer_;

@@ -86,8 +86,8 @@ struct server_config {
     // A directory whose index.html, widget.js, ... replace the compiled-in web assets (read
     // once at start-up); empty: the compiled-in ones.
     std::string assets_dir;
-    // Threads holding websocket subscribers (the first is the main loop's): one per core by
-    // default, at most max_server_threads. Fixed at start-up.
+    // Threads holding websocket subscribers (1: the main loop itself; more: threads of their
+    // own beside it): one per core by default, at most max_server_threads. Fixed at start-up.
     std::size_t threads = default_server_threads();
 
     bool operator==(const server_config&) const = default;

@@ -36,7 +36,8 @@ public:
                 asset_dir_->overridden(), config.assets_dir);
     }
 
-    // One room on the main loop, then one per context in `others` (run by their own threads).
+    // One room per context in `others` (run by their own threads); with none, one room on the
+    // main loop.
     void open_rooms(std::span<const std::unique_ptr<asio::io_context>> others);
     // Lets go of the rooms (the server's end, once no thread runs them).
     void close_rooms() { rooms_.clear(); }

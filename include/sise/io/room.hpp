@@ -1,5 +1,5 @@
-// A room of websocket subscribers: the sessions on one io_context, run by one thread (the
-// first room's is the main loop's). The main loop hands each publication to each room once, as
+// A room of websocket subscribers: the sessions on one io_context, run by one thread (with
+// server.threads = 1, the main loop's). The main loop hands each publication to each room once, as
 // an immutable edition (publish/edition.hpp); inside a room the sessions, filter groups and
 // counters are touched by its own thread alone, so nothing on the per-message path locks.
 // Counters go back to the main loop as copies, merged there for /healthz.
@@ -34,14 +34,16 @@ void count_client_error(std::uint64_t& counter, log_limiter& limiter, std::strin
 
 class room : public std::enable_shared_from_this<room> {
 public:
-    // `context` is the main loop's for room 0; `owner` gets the counters on the main loop.
+    // `context` is the main loop's when `on_main_loop`; `owner` gets the counters on the main
+    // loop.
     room(asio::io_context& context, std::size_t index, std::weak_ptr<hub> owner,
-         asio::any_io_executor main, const server_config& config, publish::shared_edition current);
+         asio::any_io_executor main, const server_config& config, publish::shared_edition current,
+         bool on_main_loop);
 
     asio::io_context& context() const noexcept { return context_; }
-    bool on_main_loop() const noexcept { return index_ == 0; }
+    bool on_main_loop() const noexcept { return on_main_loop_; }
 
-    // From the main loop; each runs on the room's thread (at once for room 0).
+    // From the main loop; each runs on the room's thread (at once on the main loop's room).
     void publish(const publish::publication& publication);
     void resnapshot(publish::shared_edition current);
     void reconfigure(const server_config& config);
@@ -71,6 +73,7 @@ private:
 
     asio::io_context& context_;
     std::size_t index_;
+    bool on_main_loop_;
     std::weak_ptr<hub> owner_;
     asio::any_io_executor main_;
     server_config config_;

@@ -3,8 +3,8 @@
 // request gets is decided by api::route (api/router.hpp), the sessions only move bytes. Every
 // client is bounded: connection count, request and message sizes, read and write time, its
 // socket send buffer, and one message in flight per subscriber (publish/fanout.hpp).
-// Subscribers are spread over server.threads rooms (io/room.hpp): the first on the caller's
-// io_context, each other on an io_context and thread of its own, joined at destruction.
+// Subscribers are spread over server.threads rooms (io/room.hpp), each on an io_context and
+// thread of its own, joined at destruction; with one thread, the one room is on the caller's.
 #pragma once
 
 #include <cstdint>
