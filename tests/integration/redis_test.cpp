@@ -404,7 +404,7 @@ TEST_SUITE("integration") {
 
     TEST_CASE(
         "an untrusted Redis certificate or one for another host is refused: one log line "
-        "and tls_failed in /healthz; a port without TLS is never spoken to in plaintext") {
+        "and tls_failed in /healthz, and a port without TLS is never spoken to in plaintext") {
         test_ca ca;
         test_ca other("another CA");
         const server_cert elsewhere = ca.issue("elsewhere", {"DNS:redis.elsewhere.test"});
