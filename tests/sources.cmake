@@ -50,4 +50,4 @@ sise_sources(SISE_FAKE_MAIN_SOURCES fake/main.cpp)
 sise_sources(SISE_TEST_SUPPORT_SOURCES
   support/daemon.cpp support/daemon_config.cpp support/held_subscribers.cpp
   support/local_client.cpp support/process_stats.cpp support/raw_server.cpp
-  support/redis_server.cpp support/snapshot_rows.cpp)
+  support/redis_server.cpp support/snapshot_rows.cpp support/test_ca.cpp)

@@ -76,32 +76,41 @@ void redis_client::note_error(std::string message) {
             stats_.endpoint, stats_.last_error, suppressed);
 }
 
+// One line when it starts, then only the state says it: a wrong password or certificate does
+// not change by retrying, but the operator may fix Redis's side without restarting us.
+void redis_client::refused(stats::redis_state state, std::string_view what,
+                           std::string_view advice) {
+    stats_.last_error = fmt::format("{}: {}", what, connection_->server_error());
+    // A different refusal (the password after the certificate was fixed) is a new line.
+    if (!std::exchange(refusal_logged_, true) || stats_.state != state)
+        log(log_level::error, "redis {} {}: {} ({}); {}; retrying with backoff", stats_.role,
+            stats_.endpoint, what, connection_->server_error(), advice);
+    stats_.state = state;
+}
+
 asio::awaitable<void> redis_client::run() {
     feed::backoff delays(settings_.reconnect_initial, settings_.reconnect_max);
     std::minstd_rand random(std::random_device{}());
     while (!stopping_) {
-        // While the password is refused the state stays `auth_failed` through each retry.
-        if (stats_.state != detail_state::auth_failed) stats_.state = detail_state::connecting;
+        // While the password or the certificate is refused the state stays through each retry.
+        if (stats_.state != detail_state::auth_failed && stats_.state != detail_state::tls_failed)
+            stats_.state = detail_state::connecting;
         ++stats_.connect_attempts;
         connection_ = std::make_unique<redis_connection>(executor_, options(), tls_.get());
         const error_code open_ec = co_await connection_->open();
         if (stopping_) break;
         if (open_ec == redis_errc::auth_failed) {
-            // One line when it starts, then only the state says it: a wrong password does not
-            // change by retrying, but the operator may fix Redis's side without restarting us.
-            stats_.last_error =
-                fmt::format("authentication failed: {}", connection_->server_error());
-            if (!std::exchange(auth_logged_, true))
-                log(log_level::error,
-                    "redis {} {}: authentication failed ({}); check the password in the config; "
-                    "retrying with backoff",
-                    stats_.role, stats_.endpoint, connection_->server_error());
-            stats_.state = detail_state::auth_failed;
+            refused(detail_state::auth_failed, "authentication failed",
+                    "check the password in the config");
+        } else if (open_ec == redis_errc::tls_refused) {
+            refused(detail_state::tls_failed, "TLS handshake failed",
+                    "check ca_file and that Redis's certificate names the url's host; never "
+                    "retried without TLS");
         } else if (open_ec) {
             note_error(describe("connect", open_ec));
             stats_.state = detail_state::backoff;
         } else {
-            auth_logged_ = false;
+            refusal_logged_ = false;
             stats_.state = detail_state::live;
             ++stats_.connections;
             stats_.connected_since_ms = now_ms();

@@ -8,6 +8,17 @@
 #include "sise/redis/row_fields.hpp"
 
 namespace sise::io {
+namespace {
+
+// The error in `reply`, or in one of its elements: EXEC's answer holds each queued command's.
+const redisReply* first_error(const redisReply& reply) {
+    if (is_error(reply)) return &reply;
+    for (const redisReply* element : reply_elements(reply))
+        if (is_error(*element)) return element;
+    return nullptr;
+}
+
+}  // namespace
 
 redis_sink::redis_sink(asio::any_io_executor executor, const redis_config& settings,
                        const market::ticker_table& table, const publish::publisher& publisher)
@@ -62,9 +73,18 @@ std::size_t redis_sink::build_round(std::string& out, std::int64_t now_ms, bool&
         publish::shared_text fragment = publisher_.fragment(id);
         // Our own encoding always reads back; a row without one has not been published yet.
         if (!fragment || redis::row_fields(*fragment, fields_)) continue;
+        // The round's rows and stream entry are one transaction (MULTI ... EXEC): each hash is
+        // replaced whole, DEL then HSET, so a field the row no longer has (a premium gone with
+        // [fx], a field an older sised wrote) does not linger, and no reader sees a hash half
+        // written or missing; subscribers get the rows when their hashes hold them.
+        if (parts.empty()) {
+            append_command(out, {"MULTI"});
+            ++replies;
+        }
         const market::ticker_row& row = table_.row(id);
         const std::string hash = keys_.last(row.exchange, row.instrument.market);
         const std::string channel = keys_.tick(row.exchange, row.instrument.market);
+        append_command(out, {"DEL", hash});
         args_.assign({"HSET", hash});
         for (const auto& [name, value] : fields_) {
             args_.push_back(name);
@@ -72,7 +92,7 @@ std::size_t redis_sink::build_round(std::string& out, std::int64_t now_ms, bool&
         }
         append_command(out, args_);
         append_command(out, {"PUBLISH", channel, *fragment});
-        replies += 2;
+        replies += 3;
         parts.push_back(std::move(fragment));
     }
     if (!parts.empty()) {
@@ -87,7 +107,8 @@ std::size_t redis_sink::build_round(std::string& out, std::int64_t now_ms, bool&
         append_command(
             out, {"XADD", keys_.stream(), settings.stream_maxlen > 0 ? "MAXLEN" : "MINID", "~",
                   bound, "*", "seq", seq, "message", message});
-        ++replies;
+        append_command(out, {"EXEC"});
+        replies += 2;
     }
     // The heartbeat the relays watch (docs/deployment.md, "Staleness"): the key for a relay
     // that starts, the channel for those listening. It lives three intervals.
@@ -124,9 +145,9 @@ asio::awaitable<error_code> redis_sink::session(redis_connection& connection) {
         for (std::size_t i = 0; i < replies; ++i) {
             redis_reply reply;
             if (auto ec = co_await connection.read(reply)) co_return ec;
-            if (is_error(*reply)) {
+            if (const redisReply* error = first_error(*reply)) {
                 ++client_.stats().command_errors;
-                client_.note_error(fmt::format("command refused: {}", reply_text(*reply)));
+                client_.note_error(fmt::format("command refused: {}", reply_text(*error)));
             }
         }
         if (!round_rows_.empty()) {

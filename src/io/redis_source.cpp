@@ -55,11 +55,17 @@ void redis_source::tick() {
 }
 
 // A row as published, or `stale` while the feed daemon is not heard from: what a direct feed's
-// row shows while its exchange is away (rows without data keep their status).
+// row shows while its exchange is away (rows without data keep their status), premium figures
+// included (null, "krw_row_stale"). KRW values stay, as a direct feed's do: the last price
+// converted at the last rate the feed daemon published.
 void redis_source::show(market::row_id id) {
     if (id >= published_.size() || !published_[id]) return;
     market::finished_row shown = *published_[id];
-    if (!upstream_fresh_ && shown.ticker) shown.status = market::row_status::stale;
+    if (!upstream_fresh_ && shown.ticker) {
+        shown.status = market::row_status::stale;
+        if (!shown.fx.premium.empty())
+            shown.fx.premium = redis::premium_when_stale(shown.fx.premium);
+    }
     table_.put_finished(id, shown);
 }
 

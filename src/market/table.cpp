@@ -92,6 +92,7 @@ void ticker_table::put_finished(row_id id, const finished_row& finished) {
     row.received_ms = finished.received_ms;
     row.status = finished.status;
     row.relayed_figures = finished.figures;
+    row.relayed_fx_members = finished.fx;
     if (row.has_ticker)
         row.price_scale = std::max(row.price_scale, fraction_digits(row.ticker.price.text()));
     mark_changed(id);

@@ -89,6 +89,12 @@ void append_fx(std::string& out, const market::ticker_row& row, const fx::row_fx
     }
 }
 
+// A relayed row's FX members, where the feed daemon put them (after the 24 h figures).
+void append_relayed_fx(std::string& out, const market::relayed_fx& fx) {
+    if (!fx.krw.empty()) out.append(",\"krw\":").append(fx.krw);
+    if (!fx.premium.empty()) out.append(",\"premium\":").append(fx.premium);
+}
+
 }  // namespace
 
 std::string encode_row(const market::ticker_row& row, std::int64_t now_ms, const fx::row_fx* fx) {
@@ -122,6 +128,7 @@ std::string encode_row(const market::ticker_row& row, std::int64_t now_ms, const
     append_json_decimal(out, "quote_volume_24h", t.quote_volume_24h);
     append_rolling(out, row, now_ms);
     if (fx) append_fx(out, row, *fx);
+    append_relayed_fx(out, row.relayed_fx_members);
     if (row.has_ticker)
         fmt::format_to(std::back_inserter(out), ",\"exchange_time\":{},\"received_time\":{}}}",
                        t.exchange_time_ms, row.received_ms);

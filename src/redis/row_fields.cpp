@@ -4,6 +4,9 @@
 
 #include <charconv>
 
+#include "sise/fx/premium.hpp"
+#include "sise/publish/json_writer.hpp"
+
 namespace sise::redis {
 namespace {
 
@@ -40,6 +43,25 @@ std::optional<change_basis> change_basis_from_string(std::string_view name) noex
 bool read_integer(std::string_view text, std::int64_t& out) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
     return !text.empty() && ec == std::errc{} && end == text.data() + text.size();
+}
+
+// An FX member: absent (empty) or a whole, valid JSON array, since the relay splices its text
+// into the rows it serves.
+bool read_json_array(std::span<const field> fields, std::string_view name, std::string& out) {
+    out = text_of(fields, name);
+    if (out.empty()) return true;
+    thread_local simdjson::dom::parser parser;
+    simdjson::dom::array array;
+    return !parser.parse(out).get(array);
+}
+
+// Reasons fx::premium_pct gives before it looks at the KRW row's liveness: they stay.
+bool precedes_krw_row_stale(std::string_view why) {
+    using fx::reason;
+    for (reason r : {reason::fx_absent, reason::fx_stale, reason::no_basis,
+                     reason::krw_price_missing, reason::foreign_price_missing})
+        if (fx::to_string(r) == why) return true;
+    return false;
 }
 
 }  // namespace
@@ -114,6 +136,9 @@ std::optional<relayed_row> decode_row(std::span<const field> fields) {
     out.instrument.name_en = text_of(fields, "name_en");
     market::finished_row& row = out.row;
     row.status = *status;
+    if (!read_json_array(fields, "krw", row.fx.krw) ||
+        !read_json_array(fields, "premium", row.fx.premium))
+        return std::nullopt;
 
     market::row_figures& figures = row.figures;
     figures.basis = *window;
@@ -144,6 +169,40 @@ std::optional<relayed_row> decode_row(std::span<const field> fields) {
         !read_decimal(fields, "quote_volume_24h", ticker.quote_volume_24h))
         return std::nullopt;
     row.ticker = ticker;
+    return out;
+}
+
+std::string premium_when_stale(std::string_view premium) {
+    thread_local simdjson::dom::parser parser;
+    simdjson::dom::array entries;
+    if (parser.parse(premium.data(), premium.size()).get(entries)) return std::string(premium);
+    std::string out = "[";
+    for (simdjson::dom::element entry : entries) {
+        if (out.size() > 1) out += ',';
+        simdjson::dom::object members;
+        if (entry.get(members)) return std::string(premium);  // not ours: shown as it came
+        std::string_view why;
+        const bool keeps =
+            entry["percent"].is_null() && !entry["reason"].get(why) && precedes_krw_row_stale(why);
+        out += '{';
+        bool first = true;
+        for (auto [key, value] : members) {
+            if (key == "reason" || (key == "percent" && !keeps)) continue;
+            if (!first) out += ',';
+            first = false;
+            publish::append_json_string(out, key);
+            out += ':';
+            out += simdjson::minify(value);
+        }
+        if (keeps) {
+            out += ",\"reason\":";
+            publish::append_json_string(out, why);
+        } else {
+            out += ",\"percent\":null,\"reason\":\"krw_row_stale\"";
+        }
+        out += '}';
+    }
+    out += ']';
     return out;
 }
 

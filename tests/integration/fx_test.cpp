@@ -6,16 +6,15 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include <atomic>
 #include <optional>
 #include <string>
 
 #include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
 #include "support/expected_premium.hpp"
+#include "support/fx_source.hpp"
 #include "support/health.hpp"
 #include "support/local_client.hpp"
-#include "support/raw_server.hpp"
 #include "support/wait.hpp"
 
 using namespace sise;
@@ -23,33 +22,6 @@ using namespace sise::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-// An HTTP FX source: one request per connection, answered 200 with `body` or, while failing,
-// 500. Counts the requests it answered.
-class fx_source {
-public:
-    fx_source()
-        : server_([this](raw_connection& connection) {
-              if (!connection.read_until("\r\n\r\n", 2s)) return;
-              ++requests_;
-              const bool ok = !failing_.load();
-              const std::string body =
-                  ok ? R"({"base_code":"USD","rates":{"KRW":1400}})" : R"({"error":"down"})";
-              connection.write(fmt::format(
-                  "HTTP/1.1 {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n"
-                  "Connection: close\r\n\r\n{}",
-                  ok ? "200 OK" : "500 Internal Server Error", body.size(), body));
-          }) {}
-
-    std::string url() const { return server_.url("http", "/v6/latest/USD"); }
-    void fail() { failing_ = true; }
-    std::uint64_t requests() const { return requests_.load(); }
-
-private:
-    std::atomic<bool> failing_{false};
-    std::atomic<std::uint64_t> requests_{0};
-    raw_server server_;
-};
 
 struct premium_seen {
     std::string basis, vs, percent, reason;

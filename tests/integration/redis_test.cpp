@@ -1,7 +1,8 @@
 // The Redis bus end to end (docs/deployment.md): fake exchange -> feed sised ([sinks.redis])
 // -> a redis-server of the test's own (loopback, no persistence) -> relay sised
-// ([source.redis]) -> websocket and HTTP clients. Faults: Redis restarted, the feed daemon
-// stopped, a wrong password; and the stream's bound.
+// ([source.redis]) -> websocket and HTTP clients, over plain TCP and over TLS. FX figures
+// relayed as the feed computed them. Faults: Redis restarted, the feed daemon stopped, a wrong
+// password, an untrusted certificate; and the stream's bound.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -17,10 +18,13 @@
 #include "fake/exchange_server.hpp"
 #include "support/daemon.hpp"
 #include "support/daemon_config.hpp"
+#include "support/expected_premium.hpp"
+#include "support/fx_source.hpp"
 #include "support/health.hpp"
 #include "support/local_client.hpp"
 #include "support/redis_server.hpp"
 #include "support/snapshot_rows.hpp"
+#include "support/test_ca.hpp"
 #include "support/wait.hpp"
 
 using namespace sise;
@@ -49,6 +53,20 @@ daemon_config feed_daemon(const fake::exchange_server& exchange, const std::stri
         .set("sinks.redis", "reconnect_initial_ms", 50)
         .set("sinks.redis", "reconnect_max_ms", 300)
         .set("sinks.redis", "heartbeat_interval_ms", 200);
+    return config;
+}
+
+// The paused fake listing BTC against KRW and USDT: a KRW row and a foreign row, for FX.
+fake::server_options btc_fake() {
+    fake::server_options options = paused_fake();
+    options.markets = {"KRW-BTC", "USDT-BTC"};
+    return options;
+}
+
+// The feed daemon of a btc_fake.
+daemon_config btc_feed(const fake::exchange_server& exchange, const std::string& redis_url) {
+    daemon_config config = feed_daemon(exchange, redis_url);
+    config.set("feeds.upbit", "markets", R"(["KRW-BTC", "USDT-BTC"])");
     return config;
 }
 
@@ -274,5 +292,212 @@ TEST_SUITE("integration") {
         CHECK(healthz(feed.port()).response().status == 503);
         // The feed daemon still serves its own clients.
         CHECK(eventually([&] { return every_row(feed.port(), "live"); }, 10s));
+    }
+
+    TEST_CASE(
+        "a relay's rows carry the feed daemon's KRW values, FX source and premium, stale "
+        "when the feed daemon's FX source is and when the feed daemon is gone") {
+        redis_server redis;
+        fake::exchange_server exchange(btc_fake());
+        exchange.pause_stream(true);
+        exchange.start();
+        fx_source source;
+        daemon_config config = btc_feed(exchange, redis.url());
+        config.text("fx", "source", "http")
+            .text("fx", "name", "test")
+            .text("fx", "url", source.url())
+            .text("fx", "field", "rates.KRW")
+            .set("fx", "poll_interval_ms", 1000)
+            .set("fx", "max_age_ms", 2500)
+            .set("fx", "timeout_ms", 1000)
+            .set("fx", "usdt_as_usd", "true");
+        std::optional<daemon_process> feed(std::in_place, config.toml());
+        daemon_process relay(relay_daemon(redis.url()).toml());
+        REQUIRE(eventually([&] { return exchange.subscriptions() > 0; }, 5s));
+        REQUIRE(exchange.send_ticker("KRW-BTC", "100000000"));
+        REQUIRE(exchange.send_ticker("USDT-BTC", "68000.5"));
+        const std::string percent = expected_premium("100000000", "68000.5", "1400");
+        REQUIRE_MESSAGE(
+            eventually(
+                [&] {
+                    return snapshot_field(feed->port(), "KRW-BTC", "premium").find(percent) !=
+                           std::string::npos;
+                },
+                5s),
+            feed->log());
+        // Row for row the same JSON at both daemons, FX members included.
+        const auto same_rows = [&] {
+            const auto rows = snapshot_row_texts(relay.port());
+            return rows.size() == 2 && rows == snapshot_row_texts(feed->port());
+        };
+        CHECK(eventually(same_rows, 5s));
+        const std::string krw = snapshot_field(relay.port(), "USDT-BTC", "krw");
+        CHECK(krw.find(R"("basis":"usd_krw:test")") != std::string::npos);
+        CHECK(krw.find(R"("source":"http")") != std::string::npos);
+        CHECK(krw.find(R"("value":"95200700")") != std::string::npos);
+        CHECK(snapshot_field(relay.port(), "KRW-BTC", "premium")
+                  .find(R"("percent":")" + percent + '"') != std::string::npos);
+        // The hash holds the array as its JSON text, for any consumer.
+        CHECK(redis.cli({"HGET", "sise:last:upbit:USDT-BTC", "krw"}).find("95200700") !=
+              std::string::npos);
+
+        // The feed daemon gone: the relay's rows turn stale, and a premium is never shown from
+        // a row that is not live (fx::premium_pct's rule); KRW values stay, as a direct feed's.
+        CHECK(feed->terminate() == 0);
+        feed.reset();
+        CHECK(eventually(
+            [&] {
+                return snapshot_field(relay.port(), "KRW-BTC", "premium")
+                           .find(R"("percent":null,"reason":"krw_row_stale")") != std::string::npos;
+            },
+            5s));
+        CHECK(snapshot_field(relay.port(), "KRW-BTC", "status") == "stale");
+        CHECK(snapshot_field(relay.port(), "USDT-BTC", "krw") == krw);
+
+        // Back: the figures return. Then the FX source fails: past max_age_ms the feed daemon's
+        // figures turn null, and the relay's with the same reason.
+        feed.emplace(config.toml());
+        REQUIRE(eventually(same_rows, 10s));
+        source.fail();
+        REQUIRE(eventually(
+            [&] {
+                return snapshot_field(feed->port(), "KRW-BTC", "premium").find("fx_stale") !=
+                       std::string::npos;
+            },
+            8s));
+        CHECK(eventually(
+            [&] {
+                return snapshot_field(relay.port(), "USDT-BTC", "krw").find("fx_stale") !=
+                           std::string::npos &&
+                       snapshot_field(relay.port(), "KRW-BTC", "premium").find("fx_stale") !=
+                           std::string::npos;
+            },
+            5s));
+        CHECK(eventually(same_rows, 5s));
+    }
+
+    TEST_CASE("over TLS with the test CA as ca_file, a relay's clients see the feed's rows") {
+        test_ca ca;
+        const server_cert cert = ca.issue("redis", {"IP:127.0.0.1", "DNS:localhost"});
+        redis_server redis("", {}, redis_tls{cert.cert_file, cert.key_file, ca.cert_file()});
+        REQUIRE(redis.url().starts_with("rediss://"));
+        fake::exchange_server exchange(paused_fake());
+        exchange.pause_stream(true);
+        exchange.start();
+        daemon_process feed(feed_daemon(exchange, redis.url())
+                                .text("sinks.redis", "ca_file", ca.cert_file())
+                                .toml());
+        daemon_process relay(
+            relay_daemon(redis.url()).text("source.redis", "ca_file", ca.cert_file()).toml());
+        REQUIRE_MESSAGE(eventually([&] { return every_row(relay.port(), "live"); }, 10s),
+                        relay.log());
+        REQUIRE(exchange.send_ticker("KRW-BTC", "91234000"));
+        CHECK(eventually(
+            [&] { return snapshot_rows(relay.port()).at("KRW-BTC").first == "91234000"; }, 5s));
+        CHECK(eventually(
+            [&] { return snapshot_row_texts(relay.port()) == snapshot_row_texts(feed.port()); },
+            5s));
+        CHECK(redis_state(feed.port()) == "live");
+        CHECK(redis_state(relay.port()) == "live");
+        CHECK(redis.cli({"HGET", "sise:last:upbit:KRW-BTC", "price"}) == "91234000");
+    }
+
+    TEST_CASE(
+        "an untrusted Redis certificate or one for another host is refused: one log line "
+        "and tls_failed in /healthz, and a port without TLS is never spoken to in plaintext") {
+        test_ca ca;
+        test_ca other("another CA");
+        const server_cert elsewhere = ca.issue("elsewhere", {"DNS:redis.elsewhere.test"});
+        const server_cert here = ca.issue("here", {"IP:127.0.0.1"});
+        redis_server wrong_host("", {},
+                                redis_tls{elsewhere.cert_file, elsewhere.key_file, ca.cert_file()});
+        redis_server unknown_ca("", {}, redis_tls{here.cert_file, here.key_file, ca.cert_file()});
+        const auto relay_at = [](const std::string& url, const std::string& ca_file) {
+            daemon_config config = relay_daemon(url);
+            config.set("source.redis", "connect_timeout_ms", 1000);
+            if (!ca_file.empty()) config.text("source.redis", "ca_file", ca_file);
+            return config.toml();
+        };
+        struct refusal {
+            std::string url, ca_file, why;
+        };
+        const std::vector<refusal> cases{
+            {wrong_host.url(), ca.cert_file(),
+             "certificate verify failed: the certificate does not name 127.0.0.1"},
+            {unknown_ca.url(), other.cert_file(), "certificate verify failed: "},
+            // The system CAs only: ours is not among them.
+            {unknown_ca.url(), "", "certificate verify failed: "},
+        };
+        for (const refusal& c : cases) {
+            CAPTURE(c.url);
+            CAPTURE(c.ca_file);
+            daemon_process relay(relay_at(c.url, c.ca_file));
+            REQUIRE_MESSAGE(
+                eventually([&] { return redis_state(relay.port()) == "tls_failed"; }, 5s),
+                relay.log());
+            REQUIRE(eventually(
+                [&] { return healthz(relay.port()).number("/redis/0/connect_attempts") >= 3; },
+                10s));
+            const healthz health(relay.port());
+            CHECK(health.text("/redis/0/state") == "tls_failed");
+            CHECK(health.number("/redis/0/connections") == 0);
+            CHECK(health.response().status == 503);
+            const std::string last_error = health.text("/redis/0/last_error");
+            CHECK_MESSAGE(last_error.starts_with("TLS handshake failed: " + c.why), last_error);
+            CHECK(count(relay.log(), "TLS handshake failed") == 1);
+            CHECK(relay.running());
+        }
+
+        // rediss:// to a Redis without TLS: the handshake never completes, and not one command
+        // goes to it in plaintext.
+        redis_server plain;
+        daemon_process relay(
+            relay_at(fmt::format("rediss://127.0.0.1:{}/0", plain.port()), ca.cert_file()));
+        REQUIRE(eventually(
+            [&] { return healthz(relay.port()).number("/redis/0/connect_attempts") >= 2; }, 10s));
+        const healthz health(relay.port());
+        CHECK(health.text("/redis/0/state") != "live");
+        CHECK(health.number("/redis/0/connections") == 0);
+        CHECK(health.response().status == 503);
+        // The one PING is the test's own (redis_server::start).
+        const std::string commands = plain.cli({"INFO", "commandstats"});
+        CHECK(commands.find("cmdstat_ping:calls=1,") != std::string::npos);
+        CHECK(commands.find("cmdstat_psubscribe") == std::string::npos);
+        CHECK(commands.find("cmdstat_scan") == std::string::npos);
+    }
+
+    TEST_CASE("a field a row no longer has leaves its hash: the premium once [fx] is removed") {
+        redis_server redis;
+        fake::exchange_server exchange(btc_fake());
+        exchange.pause_stream(true);
+        exchange.start();
+        const daemon_config without_fx = btc_feed(exchange, redis.url());
+        daemon_config with_fx = without_fx;
+        with_fx.text("fx", "source", "fixed")
+            .text("fx", "usd_krw", "1400")
+            .set("fx", "usdt_as_usd", "true");
+        const auto has = [&](std::string_view market, std::string_view field) {
+            return redis.cli({"HEXISTS", fmt::format("sise:last:upbit:{}", market),
+                              std::string(field)}) == "1";
+        };
+        {
+            daemon_process feed(with_fx.toml());
+            REQUIRE(eventually([&] { return exchange.subscriptions() > 0; }, 5s));
+            REQUIRE(exchange.send_ticker("KRW-BTC", "100000000"));
+            REQUIRE(exchange.send_ticker("USDT-BTC", "68000.5"));
+            REQUIRE(eventually([&] { return has("KRW-BTC", "premium") && has("USDT-BTC", "krw"); },
+                               5s));
+            CHECK(feed.terminate() == 0);
+        }
+        daemon_process feed(without_fx.toml());
+        CHECK(eventually(
+            [&] {
+                return redis_state(feed.port()) == "live" && !has("KRW-BTC", "premium") &&
+                       !has("USDT-BTC", "krw");
+            },
+            10s));
+        CHECK(has("KRW-BTC", "price"));
+        CHECK(has("USDT-BTC", "exchange_time"));
+        CHECK(healthz(feed.port()).number("/redis/0/command_errors") == 0);
     }
 }

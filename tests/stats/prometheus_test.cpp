@@ -97,6 +97,8 @@ TEST_SUITE("stats") {
         CHECK(text.find("sise_redis_state{role=\"sink\",state=\"auth_failed\"} 1\n") !=
               std::string::npos);
         CHECK(text.find("sise_redis_state{role=\"sink\",state=\"live\"} 0\n") != std::string::npos);
+        CHECK(text.find("sise_redis_state{role=\"sink\",state=\"tls_failed\"} 0\n") !=
+              std::string::npos);
         CHECK(text.find("sise_redis_rows_dropped_total{role=\"sink\"} 3\n") != std::string::npos);
         CHECK(text.find("sise_redis_publications_written_total{role=\"sink\"} 12\n") !=
               std::string::npos);

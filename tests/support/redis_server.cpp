@@ -23,8 +23,12 @@ std::uint16_t free_loopback_port() {
 
 }  // namespace
 
-redis_server::redis_server(std::string password, std::vector<std::string> extra)
-    : password_(std::move(password)), extra_(std::move(extra)), port_(free_loopback_port()) {
+redis_server::redis_server(std::string password, std::vector<std::string> extra,
+                           std::optional<redis_tls> tls)
+    : password_(std::move(password)),
+      extra_(std::move(extra)),
+      tls_(std::move(tls)),
+      port_(free_loopback_port()) {
     start();
 }
 
@@ -33,7 +37,7 @@ redis_server::~redis_server() {
 }
 
 std::string redis_server::url() const {
-    return fmt::format("redis://127.0.0.1:{}/0", port_);
+    return fmt::format("{}://127.0.0.1:{}/0", tls_ ? "rediss" : "redis", port_);
 }
 
 void redis_server::kill() {
@@ -44,17 +48,16 @@ void redis_server::kill() {
 }
 
 void redis_server::start() {
-    std::vector<std::string> argv{"/usr/bin/redis-server",
-                                  "--save",
-                                  "",
-                                  "--appendonly",
-                                  "no",
-                                  "--port",
-                                  std::to_string(port_),
-                                  "--bind",
-                                  "127.0.0.1",
-                                  "--dir",
-                                  dir_.path().string()};
+    std::vector<std::string> argv{
+        "/usr/bin/redis-server", "--save", "", "--appendonly", "no", "--bind", "127.0.0.1", "--dir",
+        dir_.path().string()};
+    if (tls_)
+        argv.insert(argv.end(),
+                    {"--port", "0", "--tls-port", std::to_string(port_), "--tls-cert-file",
+                     tls_->cert_file, "--tls-key-file", tls_->key_file, "--tls-ca-cert-file",
+                     tls_->ca_file, "--tls-auth-clients", "no"});
+    else
+        argv.insert(argv.end(), {"--port", std::to_string(port_)});
     if (!password_.empty()) {
         argv.push_back("--requirepass");
         argv.push_back(password_);
@@ -69,6 +72,9 @@ void redis_server::start() {
 std::string redis_server::cli(const std::vector<std::string>& args) const {
     std::vector<std::string> argv{"/usr/bin/redis-cli", "-h", "127.0.0.1", "-p",
                                   std::to_string(port_)};
+    // The test's own look at its server: encrypted, not verified (a test may give the server a
+    // certificate for another host on purpose; sised is the one that must refuse it).
+    if (tls_) argv.insert(argv.end(), {"--tls", "--insecure"});
     if (!password_.empty()) {
         argv.push_back("--no-auth-warning");
         argv.push_back("-a");

@@ -1,7 +1,8 @@
 // Keeps one Redis connection up for an owner (the sink, the relay source): open and log in,
 // run the owner's session on it until it fails, back off (feed::backoff), again. Owns the
-// connection's counters and the one place that logs Redis failures: a refused password is one
-// line (then `auth_failed` in /healthz while it retries), other failures are rate-limited.
+// connection's counters and the one place that logs Redis failures: a refused password or TLS
+// certificate is one line (then `auth_failed` or `tls_failed` in /healthz while it retries),
+// other failures are rate-limited.
 #pragma once
 
 #include <chrono>
@@ -46,6 +47,9 @@ public:
 
 private:
     asio::awaitable<void> run();
+    // Redis refused us in a way retrying does not fix (password, certificate): `state`, one
+    // log line with `advice`.
+    void refused(stats::redis_state state, std::string_view what, std::string_view advice);
 
     asio::any_io_executor executor_;
     redis_config settings_;
@@ -56,7 +60,7 @@ private:
     stats::redis_stats stats_;
     log_limiter log_limit_;
     bool stopping_ = false;
-    bool auth_logged_ = false;  // the refused password was logged; cleared by a login
+    bool refusal_logged_ = false;  // a refused password or certificate was logged; a login clears
 };
 
 }  // namespace sise::io

@@ -29,6 +29,7 @@ enum class redis_errc {
     auth_failed,       // Redis refused AUTH (wrong password) or wants one we do not have
     bad_reply,         // a reply hiredis's reader could not parse, or one of the wrong shape
     reply_too_large,   // a reply above max_reply_bytes
+    tls_refused,       // the TLS handshake failed (certificate not trusted, wrong host, no TLS)
 };
 error_code make_error_code(redis_errc e) noexcept;
 
@@ -65,7 +66,8 @@ public:
 
     // Connects, authenticates, selects the database and checks the login with PING.
     // redis_errc::auth_failed when AUTH is refused or Redis wants a password we do not have;
-    // server_error() then holds Redis's words.
+    // server_error() then holds Redis's words. redis_errc::tls_refused when the TLS handshake
+    // fails; server_error() then says why ("certificate verify failed: ..." or OpenSSL's words).
     asio::awaitable<error_code> open();
     // Writes a pipeline of commands (append_command's output), bounded by io_timeout.
     asio::awaitable<error_code> write(std::string_view bytes);
@@ -81,6 +83,7 @@ public:
     // Closes the socket: pending operations complete with an error.
     void close() noexcept;
     bool is_open() const noexcept;
+    // Redis's error reply, or why the TLS handshake failed.
     const std::string& server_error() const noexcept { return server_error_; }
 
 private:

@@ -1,9 +1,10 @@
 // The Redis bus, feed side ([sinks.redis], docs/deployment.md): a publication sink that writes
-// each changed row to Redis: HSET <prefix>:last:<exchange>:<market> (the row's fields), PUBLISH
-// <prefix>:tick:<exchange>:<market> (the row's JSON) and one bounded XADD <prefix>:ticks per
-// round, plus the heartbeat relays watch. One pipelined round trip in flight at a time; rows
-// changing meanwhile wait in a pending set of row ids (latest wins, bounded by the table, drops
-// counted). After every (re)connect the whole table is written first. Never blocks the loop.
+// each changed row to Redis: DEL + HSET <prefix>:last:<exchange>:<market> (the row's fields,
+// replaced whole), PUBLISH <prefix>:tick:<exchange>:<market> (the row's JSON) and one bounded
+// XADD <prefix>:ticks per round, all in one MULTI/EXEC, plus the heartbeat relays watch. One
+// pipelined round trip in flight at a time; rows changing meanwhile wait in a pending set of row
+// ids (latest wins, bounded by the table, drops counted). After every (re)connect the whole table
+// is written first. Never blocks the loop.
 #pragma once
 
 #include <cstdint>

@@ -47,6 +47,15 @@ constexpr std::optional<row_status> row_status_from_string(std::string_view name
 
 using row_id = std::uint32_t;
 
+// Relay mode: a row's FX members as the daemon that computed them published them, each a JSON
+// array's text ("krw" of a foreign row, "premium" of a KRW row); empty when the row has none.
+// The relay has no FX board of its own: it shows the feed daemon's digits and sources.
+struct relayed_fx {
+    std::string krw;
+    std::string premium;
+    bool operator==(const relayed_fx&) const = default;
+};
+
 struct ticker_row {
     exchange_id exchange{};
     feed::instrument instrument;
@@ -67,6 +76,7 @@ struct ticker_row {
     // Relay mode: the 24 h figures as the daemon that computed them published them, shown as
     // they are (the window stays empty). Unset for rows fed by an exchange.
     std::optional<row_figures> relayed_figures;
+    relayed_fx relayed_fx_members;  // relay mode; empty for rows fed by an exchange
 };
 
 // A finished row as another sised published it (relay mode): values, status and 24 h figures
@@ -76,6 +86,7 @@ struct finished_row {
     std::int64_t received_ms = 0;         // when the publishing daemon received the ticker
     row_status status = row_status::connecting;
     row_figures figures;
+    relayed_fx fx;
 };
 
 class ticker_table {

@@ -32,8 +32,15 @@ struct relayed_row {
 };
 
 // nullopt when a field the row needs is missing or unreadable (exchange, market, status, a
-// price that is not a number, ...). Unknown fields are ignored, so a newer feed daemon can add
-// some.
+// price that is not a number, "krw" or "premium" that is not a JSON array, ...). Unknown fields
+// are ignored, so a newer feed daemon can add some. The FX members are kept as their JSON text
+// (the feed daemon's digits, bases and sources, shown as they are).
 std::optional<relayed_row> decode_row(std::span<const field> fields);
+
+// A KRW row's "premium" array as the feed daemon's FX board would write it once the row is no
+// longer live (the relay lost its upstream): every percent that needed a live KRW row turns
+// null with "reason":"krw_row_stale"; nulls for an earlier reason in fx::premium_pct's order
+// (the basis, a missing price) keep it. `premium` must be a valid array (decode_row checked).
+std::string premium_when_stale(std::string_view premium);
 
 }  // namespace sise::redis

@@ -197,12 +197,14 @@ struct fx_stats {
     bool usdt_fresh = false;
 };
 
-// A Redis connection's state: `auth_failed` while Redis refuses our password (retried with
-// backoff, logged once), `backoff` between other failed attempts.
-enum class redis_state { connecting, live, backoff, auth_failed, stopped };
+// A Redis connection's state: `auth_failed` while Redis refuses our password, `tls_failed`
+// while the TLS handshake fails (an untrusted certificate, one for another host; never retried
+// in plaintext), both retried with backoff and logged once; `backoff` between other failed
+// attempts.
+enum class redis_state { connecting, live, backoff, auth_failed, tls_failed, stopped };
 inline constexpr std::array all_redis_states{redis_state::connecting, redis_state::live,
-                                             redis_state::backoff, redis_state::auth_failed,
-                                             redis_state::stopped};
+                                             redis_state::backoff,    redis_state::auth_failed,
+                                             redis_state::tls_failed, redis_state::stopped};
 
 constexpr std::string_view to_string(redis_state state) noexcept {
     switch (state) {
@@ -210,6 +212,7 @@ constexpr std::string_view to_string(redis_state state) noexcept {
         case redis_state::live: return "live";
         case redis_state::backoff: return "reconnecting";
         case redis_state::auth_failed: return "auth_failed";
+        case redis_state::tls_failed: return "tls_failed";
         case redis_state::stopped: return "stopped";
     }
     return "stopped";
