@@ -98,12 +98,12 @@ void room::join(ws_session& session) {
     changed();
 }
 
-void room::leave(ws_session& session) {
+void room::leave(ws_session& session, connection_slot slot) {
     subscribers_.erase(&session);
     stats_.subscribers = subscribers_.size();
     // At once: a session may end while its loop is being destroyed, with nothing posted to it
     // ever to run.
-    report();
+    report(std::move(slot));
 }
 
 void room::client_error(std::string_view step, const error_code& ec) {
@@ -120,9 +120,11 @@ void room::changed() {
     });
 }
 
-void room::report() {
-    asio::dispatch(main_, [owner = owner_, index = index_, copy = stats_] {
+void room::report(std::optional<connection_slot> released) {
+    asio::dispatch(main_, [owner = owner_, index = index_, copy = stats_,
+                           released = std::move(released)]() mutable {
         if (auto target = owner.lock()) target->room_report(index, copy);
+        released.reset();  // on the main loop: its count drops at once
     });
 }
 

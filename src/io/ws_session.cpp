@@ -55,7 +55,7 @@ ws_session::~ws_session() {
     // One reason per session that got as far as subscribing; a slow client is counted in
     // slow_client_disconnects instead (its own label).
     if (end_reason_) ++owner().stats().disconnects[static_cast<std::size_t>(*end_reason_)];
-    owner().leave(*this);
+    owner().leave(*this, std::move(slot_));
 }
 
 void ws_session::ended(stats::client_disconnect_reason reason) {

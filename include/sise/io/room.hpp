@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <unordered_set>
 
@@ -16,6 +17,7 @@
 
 #include "sise/io/asio.hpp"
 #include "sise/io/config.hpp"
+#include "sise/io/connection_slot.hpp"
 #include "sise/io/log.hpp"
 #include "sise/io/server.hpp"
 #include "sise/publish/fanout.hpp"
@@ -57,7 +59,9 @@ public:
     publish::filter_groups& filter_groups() noexcept { return filter_groups_; }
     const publish::edition& current() const noexcept { return *current_; }
     void join(ws_session& session);
-    void leave(ws_session& session);
+    // `slot` is released on the main loop right after the counters without this session arrive
+    // there: /healthz never counts a subscriber whose connection it no longer counts.
+    void leave(ws_session& session, connection_slot slot);
     // Counted in stats().client_errors and logged at most once per 10 s (hub::client_error).
     void client_error(std::string_view step, const error_code& ec);
     // The counters changed: a copy goes to the main loop once this loop turn's handlers have
@@ -69,7 +73,7 @@ private:
     void in_room(Function&& function);
     void housekeeping();
     // Sends a copy of the counters to the main loop now.
-    void report();
+    void report(std::optional<connection_slot> released = std::nullopt);
 
     asio::io_context& context_;
     std::size_t index_;
