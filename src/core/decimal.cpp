@@ -191,12 +191,32 @@ bool decimal::shift(int places) noexcept {
     // text_ is plain notation by construction: [-] digits [. digits]. render() reads the parts
     // (views into text_) into a buffer of its own before it assigns, so writing back is safe.
     const std::string_view text = text_.view();
-    plain_parts parts;
-    std::size_t pos = 0;
-    if (text.front() == '-') {
-        parts.negative = true;
-        pos = 1;
+    const std::size_t sign = text.front() == '-' ? 1 : 0;
+    if (const std::size_t dot = text.find('.', sign);
+        places > 0 && dot != std::string_view::npos &&
+        text.size() - dot - 1 >= static_cast<std::size_t>(places)) {
+        // The usual case (Bybit's fraction to percent on every frame): the point moves right
+        // within the fraction digits. render()'s rule, without its per-digit position
+        // arithmetic: the digits up to the new point lose their leading zeros (one kept), the
+        // rest stay as sent. Never longer than the text: it fits.
+        char buf[max_digits];
+        std::size_t len = 0;
+        if (sign != 0) buf[len++] = '-';
+        const std::size_t point = dot + 1 + static_cast<std::size_t>(places);
+        for (std::size_t i = sign; i < point; ++i) {
+            if (i == dot || (text[i] == '0' && len == sign)) continue;
+            buf[len++] = text[i];
+        }
+        if (len == sign) buf[len++] = '0';
+        if (point < text.size()) {
+            buf[len++] = '.';
+            for (std::size_t i = point; i < text.size(); ++i) buf[len++] = text[i];
+        }
+        return text_.assign({buf, len});
     }
+    plain_parts parts;
+    const std::size_t pos = sign;
+    parts.negative = sign != 0;
     const std::size_t dot = text.find('.', pos);
     if (dot == std::string_view::npos) {
         parts.int_digits = text.substr(pos);

@@ -206,6 +206,26 @@ TEST_SUITE("core") {
         }
     }
 
+    TEST_CASE("shifting right within the fraction gives what the exponent gives") {
+        // shift() takes a short route when the point stays within the fraction digits; the
+        // exponent expansion ("0.0196e2") is the general rule it must agree with.
+        const std::string_view tokens[] = {"0.0196", "-0.0196", "0.00", "-0.00", "0.000", "1.2345",
+                                           "0.0126713295", "-0.0012", "404000.00000000", "10.01",
+                                           "0.10", "123.456", "-0.5", "7"};
+        for (const auto token : tokens) {
+            for (int places = 1; places <= 4; ++places) {
+                CAPTURE(token);
+                CAPTURE(places);
+                const auto by_exponent =
+                    sise::decimal::from_json_number(std::string(token) + "e" + std::to_string(places));
+                auto d = *sise::decimal::from_json_number(token);
+                REQUIRE(by_exponent);
+                REQUIRE(d.shift(places));
+                CHECK(d.text() == by_exponent->text());
+            }
+        }
+    }
+
     TEST_CASE("shifting in place gives what shifted gives, and leaves a failure untouched") {
         auto d = *sise::decimal::from_json_number("0.0126713295");
         CHECK(d.shift(2));
