@@ -186,7 +186,7 @@ TEST_SUITE("feed") {
         }) == errc::malformed_frame);
     }
 
-    TEST_CASE("the backslash check agrees with a byte loop at every length and position") {
+    TEST_CASE("the backslash checks agree with a byte loop at every length and position") {
         // The word-at-a-time check must neither miss a backslash at any offset nor see one in
         // bytes next to it in value ('[' ']' '|' 0xDC 0x5B..) or in what follows the view.
         const auto reference = [](std::string_view t) {
@@ -201,10 +201,14 @@ TEST_SUITE("feed") {
                 const std::string padded = text + "\\\\\\\\\\\\\\\\";  // a backslash right after
                 const std::string_view view(padded.data(), n);
                 CHECK_MESSAGE(json::has_backslash(view) == reference(view), n);
+                CHECK_MESSAGE(json::has_backslash_in_document(view) == reference(view), n);
                 for (std::size_t at = 0; at < n; ++at) {
                     std::string with = text;
                     with[at] = '\\';
                     CHECK_MESSAGE(json::has_backslash(with), n << " at " << at);
+                    with += std::string(8, 'a');  // the word read past the end stays in the string
+                    CHECK_MESSAGE(json::has_backslash_in_document({with.data(), n}),
+                                  n << " at " << at);
                 }
             }
         }
