@@ -109,9 +109,8 @@ bool decimal::assign_json_number_padded(std::string_view token) noexcept {
             const std::size_t n_int = digit_run(p + pos, size - pos);
             if (n_int == 1 || (n_int > 1 && p[pos] != '0')) {
                 pos += n_int;
-                if (pos == size ||
-                    (p[pos] == '.' && pos + 1 < size &&
-                     digit_run(p + pos + 1, size - pos - 1) == size - pos - 1)) {
+                if (pos == size || (p[pos] == '.' && pos + 1 < size &&
+                                    digit_run(p + pos + 1, size - pos - 1) == size - pos - 1)) {
                     text_.assign_padded(token);
                     return true;
                 }

@@ -78,7 +78,7 @@ inline bool has_backslash_in_document(std::string_view text) noexcept {
         for (std::size_t i = 0; i < n; i += 8) {
             std::uint64_t w;
             std::memcpy(&w, p + i, sizeof w);
-            std::uint64_t v = w ^ 0x5C5C5C5C5C5C5C5CULL;  // backslashes -> 0
+            std::uint64_t v = w ^ 0x5C5C5C5C5C5C5C5CULL;             // backslashes -> 0
             if (n - i < 8) v |= ~std::uint64_t{0} << (8 * (n - i));  // past the end: never 0
             if (((v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL) != 0) return true;
         }
