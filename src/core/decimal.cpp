@@ -3,8 +3,10 @@
 #include "sise/core/decimal.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <system_error>
 
 namespace sise {
@@ -72,7 +74,51 @@ bool render(const plain_parts& in, std::int64_t shift,
     return out.assign({buf, len});
 }
 
+// 0x80 in each byte of w (eight characters, the first in the low byte) that is not an ASCII
+// digit, 0 in each that is. x = w ^ '0' maps the digits to 0..9; a byte of x is 10 or more iff
+// its low seven bits plus 0x76 reach 0x80 (no carry between bytes: at most 0x7F + 0x76) or its
+// high bit is set.
+constexpr std::uint64_t non_digit_bytes(std::uint64_t w) noexcept {
+    const std::uint64_t x = w ^ 0x3030303030303030ULL;
+    return (((x & 0x7F7F7F7F7F7F7F7FULL) + 0x7676767676767676ULL) | x) & 0x8080808080808080ULL;
+}
+
+// How many of the `limit` characters from p are digits before the first other one, eight at a
+// time; reads p[0, limit rounded up to 8).
+[[gnu::always_inline]] inline std::size_t digit_run(const char* p, std::size_t limit) noexcept {
+    for (std::size_t n = 0; n < limit; n += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p + n, sizeof w);
+        if (const std::uint64_t other = non_digit_bytes(w); other != 0)
+            return std::min(limit, n + static_cast<std::size_t>(std::countr_zero(other) / 8));
+    }
+    return limit;
+}
+
 }  // namespace
+
+bool decimal::assign_json_number_padded(std::string_view token) noexcept {
+    if constexpr (std::endian::native == std::endian::little) {
+        // [-] int [. frac]: int is "0" or starts with 1-9 (RFC 8259 §6), frac is not empty. The
+        // digit runs read at most 8 bytes past a 39-character token: padded_read covers them.
+        static_assert(max_digits + 8 <= padded_read);
+        const std::size_t size = token.size();
+        const char* const p = token.data();
+        if (size <= max_digits) {
+            std::size_t pos = size > 0 && p[0] == '-' ? 1 : 0;
+            const std::size_t n_int = digit_run(p + pos, size - pos);
+            if (n_int == 1 || (n_int > 1 && p[pos] != '0')) {
+                pos += n_int;
+                if (pos == size || (p[pos] == '.' && pos + 1 < size &&
+                                    digit_run(p + pos + 1, size - pos - 1) == size - pos - 1)) {
+                    text_.assign_padded(token);
+                    return true;
+                }
+            }
+        }
+    }
+    return assign_json_number(token);  // an exponent; anything refused is refused there too
+}
 
 bool decimal::assign_json_number(std::string_view token) noexcept {
     // RFC 8259 §6: number = [ minus ] int [ frac ] [ exp ]; int = zero / ( digit1-9 *DIGIT )
@@ -134,15 +180,42 @@ std::optional<decimal> decimal::from_json_number(std::string_view token) noexcep
 }
 
 std::optional<decimal> decimal::shifted(int places) const noexcept {
-    if (text_.empty()) return std::nullopt;
-    // text_ is plain notation by construction: [-] digits [. digits].
+    decimal result = *this;
+    if (!result.shift(places)) return std::nullopt;
+    return result;
+}
+
+bool decimal::shift(int places) noexcept {
+    if (text_.empty()) return false;
+    // text_ is plain notation by construction: [-] digits [. digits]. render() reads the parts
+    // (views into text_) into a buffer of its own before it assigns, so writing back is safe.
     const std::string_view text = text_.view();
-    plain_parts parts;
-    std::size_t pos = 0;
-    if (text.front() == '-') {
-        parts.negative = true;
-        pos = 1;
+    const std::size_t sign = text.front() == '-' ? 1 : 0;
+    if (const std::size_t dot = text.find('.', sign);
+        places > 0 && dot != std::string_view::npos &&
+        text.size() - dot - 1 >= static_cast<std::size_t>(places)) {
+        // The usual case (Bybit's fraction to percent on every frame): the point moves right
+        // within the fraction digits. render()'s rule, without its per-digit position
+        // arithmetic: the digits up to the new point lose their leading zeros (one kept), the
+        // rest stay as sent. Never longer than the text: it fits.
+        char buf[max_digits];
+        std::size_t len = 0;
+        if (sign != 0) buf[len++] = '-';
+        const std::size_t point = dot + 1 + static_cast<std::size_t>(places);
+        for (std::size_t i = sign; i < point; ++i) {
+            if (i == dot || (text[i] == '0' && len == sign)) continue;
+            buf[len++] = text[i];
+        }
+        if (len == sign) buf[len++] = '0';
+        if (point < text.size()) {
+            buf[len++] = '.';
+            for (std::size_t i = point; i < text.size(); ++i) buf[len++] = text[i];
+        }
+        return text_.assign({buf, len});
     }
+    plain_parts parts;
+    const std::size_t pos = sign;
+    parts.negative = sign != 0;
     const std::size_t dot = text.find('.', pos);
     if (dot == std::string_view::npos) {
         parts.int_digits = text.substr(pos);
@@ -150,9 +223,7 @@ std::optional<decimal> decimal::shifted(int places) const noexcept {
         parts.int_digits = text.substr(pos, dot - pos);
         parts.frac_digits = text.substr(dot + 1);
     }
-    decimal result;
-    if (!render(parts, places, result.text_)) return std::nullopt;
-    return result;
+    return render(parts, places, text_);
 }
 
 bool decimal::is_zero() const noexcept {

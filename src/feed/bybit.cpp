@@ -33,18 +33,13 @@ constexpr std::string_view topic_prefix = "tickers.";
 constexpr std::array<std::string_view, 9> known_quotes{"USDT", "USDC", "USDE", "EUR", "BRL",
                                                        "TRY",  "BTC",  "ETH",  "DAI"};
 
-// The fields of one ticker's "data" object that a delta may leave out (bybit.md §3).
-struct ticker_fields {
-    decimal price;         // lastPrice
-    decimal change_ratio;  // price24hPcnt, a fraction (§4)
-    decimal high;          // highPrice24h
-    decimal low;           // lowPrice24h
-    decimal volume;        // volume24h, base coin
-    decimal turnover;      // turnover24h, quote coin
-};
-
-// What one frame said; views stay valid until the next iterate().
+// What one frame said; views stay valid until the next iterate(). The ticker's fields (§3) are
+// read straight into `ticker`, the update's slot in the caller's output: a delta leaves out what
+// did not change (those stay empty), and price24hPcnt is still the fraction Bybit sent (§4).
 struct fields {
+    explicit fields(ticker_update& slot) noexcept : ticker(slot) {}
+
+    ticker_update& ticker;
     std::optional<std::string_view> topic;
     std::optional<std::string_view> type;     // "snapshot" or "delta"
     std::optional<std::string_view> op;       // "subscribe", "ping", "pong"...
@@ -54,19 +49,18 @@ struct fields {
     std::optional<std::string_view> symbol;  // data.symbol
     std::int64_t ts = 0;
     std::int64_t cs = 0;
-    ticker_fields ticker;
 };
 
 // One field of the ticker's "data" object (§3). usdIndexPrice and prevPrice24h are not shown.
 errc read_data_field(std::string_view k, od::value& value, fields& f) noexcept {
-    ticker_fields& t = f.ticker;
+    ticker_update& t = f.ticker;
     if (k == "symbol") return json::string_field(value, f.symbol);
     if (k == "lastPrice") return json::read_decimal(value, t.price);
-    if (k == "highPrice24h") return json::read_decimal(value, t.high);
-    if (k == "lowPrice24h") return json::read_decimal(value, t.low);
-    if (k == "volume24h") return json::read_decimal(value, t.volume);
-    if (k == "turnover24h") return json::read_decimal(value, t.turnover);
-    if (k == "price24hPcnt") return json::read_decimal(value, t.change_ratio);
+    if (k == "highPrice24h") return json::read_decimal(value, t.day_high);
+    if (k == "lowPrice24h") return json::read_decimal(value, t.day_low);
+    if (k == "volume24h") return json::read_decimal(value, t.volume_24h);
+    if (k == "turnover24h") return json::read_decimal(value, t.quote_volume_24h);
+    if (k == "price24hPcnt") return json::read_decimal(value, t.change_pct);  // a fraction yet
     return errc::ok;
 }
 
@@ -115,20 +109,20 @@ errc read_fields(od::object& object, fields& f) noexcept {
     return errc::ok;
 }
 
-// Copies the fields a frame sent onto `t`; absent ones keep what `t` had.
-errc merge(const ticker_fields& from, ticker_update& t) noexcept {
-    if (!from.price.empty()) t.price = from.price;
-    if (!from.high.empty()) t.day_high = from.high;
-    if (!from.low.empty()) t.day_low = from.low;
-    if (!from.volume.empty()) t.volume_24h = from.volume;
-    if (!from.turnover.empty()) t.quote_volume_24h = from.turnover;
-    if (!from.change_ratio.empty()) {
-        // §4, §11.1: a fraction ("0.0196" = +1.96 %); sise's fields are percent.
-        auto percent = from.change_ratio.shifted(2);
-        if (!percent) return errc::bad_number;
-        t.change_pct = *percent;
-    }
-    return errc::ok;
+// §4, §11.1: price24hPcnt is a fraction ("0.0196" = +1.96 %); sise's fields are percent.
+errc to_percent(ticker_update& t) noexcept {
+    if (t.change_pct.empty() || t.change_pct.shift(2)) return errc::ok;
+    return errc::bad_number;
+}
+
+// A delta's fields onto the state it changes: what the frame left out (empty) is the held one's.
+void fill_unsent(ticker_update& t, const ticker_update& held) noexcept {
+    if (t.price.empty()) t.price = held.price;
+    if (t.day_high.empty()) t.day_high = held.day_high;
+    if (t.day_low.empty()) t.day_low = held.day_low;
+    if (t.volume_24h.empty()) t.volume_24h = held.volume_24h;
+    if (t.quote_volume_24h.empty()) t.quote_volume_24h = held.quote_volume_24h;
+    if (t.change_pct.empty()) t.change_pct = held.change_pct;
 }
 
 // Whether a frame stamped (ts, cs) is older than what `held` holds: the replacement connection
@@ -373,11 +367,19 @@ frame_result bybit_adapter::parse_padded(std::string_view frame, std::vector<tic
     ticker_rollback rollback(out);
     auto fail = [&](errc e) { return rollback.fail(e, ec); };
 
+    // The update is built in its slot of `out` as the frame is read, as the other adapters
+    // build theirs (no copy of the finished ~320-byte ticker, a store-forwarding stall per
+    // frame); `fail` and the paths without an update take the slot back.
+    const std::size_t before = out.size();
+    auto no_update = [&](frame_result r) {
+        out.resize(before);
+        return r;
+    };
     od::document doc;
     od::object object;
     if (errc e = frames_.iterate_padded(frame, doc); e != errc::ok) return fail(e);
     if (doc.get_object().get(object)) return fail(errc::malformed_frame);
-    fields f;
+    fields f{out.emplace_back()};
     if (errc e = read_fields(object, f); e != errc::ok) return fail(e);
     if (!json::at_document_end(doc)) return fail(errc::malformed_frame);
 
@@ -393,38 +395,33 @@ frame_result bybit_adapter::parse_padded(std::string_view frame, std::vector<tic
         } else {
             result.kind = f.ret_msg == "pong" ? frame_kind::heartbeat : frame_kind::ack;
         }
-        return result;
+        return no_update(result);
     }
     if (f.op == "pong") {
         result.kind = frame_kind::heartbeat;  // §5: the option/spread socket's pong shape
-        return result;
+        return no_update(result);
     }
     if (!f.topic || !f.topic->starts_with(topic_prefix)) {
         result.kind = frame_kind::ignored;  // other topics, echoes of our own requests
-        return result;
+        return no_update(result);
     }
     if (!f.has_data) return fail(errc::missing_field);
     const std::string_view symbol = f.symbol.value_or(f.topic->substr(topic_prefix.size()));
     if (symbol.empty()) return fail(errc::missing_field);
-    // Built in its slot of `out`, as the other adapters build theirs: no copy of the finished
-    // update (a store-forwarding stall per frame); `fail` and the paths without an update
-    // take the slot back.
-    ticker_update& update = out.emplace_back();
+    ticker_update& update = out.back();
     if (!update.market.assign(symbol)) return fail(errc::malformed_frame);
+    update.exchange_time_ms = f.ts;
     held_ticker* held = find_held(symbol);
     const bool delta = f.type == "delta";
     result.kind = frame_kind::tickers;
 
     if (!delta) {
         // A snapshot is the whole state (§3, §8): nothing of the held one carries over.
-        if (f.ticker.price.empty()) return fail(errc::missing_field);
-        update.exchange_time_ms = f.ts;
-        if (errc e = merge(f.ticker, update); e != errc::ok) return fail(e);
+        if (update.price.empty()) return fail(errc::missing_field);
+        if (errc e = to_percent(update); e != errc::ok) return fail(e);
         if (held) {
-            if (held->has_snapshot && older(*held, f.ts, f.cs)) {  // stale copy
-                out.pop_back();
-                return result;
-            }
+            if (held->has_snapshot && older(*held, f.ts, f.cs))  // stale copy
+                return no_update(result);
             held->ticker = update;
             held->cross_sequence = f.cs;
             held->has_snapshot = true;
@@ -434,26 +431,21 @@ frame_result bybit_adapter::parse_padded(std::string_view frame, std::vector<tic
 
     // A delta: only what changed. Nothing to merge onto for a market nobody subscribed.
     if (!held) {
-        out.pop_back();
         result.kind = frame_kind::ignored;
-        return result;
+        return no_update(result);
     }
     if (!held->has_snapshot) {
         // The state it changes never arrived: a new connection's subscription starts with a
         // snapshot, so ask for one.
-        out.pop_back();
         detail_ = fmt::format("delta for {} before its snapshot", symbol);
         result.kind = frame_kind::reconnect;
         result.detail = detail_;
-        return result;
+        return no_update(result);
     }
-    if (older(*held, f.ts, f.cs)) {  // the old connection of a handover, behind
-        out.pop_back();
-        return result;
-    }
-    update = held->ticker;
-    if (errc e = merge(f.ticker, update); e != errc::ok) return fail(e);
-    update.exchange_time_ms = f.ts;
+    if (older(*held, f.ts, f.cs))  // the old connection of a handover, behind
+        return no_update(result);
+    if (errc e = to_percent(update); e != errc::ok) return fail(e);
+    fill_unsent(update, held->ticker);
     held->ticker = update;
     held->cross_sequence = f.cs;
     return result;

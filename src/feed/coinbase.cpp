@@ -83,9 +83,9 @@ errc read_event(od::object& event, std::vector<ticker_update>& out) {
             for (auto element : tickers) {
                 od::object object;
                 if (element.get_object().get(object)) return errc::malformed_frame;
-                ticker_update t;
-                if (errc e = read_ticker(object, t); e != errc::ok) return e;
-                out.push_back(t);
+                // Built in its slot (no copy of the finished update); a failing frame's
+                // caller takes it back.
+                if (errc e = read_ticker(object, out.emplace_back()); e != errc::ok) return e;
             }
         } else if (k == "heartbeat_counter") {
             std::int64_t counter = 0;

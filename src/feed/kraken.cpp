@@ -113,7 +113,9 @@ errc read_tickers(od::value& value, std::vector<ticker_update>& out) noexcept {
     for (auto element : array) {
         od::object object;
         if (element.get_object().get(object)) return errc::malformed_frame;
-        ticker_update t;
+        // Built in its slot (no copy of the finished update); a failing frame's caller takes
+        // it back.
+        ticker_update& t = out.emplace_back();
         for (auto field : object) {
             std::string_view k;
             od::value* in_place = json::field_parts(field, k);
@@ -123,7 +125,6 @@ errc read_tickers(od::value& value, std::vector<ticker_update>& out) noexcept {
         // §4: `last` is only guaranteed for pairs that traded in the past 24 h; a ticker
         // without a price is of no use to the table, and is counted as a bad frame.
         if (t.market.empty() || t.price.empty()) return errc::missing_field;
-        out.push_back(t);
     }
     return errc::ok;
 }

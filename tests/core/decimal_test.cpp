@@ -179,6 +179,107 @@ TEST_SUITE("core") {
         CHECK(back->to_double() == d->to_double());
     }
 
+    TEST_CASE("the padded read gives the plain read's result whatever follows the token") {
+        // assign_json_number_padded reads past the token (eight characters at a time): digits,
+        // a point or an exponent right after it must not change what it accepts or keeps.
+        const std::string tokens[] = {
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "32287000",
+            "31883000.00000000",
+            "0.0126713295",
+            "-0.0012",
+            "228827082483.70729000",
+            "1.10",
+            "12345678",
+            "123456789",
+            "1234567.8",
+            "0.12345678",
+            "0.123456789",
+            "-12345678.12345678",
+            std::string(39, '9'),
+            std::string(40, '9'),
+            "-" + std::string(38, '9'),
+            "0." + std::string(37, '1'),
+            "0." + std::string(38, '1'),
+            "",
+            "-",
+            "01",
+            "-01",
+            "00",
+            ".5",
+            "1.",
+            "-.5",
+            "+1",
+            "1..2",
+            "1.2.3",
+            "1,000",
+            "1 ",
+            "\"1\"",
+            "null",
+            "١",
+            std::string("1\0", 2),
+            "1.5e-05",
+            "1E+3",
+            "0e5",
+            "1e",
+            "2e-",
+            "1e38",
+            "1e39",
+            "12345e-2",
+        };
+        const std::string_view followers[] = {"", "9", "99999999999", ".5", "5.5", "e5", "\"", ","};
+        for (const auto& token : tokens) {
+            for (const auto follower : followers) {
+                CAPTURE(token);
+                CAPTURE(follower);
+                const std::string buffer = token + std::string(follower) + std::string(64, '7');
+                sise::decimal padded = *sise::decimal::from_json_number("42");
+                const bool accepted =
+                    padded.assign_json_number_padded({buffer.data(), token.size()});
+                const auto plain = sise::decimal::from_json_number(token);
+                REQUIRE(accepted == plain.has_value());
+                CHECK(padded.text() == (plain ? plain->text() : "42"));  // refused: untouched
+            }
+        }
+    }
+
+    TEST_CASE("shifting right within the fraction gives what the exponent gives") {
+        // shift() takes a short route when the point stays within the fraction digits; the
+        // exponent expansion ("0.0196e2") is the general rule it must agree with.
+        const std::string_view tokens[] = {
+            "0.0196",  "-0.0196",         "0.00",  "-0.00", "0.000",   "1.2345", "0.0126713295",
+            "-0.0012", "404000.00000000", "10.01", "0.10",  "123.456", "-0.5",   "7"};
+        for (const auto token : tokens) {
+            for (int places = 1; places <= 4; ++places) {
+                CAPTURE(token);
+                CAPTURE(places);
+                const auto by_exponent = sise::decimal::from_json_number(std::string(token) + "e" +
+                                                                         std::to_string(places));
+                auto d = *sise::decimal::from_json_number(token);
+                REQUIRE(by_exponent);
+                REQUIRE(d.shift(places));
+                CHECK(d.text() == by_exponent->text());
+            }
+        }
+    }
+
+    TEST_CASE("shifting in place gives what shifted gives, and leaves a failure untouched") {
+        auto d = *sise::decimal::from_json_number("0.0126713295");
+        CHECK(d.shift(2));
+        CHECK(d.text() == "1.26713295");
+        CHECK(d.shift(-4));
+        CHECK(d.text() == "0.000126713295");
+        auto wide = *sise::decimal::from_json_number(std::string(38, '9'));
+        CHECK_FALSE(wide.shift(2));
+        CHECK(wide.text() == std::string(38, '9'));
+        sise::decimal empty;
+        CHECK_FALSE(empty.shift(2));
+        CHECK(empty.empty());
+    }
+
     TEST_CASE("to_double parses the kept text") {
         CHECK(sise::decimal::from_json_number("32287000")->to_double() == 32287000.0);
         CHECK(sise::decimal::from_json_number("0.0126713295")->to_double() == 0.0126713295);

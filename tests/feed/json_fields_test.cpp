@@ -67,6 +67,35 @@ TEST_SUITE("feed") {
         CHECK(json::at_document_end(doc));
     }
 
+    TEST_CASE("field parts find the key's end at every length, and an escape at any position") {
+        // field_parts reads the key eight bytes at a time: its closing quote may fall at any byte
+        // of a word, and a backslash before it sends the key to simdjson's unescaping.
+        simdjson::ondemand::parser parser;
+        for (std::size_t n = 0; n <= 24; ++n) {
+            const std::string plain(n, 'k');
+            std::string json = "{\"" + plain + "\":1";
+            for (std::size_t at = 0; at < n; ++at) {  // 'k' spelled \u006b at `at`
+                json += ",\"" + plain.substr(0, at) + "\\u006b" + plain.substr(at + 1) + "\":2";
+            }
+            json += "}";
+            const simdjson::padded_string text(json);
+            simdjson::ondemand::document doc;
+            simdjson::ondemand::object object;
+            REQUIRE_FALSE(parser.iterate(text).get(doc));
+            REQUIRE_FALSE(doc.get_object().get(object));
+            std::size_t fields = 0;
+            for (auto field : object) {
+                std::string_view key;
+                simdjson::ondemand::value* value = json::field_parts(field, key);
+                REQUIRE(value != nullptr);
+                CHECK_MESSAGE(key == plain, n << " field " << fields);
+                ++fields;
+            }
+            CHECK(fields == n + 1);
+            CHECK(json::at_document_end(doc));
+        }
+    }
+
     TEST_CASE("null and the empty string are an absent decimal, other text a bad number") {
         for (const std::string text : {"null", "\"\""}) {
             sise::decimal d = *sise::decimal::from_json_number("7");
@@ -157,7 +186,7 @@ TEST_SUITE("feed") {
         }) == errc::malformed_frame);
     }
 
-    TEST_CASE("the backslash check agrees with a byte loop at every length and position") {
+    TEST_CASE("the backslash checks agree with a byte loop at every length and position") {
         // The word-at-a-time check must neither miss a backslash at any offset nor see one in
         // bytes next to it in value ('[' ']' '|' 0xDC 0x5B..) or in what follows the view.
         const auto reference = [](std::string_view t) {
@@ -172,10 +201,14 @@ TEST_SUITE("feed") {
                 const std::string padded = text + "\\\\\\\\\\\\\\\\";  // a backslash right after
                 const std::string_view view(padded.data(), n);
                 CHECK_MESSAGE(json::has_backslash(view) == reference(view), n);
+                CHECK_MESSAGE(json::has_backslash_in_document(view) == reference(view), n);
                 for (std::size_t at = 0; at < n; ++at) {
                     std::string with = text;
                     with[at] = '\\';
                     CHECK_MESSAGE(json::has_backslash(with), n << " at " << at);
+                    with += std::string(8, 'a');  // the word read past the end stays in the string
+                    CHECK_MESSAGE(json::has_backslash_in_document({with.data(), n}),
+                                  n << " at " << at);
                 }
             }
         }

@@ -36,6 +36,11 @@ constexpr std::string_view to_string(change_basis basis) noexcept {
 // One ticker event, as parsed from one exchange frame. Fields the exchange did not send
 // are empty decimals; only `market` and `price` are guaranteed.
 struct ticker_update {
+    // Every field empty, without zeroing the ~320 bytes: an adapter builds its update in its slot
+    // of the output vector (`out.emplace_back()`), and value-initializing a class whose default
+    // constructor is not user-provided zero-fills it first (issue 15's parse cost).
+    ticker_update() noexcept {}
+
     market_code market;
     decimal price;             // last trade price
     decimal change;            // exchange's signed change vs `basis`

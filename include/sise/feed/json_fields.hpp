@@ -3,6 +3,7 @@
 // Bybit quote them), epoch milliseconds, and the check that nothing follows the root value.
 #pragma once
 
+#include <bit>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -64,43 +65,70 @@ inline bool has_backslash(std::string_view text) noexcept {
     return word_has(p + n - 8);
 }
 
+// has_backslash for text inside a simdjson document (padded by SIMDJSON_PADDING, so a word may
+// be read past its end): whole words only, the bytes past the end masked off, so the loop runs
+// once for the symbols and names of 1 to 8 characters whatever their length; a byte loop's exit
+// mispredicted per string (issue 15).
+inline bool has_backslash_in_document(std::string_view text) noexcept {
+    if constexpr (std::endian::native != std::endian::little) {
+        return has_backslash(text);
+    } else {
+        const char* p = text.data();
+        const std::size_t n = text.size();
+        for (std::size_t i = 0; i < n; i += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, p + i, sizeof w);
+            std::uint64_t v = w ^ 0x5C5C5C5C5C5C5C5CULL;             // backslashes -> 0
+            if (n - i < 8) v |= ~std::uint64_t{0} << (8 * (n - i));  // past the end: never 0
+            if (((v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL) != 0) return true;
+        }
+        return false;
+    }
+}
+
 // The decimal in a JSON number or in a JSON string holding one ("0.1234"). An empty text,
 // null or "" reads as absent (ok, `out` untouched); anything else is bad_number. A quoted
 // price (every one a venue sends) is read between its quotes, without simdjson's unescaping
 // copy, and left for the object iterator to skip; only a string the number grammar refuses
 // that holds an escape is unescaped and tried again.
+// Tokens lie in the document's buffer, padded by SIMDJSON_PADDING: the decimal's padded read
+// stays inside it. A string unescaped into the parser's own buffer takes the unpadded read.
+static_assert(simdjson::SIMDJSON_PADDING >= decimal::padded_read);
 inline errc read_decimal(od::value& value, decimal& out) noexcept {
     std::string_view text = number_token(value);
     if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
         const std::string_view inner = text.substr(1, text.size() - 2);
-        if (inner.empty() || out.assign_json_number(inner)) return errc::ok;
+        if (inner.empty() || out.assign_json_number_padded(inner)) return errc::ok;
         if (!has_backslash(inner) || value.get_string().get(text)) return errc::bad_number;
+        return text.empty() || out.assign_json_number(text) ? errc::ok : errc::bad_number;
     }
-    if (text.empty() || out.assign_json_number(text)) return errc::ok;
+    if (text.empty() || out.assign_json_number_padded(text)) return errc::ok;
     return errc::bad_number;
 }
 
 // Epoch milliseconds from a number token (or the digits of a string): any JSON number whose
 // exact value is an integer that fits int64 ("1.7e12" included).
-inline bool parse_epoch_ms(std::string_view token, std::int64_t& out) noexcept {
-    // The usual spelling, up to 18 plain digits without a leading zero, read at once (callgrind:
-    // the exact-decimal route below was ~440 instructions per timestamp, Bybit reads two a
-    // frame); an exponent, a fraction or a sign takes that route.
-    if (!token.empty() && token.size() <= 18 && (token.front() != '0' || token.size() == 1)) {
-        std::int64_t value = 0;
-        bool digits = true;
-        for (const char c : token) {
-            if (c < '0' || c > '9') {
-                digits = false;
-                break;
-            }
-            value = value * 10 + (c - '0');
-        }
-        if (digits) {
-            out = value;
-            return true;
-        }
+// 1 to 18 ASCII digits (leading zeros allowed) read as they are checked; false, `out` untouched,
+// for anything else. The fast path of every epoch field: from_chars or the exact decimal cost
+// hundreds of instructions a timestamp (callgrind, issue 15).
+inline bool read_plain_digits(std::string_view text, std::int64_t& out) noexcept {
+    if (text.empty() || text.size() > 18) return false;
+    std::int64_t value = 0;
+    for (const char c : text) {
+        if (c < '0' || c > '9') return false;
+        value = value * 10 + (c - '0');
     }
+    out = value;
+    return true;
+}
+
+inline bool parse_epoch_ms(std::string_view token, std::int64_t& out) noexcept {
+    // The usual spelling, plain digits without a leading zero, read at once (callgrind: the
+    // exact-decimal route below was ~440 instructions per timestamp, Bybit reads two a frame);
+    // an exponent, a fraction or a sign takes that route.
+    if ((token.size() == 1 || (!token.empty() && token.front() != '0')) &&
+        read_plain_digits(token, out))
+        return true;
     decimal d;
     if (!d.assign_json_number(token)) return false;
     const std::string_view text = d.text();
@@ -130,7 +158,7 @@ inline bool read_string(od::value& value, std::string_view& out) noexcept {
     const std::string_view token = trim_token(value.raw_json_token());
     if (token.size() >= 2 && token.front() == '"' && token.back() == '"') {
         const std::string_view inner = token.substr(1, token.size() - 2);
-        if (!has_backslash(inner)) {
+        if (!has_backslash_in_document(inner)) {
             out = inner;
             return true;
         }
@@ -169,19 +197,37 @@ inline errc read_optional_string(od::value& value, std::optional<std::string_vie
 // unescaping copy; a key holding a backslash is unescaped as before) and its value in place.
 // Copying the value out of the simdjson_result (`field.value().get(v)`) costs a store-forwarding
 // stall per field, which perf showed as the largest single cost of the adapters' field loops.
+// The key's end is its first '"' or '\\', found eight bytes at a time: the key lies in the
+// document, padded by SIMDJSON_PADDING, so reading up to seven bytes past its closing quote
+// stays inside the buffer (before: a backward search from the value for the quote, then a
+// byte loop for a backslash; both loop exits mispredicted per field, issue 15).
 // Null when the field is in error; the pointer is valid until the loop moves on.
-inline od::value* field_parts(simdjson::simdjson_result<od::field>& result,
-                              std::string_view& key) noexcept {
+[[gnu::always_inline]] inline od::value* field_parts(simdjson::simdjson_result<od::field>& result,
+                                                     std::string_view& key) noexcept {
     if (result.error()) return nullptr;
     od::field& field = result.value_unsafe();
-    od::value& value = field.value();
-    // From just past the key's opening quote to the value's first byte: `key" : `.
-    const char* begin = field.key().raw();
-    const std::string_view span(begin,
-                                static_cast<std::size_t>(value.raw_json_token().data() - begin));
-    key = span.substr(0, span.rfind('"'));
-    if (has_backslash(key) && field.unescaped_key().get(key)) return nullptr;
-    return &value;
+    const char* const begin = field.key().raw();  // just past the opening quote
+    std::size_t n = 0;
+    if constexpr (std::endian::native != std::endian::little) {
+        while (begin[n] != '"' && begin[n] != '\\') ++n;
+    } else {
+        for (;; n += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, begin + n, sizeof w);
+            const std::uint64_t q = w ^ 0x2222222222222222ULL;  // '"' bytes -> 0
+            const std::uint64_t b = w ^ 0x5C5C5C5C5C5C5C5CULL;  // '\\' bytes -> 0
+            const std::uint64_t stop =
+                ((q - 0x0101010101010101ULL) & ~q) | ((b - 0x0101010101010101ULL) & ~b);
+            if (const std::uint64_t high = stop & 0x8080808080808080ULL; high != 0) {
+                // The lowest flagged byte is exact (a borrow only flags bytes above a zero).
+                n += static_cast<std::size_t>(std::countr_zero(high) / 8);
+                break;
+            }
+        }
+    }
+    key = std::string_view(begin, n);
+    if (begin[n] == '\\' && field.unescaped_key().get(key)) return nullptr;
+    return &field.value();
 }
 
 // On-Demand only validates what it visits; make sure nothing follows the root value
