@@ -164,7 +164,8 @@ int main(int argc, char** argv) {
     // Hold: everyone connected and reading, the probe measuring, sised's CPU sampled.
     std::vector<tally> before;
     for (auto& shard : shards) before.push_back(read_tally(*shard));
-    probe.restart();
+    probe.restart();  // a fresh connection: no backlog from the connecting minutes
+    eventually([&] { return probe.ready() || probe.ended(); }, 60s, 10ms);
     const auto counts_before = read_health(port);
     const double cpu_before = cpu_seconds(daemon.pid());
     const auto hold_start = clock_type::now();
@@ -199,8 +200,8 @@ int main(int argc, char** argv) {
     const double rss_delta = static_cast<double>(rss_after) - static_cast<double>(rss_before);
     fmt::print(
         "clients: {} requested, {} got a full snapshot ({} needed a retry, {} failed after {} "
-        "retries; first error: {}), connected in {:.1f} s ({:.0f}/s); probe connected at "
-        "attempt {}\n",
+        "retries; first error: {}), connected in {:.1f} s ({:.0f}/s); probe reconnected at "
+        "the hold's start at attempt {}\n",
         clients, snapshots, retried, failures, retries,
         first_error.empty() ? "none" : first_error,
         static_cast<double>(ms(connect_took)) / 1000,

@@ -46,8 +46,13 @@ public:
     bool ended() const { return ended_; }  // the probe gave up (see error() after stop())
     // Connection attempts it took to get a snapshot (1 when the first worked).
     int attempts() const { return attempts_; }
-    // Forgets the latencies measured so far (e.g. while other clients were connecting).
-    void restart() { restart_ = true; }
+    // Forgets the latencies measured so far (e.g. while other clients were connecting) and
+    // reconnects: a probe starved meanwhile may have megabytes of old updates in its socket
+    // buffers, which would be measured as latency. ready() again once reconnected.
+    void restart() {
+        ready_ = false;
+        restart_ = true;
+    }
     // Valid after stop().
     const std::vector<long long>& latencies() const { return latencies_; }
     const std::string& error() const { return error_; }
@@ -59,6 +64,12 @@ private:
     }
 
     void measure() {
+        while (connect_and_read() && !stop_) {
+        }
+    }
+
+    // Connects (retrying) and reads until stopped (false) or restarted (true).
+    bool connect_and_read() {
         const auto give_up = std::chrono::steady_clock::now() + connect_patience_;
         std::unique_ptr<stream_client> client;
         for (;;) {
@@ -68,29 +79,34 @@ private:
             if (stop_ || std::chrono::steady_clock::now() >= give_up) {
                 error_ = fmt::format("probe could not connect and get a snapshot ({} attempts)",
                                      attempts_.load());
-                return;
+                return false;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds{100});
         }
         ready_ = true;
         simdjson::dom::parser parser;
         while (!stop_) {
+            if (restart_.exchange(false)) {
+                latencies_.clear();
+                attempts_ = 0;
+                return true;
+            }
             auto text = client->read(patience_);
             const auto received = epoch_ms();
             if (!text) {
                 error_ = "probe: read failed or no update in time";
-                return;
+                return false;
             }
             simdjson::dom::element root;
             std::string_view type;
             std::int64_t time = 0;
             if (parser.parse(*text).get(root) || root["type"].get(type) || root["time"].get(time)) {
                 error_ = "probe: unparsable message";
-                return;
+                return false;
             }
-            if (restart_.exchange(false)) latencies_.clear();
             if (type == "update") latencies_.push_back(received - time);
         }
+        return false;
     }
 
     std::uint16_t port_;
