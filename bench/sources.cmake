@@ -3,5 +3,5 @@
 # venue_frames.cpp and the HTTP benchmark's load generator, http_load.cpp.
 sise_sources(SISE_BENCH_SOURCES
   clients_bench.cpp daemon_bench.cpp fake_throughput.cpp history_bench.cpp http_bench.cpp
-  http_load.cpp parse_bench.cpp redis_bench.cpp soak.cpp venue_frames.cpp watch_bench.cpp
-  window_bench.cpp)
+  http_load.cpp parse_bench.cpp redis_bench.cpp send_floor.cpp soak.cpp venue_frames.cpp
+  watch_bench.cpp window_bench.cpp)

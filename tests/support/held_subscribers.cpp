@@ -73,12 +73,20 @@ asio::awaitable<std::string> resubscribe(ws_stream& ws, beast::flat_buffer& buff
 // spawner.
 asio::awaitable<void> open_worker(held_group& group, tcp::endpoint endpoint, std::size_t rows) {
     while (group.next < group.clients.size()) {
-        held_subscriber& s = *group.clients[group.next++];
-        const std::size_t index = group.next - 1;
-        s.error = co_await open_stream(s.ws, s.buffer, endpoint, rows, group.step_timeout);
-        if (s.error.empty() && group.subscribe)
-            s.error = co_await resubscribe(s.ws, s.buffer, group.subscribe(index),
-                                           group.subscribed_rows, group.step_timeout);
+        const std::size_t index = group.next++;
+        std::string error;
+        for (int attempt = 0; attempt <= group.retries; ++attempt) {
+            if (attempt == 1) ++group.retried;
+            if (attempt > 0) group.clients[index] = std::make_unique<held_subscriber>(group.context);
+            held_subscriber& s = *group.clients[index];
+            error = co_await open_stream(s.ws, s.buffer, endpoint, rows, group.step_timeout);
+            if (error.empty() && group.subscribe)
+                error = co_await resubscribe(s.ws, s.buffer, group.subscribe(index),
+                                             group.subscribed_rows, group.step_timeout);
+            if (error.empty()) break;
+        }
+        held_subscriber& s = *group.clients[index];
+        s.error = error;
         if (!s.error.empty()) {
             ++group.failures;
             s.finished = true;
@@ -152,10 +160,10 @@ asio::awaitable<std::string> open_stream(ws_stream& ws, beast::flat_buffer& buff
     co_return "";
 }
 
-held_group::held_group(asio::io_context& context, std::size_t count) {
+held_group::held_group(asio::io_context& io, std::size_t count) : context(io) {
     clients.reserve(count);
     for (std::size_t i = 0; i < count; ++i)
-        clients.push_back(std::make_unique<held_subscriber>(context));
+        clients.push_back(std::make_unique<held_subscriber>(io));
 }
 
 std::string held_group::first_error() const {

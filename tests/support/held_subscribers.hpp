@@ -64,10 +64,16 @@ struct held_subscriber {
 struct held_group {
     held_group(boost::asio::io_context& context, std::size_t count);
 
+    boost::asio::io_context& context;  // the clients' (a retried client is made anew on it)
+
     std::vector<std::unique_ptr<held_subscriber>> clients;
     std::size_t next = 0;
     std::size_t snapshots = 0;
-    std::size_t failures = 0;     // could not be opened
+    std::size_t failures = 0;     // could not be opened (its retries too)
+    // A client whose opening failed (a loaded server may time a connect out) is made anew and
+    // opened again, up to this many more times; `retried` counts clients that needed it.
+    int retries = 0;
+    std::size_t retried = 0;
     std::size_t disconnects = 0;  // opened, then ended by the server or the network
     std::size_t running = 0;      // coroutines not yet returned
     std::chrono::steady_clock::duration step_timeout = std::chrono::seconds{10};
