@@ -284,9 +284,9 @@ TEST_SUITE("core") {
     TEST_CASE("writing integer units at a scale gives what the exponent expansion gives") {
         // assign_units writes text sise computed (OKX's change and percent) with no grammar
         // check; "<units>e-<scale>" through the parser is the general rule it must agree with.
-        const std::int64_t units[] = {0,       1,          -1,         5,       -4556,
-                                      10,      100000,     -99999999,  1234567, 45560000,
-                                      INT64_MAX, INT64_MIN + 1, INT64_MIN};
+        const std::int64_t units[] = {
+            0,         1,       -1,       5,         -4556,         10,       100000,
+            -99999999, 1234567, 45560000, INT64_MAX, INT64_MIN + 1, INT64_MIN};
         for (const auto u : units) {
             for (int scale = 0; scale <= 37; ++scale) {
                 CAPTURE(u);
