@@ -1,6 +1,7 @@
 // Feeds arbitrary bytes to decimal::from_json_number. When a token is accepted: the text is
 // plain (no exponent), within max_digits, a fixed point of the parser, converts to the same
-// double as the token itself, and shifting there and back keeps the value.
+// double as the token itself, and shifting there and back keeps the value. The padded read
+// agrees with the plain read on every input, and shifting in place with the exponent expansion.
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sise/core/decimal.hpp"
 
@@ -40,6 +42,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view token(reinterpret_cast<const char*>(data + 1), size - 1);
 
     const auto d = sise::decimal::from_json_number(token);
+
+    // The padded read, on the token inside a buffer readable padded_read bytes past its start.
+    std::vector<char> padded(token.begin(), token.end());
+    padded.resize(token.size() + sise::decimal::padded_read, '\0');
+    auto fast = *sise::decimal::from_json_number("42");
+    const bool fast_ok = fast.assign_json_number_padded({padded.data(), token.size()});
+    check(fast_ok == d.has_value(), "padded read accepts differently", token);
+    check(fast.text() == (d ? d->text() : std::string_view("42")), "padded read differs", token);
+
     if (!d) return 0;
     const std::string_view text = d->text();
     check(!text.empty() && text.size() <= sise::decimal::max_digits, "length", token);
@@ -59,6 +70,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           token);
     check(d->is_zero() == (value == 0.0), "is_zero", token);
     check(d->negative() == (token.front() == '-'), "sign", token);
+
+    // Shifting in place is the exponent expansion of the plain text.
+    auto moved = *d;
+    const bool moved_ok = moved.shift(places);
+    const auto by_exponent =
+        sise::decimal::from_json_number(std::string(text) + "e" + std::to_string(places));
+    check(moved_ok == by_exponent.has_value(), "shift accepts differently", token);
+    check(moved.text() == (by_exponent ? by_exponent->text() : text), "shift differs", token);
 
     for (int k : {2, places}) {
         const auto there = d->shifted(k);

@@ -120,6 +120,30 @@ bool decimal::assign_json_number_padded(std::string_view token) noexcept {
     return assign_json_number(token);  // an exponent; anything refused is refused there too
 }
 
+bool decimal::assign_units(std::int64_t units, int scale) noexcept {
+    if (scale < 0 || scale >= static_cast<int>(max_digits)) return false;
+    const auto fraction = static_cast<std::size_t>(scale);
+    std::uint64_t magnitude =
+        units < 0 ? 0 - static_cast<std::uint64_t>(units) : static_cast<std::uint64_t>(units);
+    // Written right to left, ending at `end` (room for max_digits and the two characters that
+    // show one more is too long); the buffer reaches max_digits past `end`, so the fixed-size copy
+    // of assign_padded stays inside it wherever the text starts.
+    constexpr std::size_t end = max_digits + 2;
+    char buffer[end + max_digits];
+    std::memset(buffer + end, 0, max_digits);
+    std::size_t begin = end;
+    for (std::size_t written = 0; written < fraction || magnitude != 0 || written == fraction;
+         ++written) {
+        if (begin < 2) return false;  // longer than max_digits already
+        if (written == fraction && fraction > 0) buffer[--begin] = '.';
+        buffer[--begin] = static_cast<char>('0' + magnitude % 10);
+        magnitude /= 10;
+    }
+    if (end - begin + (units < 0 ? 1 : 0) > max_digits) return false;
+    if (units < 0) buffer[--begin] = '-';
+    return text_.assign_padded(std::string_view(buffer + begin, end - begin));
+}
+
 bool decimal::assign_json_number(std::string_view token) noexcept {
     // RFC 8259 §6: number = [ minus ] int [ frac ] [ exp ]; int = zero / ( digit1-9 *DIGIT )
     plain_parts parts;

@@ -32,26 +32,43 @@ constexpr std::size_t max_rest_body_bytes = 16 * 1024 * 1024;
 struct scaled {
     std::int64_t units = 0;
     int scale = 0;
-    int digits = 0;  // significant digits in units
 };
+
+// |units| below this has at most 18 significant digits; one more digit would not fit.
+constexpr std::int64_t digits_18 = 1'000'000'000'000'000'000;
 
 // nullopt past 18 significant digits (no realistic price has them).
 std::optional<scaled> scaled_of(std::string_view text) noexcept {
     scaled out;
-    std::size_t i = 0;
     const bool negative = !text.empty() && text.front() == '-';
-    if (negative) i = 1;
-    bool fraction = false;
-    for (; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '.') {
-            fraction = true;
-            continue;
+    const std::size_t first = negative ? 1 : 0;
+    if (text.size() - first <= 18) {
+        // At most 18 digits: no bound to check per digit, no leading zeros to skip (the usual
+        // price; a branch per character here was a fifth of set_change, issue 15).
+        std::size_t dot = text.size();
+        for (std::size_t i = first; i < text.size(); ++i) {
+            const char c = text[i];
+            if (c == '.') {
+                dot = i;
+                continue;
+            }
+            out.units = out.units * 10 + (c - '0');
         }
-        if (fraction) ++out.scale;
-        if (out.units == 0 && c == '0') continue;
-        if (++out.digits > 18) return std::nullopt;
-        out.units = out.units * 10 + (c - '0');
+        out.scale = dot == text.size() ? 0 : static_cast<int>(text.size() - dot - 1);
+    } else {
+        int digits = 0;  // significant digits in units
+        bool fraction = false;
+        for (std::size_t i = first; i < text.size(); ++i) {
+            const char c = text[i];
+            if (c == '.') {
+                fraction = true;
+                continue;
+            }
+            if (fraction) ++out.scale;
+            if (out.units == 0 && c == '0') continue;
+            if (++digits > 18) return std::nullopt;
+            out.units = out.units * 10 + (c - '0');
+        }
     }
     if (negative) out.units = -out.units;
     return out;
@@ -60,33 +77,16 @@ std::optional<scaled> scaled_of(std::string_view text) noexcept {
 // The same value at the finer `scale`; false past 18 significant digits.
 bool rescale(scaled& s, int scale) noexcept {
     for (; s.scale < scale; ++s.scale) {
-        if (s.units != 0 && ++s.digits > 18) return false;
+        if (s.units >= digits_18 / 10 || s.units <= -digits_18 / 10) return false;
         s.units *= 10;
     }
     return true;
 }
 
 // `units` at `scale` fraction digits written into `out` ("-4556" at 1: "-455.6"; zero
-// unsigned), in place: no optional to copy out of (a store-forwarding stall per figure).
+// unsigned), in place and without a grammar check of text sise wrote itself; empty when too long.
 void assign_units(decimal& out, std::int64_t units, int scale) noexcept {
-    char digits[24];
-    const std::uint64_t magnitude =
-        units < 0 ? 0 - static_cast<std::uint64_t>(units) : static_cast<std::uint64_t>(units);
-    const auto len = static_cast<std::size_t>(
-        std::to_chars(digits, digits + sizeof digits, magnitude).ptr - digits);
-    const auto fraction = static_cast<std::size_t>(scale);
-    const std::size_t total = std::max(len, fraction + 1);  // one integer digit at least
-    // scale is a decimal's fraction length (< max_digits), len <= 20: the text always fits here;
-    // the decimal refuses one longer than it holds.
-    char text[decimal::max_digits + 24]{};  // zeroed: the padded read below looks past n
-    std::size_t n = 0;
-    if (units < 0) text[n++] = '-';
-    for (std::size_t i = 0; i < total; ++i) {
-        if (fraction > 0 && i == total - fraction) text[n++] = '.';
-        text[n++] = i < total - len ? '0' : digits[i - (total - len)];
-    }
-    static_assert(sizeof text >= decimal::padded_read);
-    if (!out.assign_json_number_padded(std::string_view(text, n))) out = decimal{};
+    if (!out.assign_units(units, scale)) out = decimal{};
 }
 
 // change / reference in units of 1e-4 %, rounded half away from zero: exact integer division

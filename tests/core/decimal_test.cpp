@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -278,6 +279,33 @@ TEST_SUITE("core") {
         sise::decimal empty;
         CHECK_FALSE(empty.shift(2));
         CHECK(empty.empty());
+    }
+
+    TEST_CASE("writing integer units at a scale gives what the exponent expansion gives") {
+        // assign_units writes text sise computed (OKX's change and percent) with no grammar
+        // check; "<units>e-<scale>" through the parser is the general rule it must agree with.
+        const std::int64_t units[] = {
+            0,         1,       -1,       5,         -4556,         10,       100000,
+            -99999999, 1234567, 45560000, INT64_MAX, INT64_MIN + 1, INT64_MIN};
+        for (const auto u : units) {
+            for (int scale = 0; scale <= 37; ++scale) {
+                CAPTURE(u);
+                CAPTURE(scale);
+                const auto general = sise::decimal::from_json_number(std::to_string(u) + "e-" +
+                                                                     std::to_string(scale));
+                auto d = *sise::decimal::from_json_number("42");
+                const bool written = d.assign_units(u, scale);
+                REQUIRE(written == general.has_value());
+                CHECK(d.text() == (general ? general->text() : "42"));  // refused: untouched
+            }
+        }
+        auto d = *sise::decimal::from_json_number("42");
+        CHECK_FALSE(d.assign_units(1, -1));
+        CHECK_FALSE(d.assign_units(1, 39));
+        CHECK(d.text() == "42");
+        CHECK(d.assign_units(5, 37));  // "0." and 37 fraction digits: exactly max_digits
+        CHECK(d.text().size() == sise::decimal::max_digits);
+        CHECK_FALSE(d.assign_units(-5, 37));  // the sign makes it one too long
     }
 
     TEST_CASE("to_double parses the kept text") {

@@ -3,6 +3,7 @@
 // Doubles are derived on demand, for arithmetic only.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -39,6 +40,12 @@ public:
     // callgrind: the per-character check was most of a short frame's cost beyond the bare
     // walk, issue 15). Anything else takes assign_json_number.
     bool assign_json_number_padded(std::string_view token) noexcept;
+
+    // The fixed-point value `units` x 10^-scale written directly ("-4556" at 1: "-455.6", 5 at 3:
+    // "0.005", zero unsigned): the text sise computes itself (OKX's change and percent) needs no
+    // grammar check. True and replaced on success; false and untouched for a scale outside
+    // [0, max_digits) or a text longer than max_digits.
+    bool assign_units(std::int64_t units, int scale) noexcept;
 
     // The same value multiplied by 10^places, computed on the text (exact). Used to turn
     // an exchange's fraction (0.0126713295) into percent (1.26713295).
