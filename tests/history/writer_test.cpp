@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <mutex>
 #include <csignal>
 #include <filesystem>
@@ -357,13 +358,17 @@ TEST_CASE("history writer: a full disk (file size limit) keeps files whole and r
     REQUIRE(fitted);
     REQUIRE(failed);
     CHECK(during.failing);
-    CHECK(during.records_written == 100);
+    // The first 100, and as many of the next as the writer's batches fitted under the limit
+    // (TSan's slower writer takes smaller batches: 119 seen).
+    CHECK(during.records_written >= 100);
     CHECK(during.dropped_write_failed > 0);
     CHECK(during.last_error.find("File too large") != std::string::npos);
-    // Only whole lines on disk while the limit holds.
+    // Only whole lines on disk while the limit holds, one per record counted as written.
     const std::string text_during = read_all(day_file(btc_dir(dir), day0));
     CHECK(text_during.size() <= 16 * 1024);
     CHECK(text_during.back() == '\n');
+    CHECK(static_cast<std::uint64_t>(std::count(text_during.begin(), text_during.end(), '\n')) ==
+          during.records_written + 1);  // + the header
 
     // Space again: the held lines go out by themselves (retried every second); each record
     // was written or counted as dropped.

@@ -83,9 +83,13 @@ private:
         next_.async_write_some(buffers, [this, h = std::forward<Handler>(handler)](
                                             error_code ec, std::size_t n) mutable {
             beast_writing_ = false;
-            // Beast goes on with the rest of its frame from here, or is done with it; `h`
-            // (held by this lambda) keeps the session, and so this stream, alive.
+            // Calling `h` may let go of the last hold on the session, and so of this stream:
+            // after it, `this` is touched only when a frame waits, whose handler holds the
+            // session (TSan saw the use after free when this was read unconditionally).
+            const bool frame_waiting = frame_handler_.has_value();
+            // Beast goes on with the rest of its frame from here, or is done with it.
             std::move(h)(ec, n);
+            if (!frame_waiting) return;
             if (!beast_writing_ && frame_handler_) {
                 write_handler waiting(std::move(*frame_handler_));
                 frame_handler_.reset();
