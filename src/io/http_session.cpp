@@ -128,8 +128,8 @@ void http_session::on_read(error_code ec, std::size_t) {
             return send(std::move(response), version, keep_alive, head);
         case api::action::upgrade:
             stream_.expires_never();
-            std::make_shared<ws_session>(stream_.release_socket(), std::move(slot_))
-                ->run(parser_->release());
+            ws_session::run(std::make_shared<ws_session>(stream_.release_socket(), std::move(slot_)),
+                            parser_->release());
             return;
         case api::action::history: {
             // Answered when the worker thread has read the files; nothing is read from this

@@ -62,12 +62,12 @@ void ws_session::ended(stats::client_disconnect_reason reason) {
     if (!end_reason_ && !slow_) end_reason_ = reason;
 }
 
-void ws_session::run(http::request<http::empty_body> request) {
-    if (room_->on_main_loop()) return start(std::move(request));
-    asio::post(room_->context(),
-               [self = shared_from_this(), request = std::move(request)]() mutable {
-                   self->start(std::move(request));
-               });
+void ws_session::run(std::shared_ptr<ws_session> self, http::request<http::empty_body> request) {
+    if (self->room_->on_main_loop()) return self->start(std::move(request));
+    asio::io_context& loop = self->room_->context();
+    asio::post(loop, [self = std::move(self), request = std::move(request)]() mutable {
+        self->start(std::move(request));
+    });
 }
 
 void ws_session::start(http::request<http::empty_body> request) {

@@ -30,8 +30,10 @@ public:
     ~ws_session();
 
     // Accepts the handshake carried by `request` (already routed to action::upgrade), on the
-    // room's thread.
-    void run(boost::beast::http::request<boost::beast::http::empty_body> request);
+    // room's thread. Takes the only reference: a session on a room's thread must end, and be
+    // destroyed, there, never in the caller's hands on the main loop (TSan caught that race).
+    static void run(std::shared_ptr<ws_session> self,
+                    boost::beast::http::request<boost::beast::http::empty_body> request);
 
     // A publication arrived: remember what this subscriber wants of it, send if idle.
     void deliver(const publish::publication& publication);
