@@ -3,13 +3,14 @@
 #include <doctest/doctest.h>
 
 #include "sise/publish/fanout.hpp"
+#include "support/krw_table.hpp"
 #include "support/ticker_builder.hpp"
 
 using namespace sise;
 
 TEST_SUITE("publish") {
     TEST_CASE("an edition handed out stays as it was while the publisher moves on") {
-        auto table = test::upbit_krw_table({"KRW-BTC", "KRW-ETH"});
+        auto table = test::krw_table({"KRW-BTC", "KRW-ETH"});
         publish::publisher publisher;
         table.apply(exchange_id::upbit, test::tick("KRW-BTC", "100", 1), 1);
         publisher.publish(table, 1);
@@ -24,7 +25,7 @@ TEST_SUITE("publish") {
     }
 
     TEST_CASE("an edition's frame and text compositions hold the same message") {
-        auto table = test::upbit_krw_table({"KRW-BTC", "KRW-ETH"});
+        auto table = test::krw_table({"KRW-BTC", "KRW-ETH"});
         publish::publisher publisher;
         publisher.publish(table, 1);
         const auto& current = *publisher.current();
@@ -34,7 +35,7 @@ TEST_SUITE("publish") {
     }
 
     TEST_CASE("row identities are shared while no row is added or retired") {
-        auto table = test::upbit_krw_table({"KRW-BTC", "KRW-ETH"});
+        auto table = test::krw_table({"KRW-BTC", "KRW-ETH"});
         publish::publisher publisher;
         publisher.publish(table, 1);
         const auto first = publisher.current()->identities;
