@@ -16,7 +16,9 @@ namespace {
 // position arithmetic in int64 cannot overflow for any frame we accept.
 constexpr std::int64_t exponent_clamp = 1'000'000'000;
 
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
 
 // A plain-notation number split into its parts: [-] int_digits [. frac_digits].
 struct plain_parts {
@@ -125,22 +127,39 @@ bool decimal::assign_units(std::int64_t units, int scale) noexcept {
     const auto fraction = static_cast<std::size_t>(scale);
     std::uint64_t magnitude =
         units < 0 ? 0 - static_cast<std::uint64_t>(units) : static_cast<std::uint64_t>(units);
-    // Written right to left, ending at `end` (room for max_digits and the two characters that
-    // show one more is too long); the buffer reaches max_digits past `end`, so the fixed-size copy
-    // of assign_padded stays inside it wherever the text starts.
-    constexpr std::size_t end = max_digits + 2;
+    // The digits are written right to left ending at `end`, two per division (a digit at a time
+    // was a third of OKX's change cost, issue 15), then zeros up to one integer digit, then the
+    // integer digits move one place left for the point. `end` leaves room for 20 digits or
+    // `fraction` + 1 of them, the point and the sign; the buffer reaches max_digits past `end`,
+    // so the fixed-size copy of assign_padded stays inside it wherever the text starts.
+    static constexpr char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    constexpr std::size_t end = max_digits + 3;
     char buffer[end + max_digits];
     std::memset(buffer + end, 0, max_digits);
     std::size_t begin = end;
-    for (std::size_t written = 0; written < fraction || magnitude != 0 || written == fraction;
-         ++written) {
-        if (begin < 2) return false;  // longer than max_digits already
-        if (written == fraction && fraction > 0) buffer[--begin] = '.';
-        buffer[--begin] = static_cast<char>('0' + magnitude % 10);
-        magnitude /= 10;
+    while (magnitude >= 100) {
+        begin -= 2;
+        std::memcpy(buffer + begin, pairs + 2 * (magnitude % 100), 2);
+        magnitude /= 100;
     }
-    if (end - begin + (units < 0 ? 1 : 0) > max_digits) return false;
+    if (magnitude >= 10) {
+        begin -= 2;
+        std::memcpy(buffer + begin, pairs + 2 * magnitude, 2);
+    } else {
+        buffer[--begin] = static_cast<char>('0' + magnitude);
+    }
+    while (end - begin <= fraction) buffer[--begin] = '0';
+    if (fraction > 0) {
+        const std::size_t integer_digits = end - begin - fraction;
+        std::memmove(buffer + begin - 1, buffer + begin, integer_digits);
+        --begin;
+        buffer[begin + integer_digits] = '.';
+    }
     if (units < 0) buffer[--begin] = '-';
+    if (end - begin > max_digits) return false;
     return text_.assign_padded(std::string_view(buffer + begin, end - begin));
 }
 

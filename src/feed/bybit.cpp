@@ -52,7 +52,7 @@ struct fields {
 };
 
 // One field of the ticker's "data" object (§3). usdIndexPrice and prevPrice24h are not shown.
-errc read_data_field(std::string_view k, od::value& value, fields& f) noexcept {
+errc read_data_field(json::field_key k, od::value& value, fields& f) noexcept {
     ticker_update& t = f.ticker;
     if (k == "symbol") return json::string_field(value, f.symbol);
     if (k == "lastPrice") return json::read_decimal(value, t.price);
@@ -66,10 +66,10 @@ errc read_data_field(std::string_view k, od::value& value, fields& f) noexcept {
 
 // Every field of the frame, in the order Bybit sends them (§2, §3, §5, §6). The "data" of
 // other messages (the option socket's COMMAND_RESP) holds no field read above.
-errc read_fields(od::object& object, fields& f) noexcept {
+errc read_fields(od::object& object, json::key_reader& keys, fields& f) noexcept {
     for (auto field : object) {
-        std::string_view k;
-        od::value* in_place = json::field_parts(field, k);
+        json::field_key k;
+        od::value* in_place = keys.read(field, k);
         if (!in_place) return errc::malformed_frame;
         od::value& value = *in_place;
         errc e = errc::ok;
@@ -98,8 +98,8 @@ errc read_fields(od::object& object, fields& f) noexcept {
             if (value.get_object().get(data)) return errc::malformed_frame;
             f.has_data = true;
             for (auto inner : data) {
-                std::string_view key;
-                od::value* v = json::field_parts(inner, key);
+                json::field_key key;
+                od::value* v = keys.read(inner, key);
                 if (!v) return errc::malformed_frame;
                 if (errc ie = read_data_field(key, *v, f); ie != errc::ok) return ie;
             }
@@ -380,7 +380,8 @@ frame_result bybit_adapter::parse_padded(std::string_view frame, std::vector<tic
     if (errc e = frames_.iterate_padded(frame, doc); e != errc::ok) return fail(e);
     if (doc.get_object().get(object)) return fail(errc::malformed_frame);
     fields f{out.emplace_back()};
-    if (errc e = read_fields(object, f); e != errc::ok) return fail(e);
+    json::key_reader keys(frame);
+    if (errc e = read_fields(object, keys, f); e != errc::ok) return fail(e);
     if (!json::at_document_end(doc)) return fail(errc::malformed_frame);
 
     frame_result result;

@@ -39,11 +39,11 @@ struct envelope {
 
 // One element of an event's "tickers" (coinbase.md A4). Top of book and the 52-week range are
 // not shown; ticker_batch has no top of book anyway.
-errc read_ticker(od::object& object, ticker_update& t) noexcept {
+errc read_ticker(od::object& object, json::key_reader& keys, ticker_update& t) noexcept {
     bool has_product = false;
     for (auto field : object) {
-        std::string_view k;
-        od::value* in_place = json::field_parts(field, k);
+        json::field_key k;
+        od::value* in_place = keys.read(field, k);
         if (!in_place) return errc::malformed_frame;
         od::value& value = *in_place;
         errc e = errc::ok;
@@ -71,10 +71,10 @@ errc read_ticker(od::object& object, ticker_update& t) noexcept {
 // One object of "events": a ticker event's tickers are appended; a heartbeat's counter (an
 // integer in the spec, a string in the old docs example, A6) is checked for type only; the
 // subscriptions listing and anything newer are skipped.
-errc read_event(od::object& event, std::vector<ticker_update>& out) {
+errc read_event(od::object& event, json::key_reader& keys, std::vector<ticker_update>& out) {
     for (auto field : event) {
-        std::string_view k;
-        od::value* in_place = json::field_parts(field, k);
+        json::field_key k;
+        od::value* in_place = keys.read(field, k);
         if (!in_place) return errc::malformed_frame;
         od::value& value = *in_place;
         if (k == "tickers") {
@@ -85,7 +85,7 @@ errc read_event(od::object& event, std::vector<ticker_update>& out) {
                 if (element.get_object().get(object)) return errc::malformed_frame;
                 // Built in its slot (no copy of the finished update); a failing frame's
                 // caller takes it back.
-                if (errc e = read_ticker(object, out.emplace_back()); e != errc::ok) return e;
+                if (errc e = read_ticker(object, keys, out.emplace_back()); e != errc::ok) return e;
             }
         } else if (k == "heartbeat_counter") {
             std::int64_t counter = 0;
@@ -95,10 +95,11 @@ errc read_event(od::object& event, std::vector<ticker_update>& out) {
     return errc::ok;
 }
 
-errc read_envelope(od::object& root, envelope& env, std::vector<ticker_update>& out) {
+errc read_envelope(od::object& root, json::key_reader& keys, envelope& env,
+                   std::vector<ticker_update>& out) {
     for (auto field : root) {
-        std::string_view k;
-        od::value* in_place = json::field_parts(field, k);
+        json::field_key k;
+        od::value* in_place = keys.read(field, k);
         if (!in_place) return errc::malformed_frame;
         od::value& value = *in_place;
         errc e = errc::ok;
@@ -118,7 +119,7 @@ errc read_envelope(od::object& root, envelope& env, std::vector<ticker_update>& 
             for (auto element : events) {
                 od::object event;
                 if (element.get_object().get(event)) return errc::malformed_frame;
-                if (e = read_event(event, out); e != errc::ok) return e;
+                if (e = read_event(event, keys, out); e != errc::ok) return e;
             }
         } else if (k == "type") {
             e = json::string_field(value, env.type);
@@ -364,7 +365,8 @@ frame_result coinbase_adapter::parse_padded(std::string_view frame, std::vector<
     if (errc e = frames_.iterate_padded(frame, doc); e != errc::ok) return fail(e);
     if (doc.get_object().get(root)) return fail(errc::malformed_frame);
     envelope env;
-    if (errc e = read_envelope(root, env, out); e != errc::ok) return fail(e);
+    json::key_reader keys(frame);
+    if (errc e = read_envelope(root, keys, env, out); e != errc::ok) return fail(e);
     if (!json::at_document_end(doc)) return fail(errc::malformed_frame);
 
     frame_result result;

@@ -158,10 +158,9 @@ errc read_ts(od::value& value, std::int64_t& out) noexcept {
 }
 
 // One field of a ticker, dispatched on its first letter (16 keys, 7 read).
-errc read_ticker_field(std::string_view k, od::value& value, ticker_fields& f) noexcept {
+errc read_ticker_field(json::field_key k, od::value& value, ticker_fields& f) noexcept {
     ticker_update& t = f.ticker;
-    if (k.empty()) return errc::ok;
-    switch (k[0]) {
+    switch (k.front()) {
         case 'i':
             if (k == "instId") {
                 const auto text = string_text(value);
@@ -194,7 +193,7 @@ errc read_ticker_field(std::string_view k, od::value& value, ticker_fields& f) n
 }
 
 // Appends the tickers of a push's data array; the first error stops the walk.
-errc read_tickers(od::value& value, std::vector<ticker_update>& out) {
+errc read_tickers(od::value& value, json::key_reader& keys, std::vector<ticker_update>& out) {
     od::array data;
     if (value.get_array().get(data)) return errc::malformed_frame;
     for (auto element : data) {
@@ -203,8 +202,8 @@ errc read_tickers(od::value& value, std::vector<ticker_update>& out) {
         // Appended before it is read (no copy); a failing frame's caller takes it back.
         ticker_fields f{out.emplace_back(), {}, true};
         for (auto field : object) {
-            std::string_view k;
-            od::value* in_place = json::field_parts(field, k);
+            json::field_key k;
+            od::value* in_place = keys.read(field, k);
             if (!in_place) return errc::malformed_frame;
             if (errc e = read_ticker_field(k, *in_place, f); e != errc::ok) return e;
         }
@@ -248,12 +247,12 @@ struct root_fields {
     std::string_view msg;
 };
 
-errc read_arg(od::value& value, root_fields& f) noexcept {
+errc read_arg(od::value& value, json::key_reader& keys, root_fields& f) noexcept {
     od::object arg;
     if (value.get_object().get(arg)) return errc::malformed_frame;
     for (auto field : arg) {
-        std::string_view k;
-        od::value* in_place = json::field_parts(field, k);
+        json::field_key k;
+        od::value* in_place = keys.read(field, k);
         if (!in_place) return errc::malformed_frame;
         if (k != "channel") continue;  // instId, instType, ...: the data says it again
         const auto channel = string_text(*in_place);
@@ -495,19 +494,20 @@ frame_result okx_adapter::parse_padded(std::string_view frame, std::vector<ticke
     if (errc e = frames_.iterate_padded(frame, doc); e != errc::ok) return fail(e);
     if (doc.get_object().get(root)) return fail(errc::malformed_frame);
     root_fields f;
+    json::key_reader keys(frame);
     const std::size_t before = out.size();
     for (auto field : root) {
-        std::string_view k;
-        od::value* in_place = json::field_parts(field, k);
+        json::field_key k;
+        od::value* in_place = keys.read(field, k);
         if (!in_place) return fail(errc::malformed_frame);
         od::value& value = *in_place;
         errc e = errc::ok;
         if (k == "arg") {
-            e = read_arg(value, f);
+            e = read_arg(value, keys, f);
         } else if (k == "data") {
             // §3: arg comes first; a data array of another channel is not read.
             f.has_data = true;
-            if (!f.channel || *f.channel == "tickers") e = read_tickers(value, out);
+            if (!f.channel || *f.channel == "tickers") e = read_tickers(value, keys, out);
         } else if (k == "event") {
             std::string_view event;
             if (value.get_string().get(event)) return fail(errc::malformed_frame);

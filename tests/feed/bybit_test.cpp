@@ -87,6 +87,19 @@ TEST_SUITE("feed") {
         check_docs_example(p.out[0]);
     }
 
+    TEST_CASE("keys spelled with escapes read as the names they spell") {
+        const std::string frame = fixture("ticker.json");
+        const std::string escaped = sise::test::with_escaped_keys(frame);
+        REQUIRE(escaped != frame);
+        bybit_adapter plain_reader = subscribed(), escaped_reader = subscribed();
+        const auto plain = sise::test::parse_padded_by(plain_reader, frame);
+        const auto p = sise::test::parse_padded_by(escaped_reader, escaped);
+        REQUIRE(!p.ec);
+        CHECK(p.result.kind == frame_kind::tickers);
+        REQUIRE(p.out.size() == 1);
+        sise::test::check_same_updates(p.out, plain.out);
+    }
+
     TEST_CASE("a delta changes only the fields it sent and keeps the snapshot's others") {
         bybit_adapter adapter = subscribed();
         REQUIRE(parse(adapter, fixture("ticker.json")).out.size() == 1);

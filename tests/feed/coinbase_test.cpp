@@ -89,6 +89,19 @@ TEST_SUITE("feed") {
         CHECK(p.out[0].price.text() == "21933.98");
     }
 
+    TEST_CASE("keys spelled with escapes read as the names they spell") {
+        const std::string frame = fixture("ticker_update.json");
+        const std::string escaped = sise::test::with_escaped_keys(frame);
+        REQUIRE(escaped != frame);
+        const auto plain = sise::test::parse_padded_with<coinbase_adapter>(frame);
+        const auto p = sise::test::parse_padded_with<coinbase_adapter>(escaped);
+        REQUIRE(!p.ec);
+        CHECK(p.result.kind == plain.result.kind);
+        CHECK(p.result.sequence == plain.result.sequence);
+        REQUIRE(p.out.size() == 1);
+        sise::test::check_same_updates(p.out, plain.out);
+    }
+
     TEST_CASE("ticker_batch without top of book yields the same fields") {
         coinbase_adapter adapter;
         std::vector<sise::ticker_update> out;

@@ -96,6 +96,47 @@ TEST_SUITE("feed") {
         }
     }
 
+    TEST_CASE("a key reader's keys equal exactly the names they spell, escaped or not") {
+        // Each frame: which literal every key equals, read in place (no backslash in the frame)
+        // or checked key by key (a backslash anywhere, even in a value).
+        const auto names_of = [](const std::string& json) {
+            const simdjson::padded_string text(json);
+            simdjson::ondemand::parser parser;
+            simdjson::ondemand::document doc;
+            simdjson::ondemand::object object;
+            std::vector<std::string> names;
+            REQUIRE_FALSE(parser.iterate(text).get(doc));
+            REQUIRE_FALSE(doc.get_object().get(object));
+            json::key_reader keys(std::string_view(text.data(), text.size()));
+            for (auto field : object) {
+                json::field_key k;
+                REQUIRE(keys.read(field, k) != nullptr);
+                std::string name = "?";
+                if (k == "") name = "(empty)";
+                if (k == "las") name = "las";
+                if (k == "last") name = "last";
+                if (k == "lastSz") name = "lastSz";
+                if (k == "price24hPcnt") name = "price24hPcnt";
+                names.push_back(name);
+            }
+            CHECK(json::at_document_end(doc));
+            return names;
+        };
+        using names = std::vector<std::string>;
+        CHECK(names_of(R"({"last":1,"lastSz":2,"las":3,"":4,"lastX":5,"price24hPcnt":6})") ==
+              names{"last", "lastSz", "las", "(empty)", "?", "price24hPcnt"});
+        // A backslash in a value: every key checked, the plain ones still read in place.
+        CHECK(names_of(R"({"last":"a\nb","lastSz":2,"l":3})") == names{"last", "lastSz", "?"});
+        // Escaped keys: unescaped first; a quote or NUL inside, or a key too long to copy,
+        // matches nothing.
+        CHECK(names_of(R"({"l\u0061st":1,"last\"":2,"last\u0000":3,"\u006Cas":4,"la\/st":5})") ==
+              names{"last", "?", "?", "las", "?"});
+        const std::string long_key(200, 'x');
+        CHECK(names_of(R"({"\u0078)" + long_key + R"(":1,"last":2})") == names{"?", "last"});
+        // A key at the very end of the document: compares read into simdjson's padding only.
+        CHECK(names_of(R"({"price24hPcnt":0})") == names{"price24hPcnt"});
+    }
+
     TEST_CASE("null and the empty string are an absent decimal, other text a bad number") {
         for (const std::string text : {"null", "\"\""}) {
             sise::decimal d = *sise::decimal::from_json_number("7");
@@ -149,6 +190,46 @@ TEST_SUITE("feed") {
         CHECK(ms == 42);
     }
 
+    TEST_CASE("plain digits read a word at a time agree with a digit-by-digit read") {
+        // Every length 1..18, every digit position: the value, and one byte that is not a digit
+        // (each neighbour of '0'..'9' in the byte range, and a high byte) refused at each place.
+        const auto reference = [](std::string_view text, std::int64_t& out) {
+            if (text.empty() || text.size() > 18) return false;
+            std::int64_t value = 0;
+            for (const char c : text) {
+                if (c < '0' || c > '9') return false;
+                value = value * 10 + (c - '0');
+            }
+            out = value;
+            return true;
+        };
+        for (std::size_t n = 1; n <= 19; ++n) {
+            for (const char first : {'0', '1', '9'}) {
+                std::string digits(n, '0');
+                for (std::size_t i = 0; i < n; ++i)
+                    digits[i] = static_cast<char>(
+                        '0' + (static_cast<std::size_t>(first - '0') + 7 * i) % 10);
+                std::int64_t got = -1, want = -2;
+                const bool ok = json::read_plain_digits(digits, got);
+                CHECK(ok == reference(digits, want));
+                if (ok) CHECK(got == want);
+                for (std::size_t at = 0; at < n; ++at)
+                    for (const char bad : {'/', ':', '\x00', '\xb5', ' ', 'a'}) {
+                        std::string text = digits;
+                        text[at] = bad;
+                        std::int64_t untouched = 42;
+                        CHECK_FALSE(json::read_plain_digits(text, untouched));
+                        CHECK(untouched == 42);
+                    }
+            }
+        }
+        std::int64_t ms = 0;
+        CHECK(json::read_plain_digits("1700000000123", ms));
+        CHECK(ms == 1'700'000'000'123);
+        CHECK(json::read_plain_digits("9999999999999999", ms));  // 16: two full words
+        CHECK(ms == 9'999'999'999'999'999);
+    }
+
     TEST_CASE("an optional string is reset by null and refuses other types") {
         std::optional<std::string_view> s = "x";
         CHECK(read_v("null", [&](auto& v) { return json::read_optional_string(v, s); }) ==
@@ -173,17 +254,17 @@ TEST_SUITE("feed") {
               std::pair{std::string(R"("")"), std::string()}}) {
             std::string got;
             CHECK(read_v(text, [&](auto& v) {
-                std::string_view s;
-                const bool ok = json::read_string(v, s);
-                got = s;
-                return ok ? errc::ok : errc::malformed_frame;
-            }) == errc::ok);
+                      std::string_view s;
+                      const bool ok = json::read_string(v, s);
+                      got = s;
+                      return ok ? errc::ok : errc::malformed_frame;
+                  }) == errc::ok);
             CHECK_MESSAGE(got == want, text);
         }
         CHECK(read_v("12", [&](auto& v) {
-            std::string_view s;
-            return json::read_string(v, s) ? errc::ok : errc::malformed_frame;
-        }) == errc::malformed_frame);
+                  std::string_view s;
+                  return json::read_string(v, s) ? errc::ok : errc::malformed_frame;
+              }) == errc::malformed_frame);
     }
 
     TEST_CASE("the backslash checks agree with a byte loop at every length and position") {
@@ -192,7 +273,8 @@ TEST_SUITE("feed") {
         const auto reference = [](std::string_view t) {
             return t.find('\\') != std::string_view::npos;
         };
-        const std::string fillers[] = {"a", "]", "[", "|", "\xDC", "\x5D\x5B", std::string(1, '\0')};
+        const std::string fillers[] = {
+            "a", "]", "[", "|", "\xDC", "\x5D\x5B", std::string(1, '\0')};
         for (std::size_t n = 0; n <= 40; ++n) {
             for (const std::string& filler : fillers) {
                 std::string text;

@@ -113,6 +113,18 @@ TEST_SUITE("feed") {
         CHECK(p.out[0].price.text() == "51240");
     }
 
+    TEST_CASE("keys spelled with escapes read as the names they spell") {
+        const std::string frame = fixture("ticker_realistic.json");
+        const std::string escaped = sise::test::with_escaped_keys(frame);
+        REQUIRE(escaped != frame);
+        const auto plain = sise::test::parse_padded_with<okx_adapter>(frame);
+        const auto p = sise::test::parse_padded_with<okx_adapter>(escaped);
+        REQUIRE(!p.ec);
+        CHECK(p.result.kind == frame_kind::tickers);
+        REQUIRE(p.out.size() == 1);
+        sise::test::check_same_updates(p.out, plain.out);
+    }
+
     TEST_CASE("every push is a full snapshot: a second push replaces, several data elements add") {
         okx_adapter adapter;
         std::vector<sise::ticker_update> out;

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -111,6 +112,52 @@ inline std::pair<std::string, std::string> split_target(const std::string& targe
     const auto q = target.find('?');
     if (q == std::string::npos) return {target, {}};
     return {target.substr(0, q), target.substr(q + 1)};
+}
+
+// `frame` with the first character of every object key spelled as a \u escape
+// ({"last":..} becomes {"\u006cast":..}): the same JSON, which an adapter must read the same.
+inline std::string with_escaped_keys(const std::string& frame) {
+    std::string out;
+    for (std::size_t i = 0; i < frame.size(); ++i) {
+        out += frame[i];
+        if (frame[i] != '"') continue;
+        // A string: copied whole; a key when a ':' follows it.
+        std::size_t close = i + 1;
+        while (close < frame.size() && frame[close] != '"')
+            close += frame[close] == '\\' ? std::size_t{2} : std::size_t{1};
+        std::size_t after = close + 1;
+        while (after < frame.size() && (frame[after] == ' ' || frame[after] == '\n')) ++after;
+        const bool key =
+            after < frame.size() && frame[after] == ':' && close > i + 1 && frame[i + 1] != '\\';
+        std::size_t from = i + 1;
+        if (key) {
+            char escape[8];
+            std::snprintf(escape, sizeof escape, "\\u%04x",
+                          static_cast<unsigned>(static_cast<unsigned char>(frame[i + 1])));
+            out += escape;
+            from = i + 2;
+        }
+        out.append(frame, from, close + 1 - from);
+        i = close;
+    }
+    return out;
+}
+
+// Two parses gave the same updates, field by field.
+inline void check_same_updates(const std::vector<ticker_update>& a,
+                               const std::vector<ticker_update>& b) {
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        CHECK(a[i].market.view() == b[i].market.view());
+        CHECK(a[i].price.text() == b[i].price.text());
+        CHECK(a[i].change.text() == b[i].change.text());
+        CHECK(a[i].change_pct.text() == b[i].change_pct.text());
+        CHECK(a[i].day_high.text() == b[i].day_high.text());
+        CHECK(a[i].day_low.text() == b[i].day_low.text());
+        CHECK(a[i].volume_24h.text() == b[i].volume_24h.text());
+        CHECK(a[i].quote_volume_24h.text() == b[i].quote_volume_24h.text());
+        CHECK(a[i].exchange_time_ms == b[i].exchange_time_ms);
+    }
 }
 
 }  // namespace sise::test

@@ -108,11 +108,44 @@ inline errc read_decimal(od::value& value, decimal& out) noexcept {
 
 // Epoch milliseconds from a number token (or the digits of a string): any JSON number whose
 // exact value is an integer that fits int64 ("1.7e12" included).
+// Eight ASCII digits in a little-endian word (the first digit in the lowest byte): their value,
+// or -1 when a byte is not a digit. The classic SWAR steps: check every byte is 0x30..0x39, then
+// fold pairs, quads and halves with three multiplies.
+inline std::int64_t eight_digits(std::uint64_t w) noexcept {
+    const std::uint64_t d = w - 0x3030303030303030ULL;  // each byte's digit, if it was one
+    if (((w & 0xF0F0F0F0F0F0F0F0ULL) |
+         (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) != 0x3333333333333333ULL)
+        return -1;
+    std::uint64_t v = (d * 10 + (d >> 8)) & 0x00FF00FF00FF00FFULL;              // pairs
+    v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFULL;                          // quads
+    return static_cast<std::int64_t>((v * 10000 + (v >> 32)) & 0xFFFFFFFFULL);  // all eight
+}
+
 // 1 to 18 ASCII digits (leading zeros allowed) read as they are checked; false, `out` untouched,
 // for anything else. The fast path of every epoch field: from_chars or the exact decimal cost
-// hundreds of instructions a timestamp (callgrind, issue 15).
+// hundreds of instructions a timestamp, and a byte loop ~6 a digit (callgrind, issue 15): 9 to
+// 16 digits (every millisecond timestamp, most sequence numbers) are two overlapping words, the
+// second with the digits the first already read masked to zero.
 inline bool read_plain_digits(std::string_view text, std::int64_t& out) noexcept {
-    if (text.empty() || text.size() > 18) return false;
+    const std::size_t n = text.size();
+    if (n == 0 || n > 18) return false;
+    if constexpr (std::endian::native == std::endian::little) {
+        if (n > 8 && n <= 16) {
+            std::uint64_t first, last;
+            std::memcpy(&first, text.data(), sizeof first);
+            std::memcpy(&last, text.data() + n - 8, sizeof last);
+            // The bytes of `last` that `first` read become '0' (value 0, still a digit).
+            const unsigned shared = static_cast<unsigned>(16 - n);  // 0..7 bytes
+            const std::uint64_t keep = ~std::uint64_t{0} << (8 * shared);
+            last = (last & keep) | (0x3030303030303030ULL & ~keep);
+            const std::int64_t high = eight_digits(first), low = eight_digits(last);
+            if (high < 0 || low < 0) return false;
+            constexpr std::int64_t pow10[] = {1,      10,      100,      1000,     10000,
+                                              100000, 1000000, 10000000, 100000000};
+            out = high * pow10[n - 8] + low;
+            return true;
+        }
+    }
     std::int64_t value = 0;
     for (const char c : text) {
         if (c < '0' || c > '9') return false;
@@ -229,6 +262,82 @@ inline errc read_optional_string(od::value& value, std::optional<std::string_vie
     if (begin[n] == '\\' && field.unescaped_key().get(key)) return nullptr;
     return &field.value();
 }
+
+// A field's key as an adapter compares it with the names it reads: a pointer to the key's
+// characters followed by a '"', so that equality with a literal is a fixed-size compare of the
+// literal and that quote, with no length to find first. Finding each key's end was the largest
+// cost of the OKX and Bybit field loops after the values themselves (issue 15). A key never
+// matches a literal holding '"' or NUL, and no adapter compares with one.
+class field_key {
+public:
+    field_key() noexcept : text_(nothing) {}
+    explicit field_key(const char* text) noexcept : text_(text) {}
+
+    // The first character; '"' for the empty key.
+    char front() const noexcept { return text_[0]; }
+
+    template <std::size_t N>
+    bool operator==(const char (&literal)[N]) const noexcept {
+        static_assert(N >= 1 && N <= simdjson::SIMDJSON_PADDING);
+        return std::memcmp(text_, literal, N - 1) == 0 && text_[N - 1] == '"';
+    }
+
+private:
+    // Matches no literal: NUL first, and as long as any compare reads.
+    static constexpr char nothing[simdjson::SIMDJSON_PADDING] = {'\0', '"'};
+
+    // In the document (padded: a compare may read up to SIMDJSON_PADDING bytes past the
+    // key), in the reader's own copy of an unescaped key (as long), or `nothing`.
+    const char* text_;
+};
+
+// The fields of one frame, read as field_keys. A frame without a backslash (all but hostile
+// ones; one memchr a frame) hands out keys in place. Otherwise each key is checked for an
+// escape, and one that holds one is unescaped into the reader's buffer, quote-terminated; a
+// key longer than the buffer or holding '"' or NUL once unescaped matches nothing (no name an
+// adapter reads is like that).
+class key_reader {
+public:
+    explicit key_reader(std::string_view frame) noexcept
+        : escapes_(std::memchr(frame.data(), '\\', frame.size()) != nullptr) {}
+
+    // The field's key and its value in place; null when the field is in error. The key is
+    // valid until the next read, the value until the loop moves on.
+    [[gnu::always_inline]] od::value* read(simdjson::simdjson_result<od::field>& result,
+                                           field_key& key) noexcept {
+        if (result.error()) return nullptr;
+        od::field& field = result.value_unsafe();
+        if (!escapes_) [[likely]] {
+            key = field_key(field.key().raw());
+            return &field.value();
+        }
+        return read_escaped(field, key);
+    }
+
+private:
+    od::value* read_escaped(od::field& field, field_key& key) noexcept {
+        const char* const begin = field.key().raw();
+        std::size_t n = 0;
+        while (begin[n] != '"' && begin[n] != '\\') ++n;
+        if (begin[n] == '"') {
+            key = field_key(begin);
+            return &field.value();
+        }
+        std::string_view text;
+        if (field.unescaped_key().get(text)) return nullptr;
+        key = field_key();
+        if (text.size() < sizeof copy_ &&
+            text.find_first_of(std::string_view("\"\0", 2)) == std::string_view::npos) {
+            std::memcpy(copy_, text.data(), text.size());
+            std::memset(copy_ + text.size(), '"', sizeof copy_ - text.size());
+            key = field_key(copy_);
+        }
+        return &field.value();
+    }
+
+    bool escapes_;
+    char copy_[simdjson::SIMDJSON_PADDING];
+};
 
 // On-Demand only validates what it visits; make sure nothing follows the root value
 // (e.g. two objects glued together in one frame).
