@@ -9,6 +9,10 @@
 #include <cstring>
 #include <system_error>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace sise {
 namespace {
 
@@ -99,7 +103,42 @@ constexpr std::uint64_t non_digit_bytes(std::uint64_t w) noexcept {
 
 }  // namespace
 
+// The plain-notation check of assign_json_number_padded for a token of 1 to 16 characters (every
+// price a venue sends), with no branch on where its digits end: one 16-byte compare gives the
+// positions of the characters that are not digits, and the grammar is a few tests on that mask.
+// The digit-run loops it replaces spent a fifth of Bybit's parse time in mispredicted exits
+// (perf, issue 15). Reads 16 bytes from p: padded_read covers them.
+#if defined(__SSE2__)
+[[gnu::always_inline]] inline bool is_plain_number_16(const char* p, std::size_t size) noexcept {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i value = _mm_sub_epi8(bytes, _mm_set1_epi8('0'));  // digits -> 0..9
+    const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(value, _mm_set1_epi8(9)), value);
+    const auto is_digit_at = static_cast<unsigned>(_mm_movemask_epi8(digit));
+    const auto n = static_cast<unsigned>(size);
+    const unsigned first = p[0] == '-' ? 1U : 0U;  // where the integer digits start
+    // The token's characters that are not digits, the sign left out; the bit past the end
+    // stands for the end, so the integer digits end at the lowest bit either way.
+    const unsigned other = ~is_digit_at & ((1U << n) - 1) & ~first;
+    const auto end_int = static_cast<unsigned>(std::countr_zero(other | (1U << n)));
+    // Combined with & rather than &&: the sign, an integer price or a fraction vary from one
+    // value to the next, and a branch on each was mispredicted as often (perf, issue 15).
+    // int: "0" or starting with 1-9; then nothing, or one '.' followed by at least one digit.
+    const bool int_ok = (end_int > first) & ((end_int == first + 1) | (p[first] != '0'));
+    const bool rest_ok =
+        (other == 0) | (((other & (other - 1)) == 0) & (p[end_int] == '.') & (end_int + 1 < n));
+    return int_ok & rest_ok;
+}
+#endif
+
 bool decimal::assign_json_number_padded(std::string_view token) noexcept {
+#if defined(__SSE2__)
+    static_assert(16 <= padded_read);
+    if (const std::size_t size = token.size(); size - 1 < 16) {
+        if (!is_plain_number_16(token.data(), size)) return assign_json_number(token);
+        text_.assign_padded(token);
+        return true;
+    }
+#endif
     if constexpr (std::endian::native == std::endian::little) {
         // [-] int [. frac]: int is "0" or starts with 1-9 (RFC 8259 §6), frac is not empty. The
         // digit runs read at most 8 bytes past a 39-character token: padded_read covers them.

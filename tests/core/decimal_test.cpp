@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace {
@@ -243,6 +244,44 @@ TEST_SUITE("core") {
                 const auto plain = sise::decimal::from_json_number(token);
                 REQUIRE(accepted == plain.has_value());
                 CHECK(padded.text() == (plain ? plain->text() : "42"));  // refused: untouched
+            }
+        }
+    }
+
+    TEST_CASE("the padded read agrees with the plain read at every length and position") {
+        // Tokens of 1 to 17 characters (16 is the mask-based check's limit): digits with a sign
+        // or not, a leading zero or not, and at each position a point, a second point, an
+        // exponent, a space or a non-ASCII byte, each followed by digits or a point.
+        std::vector<std::string> tokens;
+        for (std::size_t n = 1; n <= 17; ++n) {
+            for (const std::string_view sign : {"", "-"}) {
+                for (const char lead : {'1', '0'}) {
+                    std::string digits(n, '3');
+                    digits[0] = lead;
+                    tokens.push_back(std::string(sign) + digits);
+                    for (std::size_t at = 0; at < n; ++at)
+                        for (const char c : {'.', 'e', ' ', '\xb5', '/'}) {
+                            std::string t = digits;
+                            t[at] = c;
+                            tokens.push_back(std::string(sign) + t);
+                            if (c == '.' && at + 2 < n) {
+                                t[at + 2] = '.';
+                                tokens.push_back(std::string(sign) + t);
+                            }
+                        }
+                }
+            }
+        }
+        for (const auto& token : tokens) {
+            for (const std::string_view follower : {"7", ".5", ""}) {
+                CAPTURE(token);
+                const std::string buffer = token + std::string(follower) + std::string(64, '7');
+                sise::decimal padded = *sise::decimal::from_json_number("42");
+                const bool accepted =
+                    padded.assign_json_number_padded({buffer.data(), token.size()});
+                const auto plain = sise::decimal::from_json_number(token);
+                REQUIRE(accepted == plain.has_value());
+                CHECK(padded.text() == (plain ? plain->text() : "42"));
             }
         }
     }

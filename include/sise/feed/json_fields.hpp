@@ -184,10 +184,21 @@ inline errc read_epoch_ms(od::value& value, std::int64_t& out) noexcept {
     return parse_epoch_ms(text, out) ? errc::ok : errc::bad_number;
 }
 
+// read_string's way for a string with an escape (or a value that is not a string): simdjson's
+// unescaping copy into its own buffer; nullopt for a value that is not a string.
+[[gnu::noinline]] inline std::optional<std::string_view> unescaped_string(
+    od::value& value) noexcept {
+    std::string_view unescaped;
+    if (value.get_string().get(unescaped)) return std::nullopt;
+    return unescaped;
+}
+
 // A string's text as the frame spells it when it holds no escape (no unescaping copy: the
 // view points into the frame), else unescaped by simdjson. A value of another type is an
-// error. Valid until the next iterate().
-inline bool read_string(od::value& value, std::string_view& out) noexcept {
+// error. Valid until the next iterate(). Inlined, and no address of a local view taken: a view
+// written to memory in two halves and read back whole is a store-forwarding stall, which perf
+// showed at each of Bybit's three strings a frame (issue 15).
+[[gnu::always_inline]] inline bool read_string(od::value& value, std::string_view& out) noexcept {
     const std::string_view token = trim_token(value.raw_json_token());
     if (token.size() >= 2 && token.front() == '"' && token.back() == '"') {
         const std::string_view inner = token.substr(1, token.size() - 2);
@@ -196,9 +207,9 @@ inline bool read_string(od::value& value, std::string_view& out) noexcept {
             return true;
         }
     }
-    std::string_view unescaped;
-    if (value.get_string().get(unescaped)) return false;
-    out = unescaped;
+    const auto unescaped = unescaped_string(value);
+    if (!unescaped) return false;
+    out = *unescaped;
     return true;
 }
 
