@@ -25,7 +25,8 @@ namespace od = simdjson::ondemand;
 using clock_type = std::chrono::steady_clock;
 
 constexpr std::size_t frames_per_market = 2000;  // x 12 markets = 24,000 frames per venue
-constexpr int default_rounds = 15;               // the first two are warm-up
+constexpr int default_rounds = 41;  // the first two are warm-up; ~6 s, so that a burst of
+                                    // the shared machine moves the median less
 constexpr int warm_up = 2;
 constexpr std::size_t chunk_frames = 1000;
 
@@ -142,7 +143,7 @@ double median(std::vector<double> v) {
 }  // namespace
 
 //   sise_bench_parse [VENUE] [ROUNDS]
-// defaults: every venue, 15 rounds. One venue and 3 rounds suit callgrind (instruction counts
+// defaults: every venue, 41 rounds. One venue and 3 rounds suit callgrind (instruction counts
 // of one adapter: valgrind --tool=callgrind build/release/bench/sise_bench_parse binance 3).
 int main(int argc, char** argv) {
     using sise::bench::venue;

@@ -1,6 +1,7 @@
 // Reading one field's value out of an exchange's JSON with simdjson On-Demand, the way every
 // adapter needs it: null as absent, prices as a JSON number or a JSON string (Binance, OKX and
-// Bybit quote them), epoch milliseconds, and the check that nothing follows the root value.
+// Bybit quote them), epoch milliseconds, keys (as views, or compared with names in place), and
+// the check that nothing follows the root value.
 #pragma once
 
 #include <bit>
@@ -239,6 +240,8 @@ inline errc read_optional_string(od::value& value, std::optional<std::string_vie
 
 // One field of an object being iterated, without copies: its key as the frame spells it (no
 // unescaping copy; a key holding a backslash is unescaped as before) and its value in place.
+// For a loop that needs the key as a view (its length, a lookup, REST bodies); one that only
+// compares keys with names takes key_reader below, which does not look for the key's end.
 // Copying the value out of the simdjson_result (`field.value().get(v)`) costs a store-forwarding
 // stall per field, which perf showed as the largest single cost of the adapters' field loops.
 // The key's end is its first '"' or '\\', found eight bytes at a time: the key lies in the
