@@ -88,16 +88,8 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("keys spelled with escapes read as the names they spell") {
-        const std::string frame = fixture("ticker.json");
-        const std::string escaped = sise::test::with_escaped_keys(frame);
-        REQUIRE(escaped != frame);
-        bybit_adapter plain_reader = subscribed(), escaped_reader = subscribed();
-        const auto plain = sise::test::parse_padded_by(plain_reader, frame);
-        const auto p = sise::test::parse_padded_by(escaped_reader, escaped);
-        REQUIRE(!p.ec);
-        CHECK(p.result.kind == frame_kind::tickers);
-        REQUIRE(p.out.size() == 1);
-        sise::test::check_same_updates(p.out, plain.out);
+        bybit_adapter plain = subscribed(), escaped = subscribed();
+        sise::test::check_escaped_keys_read_alike(plain, escaped, fixture("ticker.json"));
     }
 
     TEST_CASE("a delta changes only the fields it sent and keeps the snapshot's others") {

@@ -90,16 +90,8 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("keys spelled with escapes read as the names they spell") {
-        const std::string frame = fixture("ticker_update.json");
-        const std::string escaped = sise::test::with_escaped_keys(frame);
-        REQUIRE(escaped != frame);
-        const auto plain = sise::test::parse_padded_with<coinbase_adapter>(frame);
-        const auto p = sise::test::parse_padded_with<coinbase_adapter>(escaped);
-        REQUIRE(!p.ec);
-        CHECK(p.result.kind == plain.result.kind);
-        CHECK(p.result.sequence == plain.result.sequence);
-        REQUIRE(p.out.size() == 1);
-        sise::test::check_same_updates(p.out, plain.out);
+        coinbase_adapter plain, escaped;
+        sise::test::check_escaped_keys_read_alike(plain, escaped, fixture("ticker_update.json"));
     }
 
     TEST_CASE("ticker_batch without top of book yields the same fields") {

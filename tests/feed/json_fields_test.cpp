@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -194,14 +196,11 @@ TEST_SUITE("feed") {
         // Every length 1..18, every digit position: the value, and one byte that is not a digit
         // (each neighbour of '0'..'9' in the byte range, and a high byte) refused at each place.
         const auto reference = [](std::string_view text, std::int64_t& out) {
-            if (text.empty() || text.size() > 18) return false;
-            std::int64_t value = 0;
-            for (const char c : text) {
-                if (c < '0' || c > '9') return false;
-                value = value * 10 + (c - '0');
-            }
-            out = value;
-            return true;
+            const bool digits =
+                !text.empty() && text.size() <= 18 &&
+                std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+            return digits &&
+                   std::from_chars(text.data(), text.data() + text.size(), out).ec == std::errc{};
         };
         for (std::size_t n = 1; n <= 19; ++n) {
             for (const char first : {'0', '1', '9'}) {

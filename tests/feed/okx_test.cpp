@@ -114,15 +114,8 @@ TEST_SUITE("feed") {
     }
 
     TEST_CASE("keys spelled with escapes read as the names they spell") {
-        const std::string frame = fixture("ticker_realistic.json");
-        const std::string escaped = sise::test::with_escaped_keys(frame);
-        REQUIRE(escaped != frame);
-        const auto plain = sise::test::parse_padded_with<okx_adapter>(frame);
-        const auto p = sise::test::parse_padded_with<okx_adapter>(escaped);
-        REQUIRE(!p.ec);
-        CHECK(p.result.kind == frame_kind::tickers);
-        REQUIRE(p.out.size() == 1);
-        sise::test::check_same_updates(p.out, plain.out);
+        okx_adapter plain, escaped;
+        sise::test::check_escaped_keys_read_alike(plain, escaped, fixture("ticker_realistic.json"));
     }
 
     TEST_CASE("every push is a full snapshot: a second push replaces, several data elements add") {

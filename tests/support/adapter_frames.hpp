@@ -143,21 +143,31 @@ inline std::string with_escaped_keys(const std::string& frame) {
     return out;
 }
 
-// Two parses gave the same updates, field by field.
-inline void check_same_updates(const std::vector<ticker_update>& a,
-                               const std::vector<ticker_update>& b) {
-    REQUIRE(a.size() == b.size());
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        CHECK(a[i].market.view() == b[i].market.view());
-        CHECK(a[i].price.text() == b[i].price.text());
-        CHECK(a[i].change.text() == b[i].change.text());
-        CHECK(a[i].change_pct.text() == b[i].change_pct.text());
-        CHECK(a[i].day_high.text() == b[i].day_high.text());
-        CHECK(a[i].day_low.text() == b[i].day_low.text());
-        CHECK(a[i].volume_24h.text() == b[i].volume_24h.text());
-        CHECK(a[i].quote_volume_24h.text() == b[i].quote_volume_24h.text());
-        CHECK(a[i].exchange_time_ms == b[i].exchange_time_ms);
-    }
+// `frame` and the same with every key escaped (with_escaped_keys) give the same one-ticker result,
+// field by field: `plain` and `escaped` are two adapters in the same state.
+inline void check_escaped_keys_read_alike(feed::adapter& plain, feed::adapter& escaped,
+                                          const std::string& frame) {
+    const std::string escaped_frame = with_escaped_keys(frame);
+    REQUIRE(escaped_frame != frame);
+    const auto a = parse_padded_by(plain, frame);
+    const auto b = parse_padded_by(escaped, escaped_frame);
+    REQUIRE(!a.ec);
+    REQUIRE(!b.ec);
+    CHECK(a.result.kind == feed::frame_kind::tickers);
+    CHECK(b.result.kind == a.result.kind);
+    CHECK(b.result.sequence == a.result.sequence);
+    REQUIRE(a.out.size() == 1);
+    REQUIRE(b.out.size() == 1);
+    const ticker_update &x = a.out[0], &y = b.out[0];
+    CHECK(y.market.view() == x.market.view());
+    CHECK(y.price.text() == x.price.text());
+    CHECK(y.change.text() == x.change.text());
+    CHECK(y.change_pct.text() == x.change_pct.text());
+    CHECK(y.day_high.text() == x.day_high.text());
+    CHECK(y.day_low.text() == x.day_low.text());
+    CHECK(y.volume_24h.text() == x.volume_24h.text());
+    CHECK(y.quote_volume_24h.text() == x.quote_volume_24h.text());
+    CHECK(y.exchange_time_ms == x.exchange_time_ms);
 }
 
 }  // namespace sise::test
