@@ -107,8 +107,6 @@ inline errc read_decimal(od::value& value, decimal& out) noexcept {
     return errc::bad_number;
 }
 
-// Epoch milliseconds from a number token (or the digits of a string): any JSON number whose
-// exact value is an integer that fits int64 ("1.7e12" included).
 // Eight ASCII digits in a little-endian word (the first digit in the lowest byte): their value,
 // or -1 when a byte is not a digit. The classic SWAR steps: check every byte is 0x30..0x39, then
 // fold pairs, quads and halves with three multiplies.
@@ -156,6 +154,8 @@ inline bool read_plain_digits(std::string_view text, std::int64_t& out) noexcept
     return true;
 }
 
+// Epoch milliseconds from a number token (or the digits of a string): any JSON number whose
+// exact value is an integer that fits int64 ("1.7e12" included).
 inline bool parse_epoch_ms(std::string_view token, std::int64_t& out) noexcept {
     // The usual spelling, plain digits without a leading zero, read at once (callgrind: the
     // exact-decimal route below was ~440 instructions per timestamp, Bybit reads two a frame);
