@@ -13,6 +13,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "sise/core/ascii_digits.hpp"
+
 namespace sise {
 namespace {
 
@@ -80,22 +82,13 @@ bool render(const plain_parts& in, std::int64_t shift,
     return out.assign({buf, len});
 }
 
-// 0x80 in each byte of w (eight characters, the first in the low byte) that is not an ASCII
-// digit, 0 in each that is. x = w ^ '0' maps the digits to 0..9; a byte of x is 10 or more iff
-// its low seven bits plus 0x76 reach 0x80 (no carry between bytes: at most 0x7F + 0x76) or its
-// high bit is set.
-constexpr std::uint64_t non_digit_bytes(std::uint64_t w) noexcept {
-    const std::uint64_t x = w ^ 0x3030303030303030ULL;
-    return (((x & 0x7F7F7F7F7F7F7F7FULL) + 0x7676767676767676ULL) | x) & 0x8080808080808080ULL;
-}
-
 // How many of the `limit` characters from p are digits before the first other one, eight at a
 // time; reads p[0, limit rounded up to 8).
 [[gnu::always_inline]] inline std::size_t digit_run(const char* p, std::size_t limit) noexcept {
     for (std::size_t n = 0; n < limit; n += 8) {
         std::uint64_t w;
         std::memcpy(&w, p + n, sizeof w);
-        if (const std::uint64_t other = non_digit_bytes(w); other != 0)
+        if (const std::uint64_t other = ascii::non_digit_bytes(w); other != 0)
             return std::min(limit, n + static_cast<std::size_t>(std::countr_zero(other) / 8));
     }
     return limit;

@@ -13,6 +13,7 @@
 
 #include <simdjson.h>
 
+#include "sise/core/ascii_digits.hpp"
 #include "sise/core/decimal.hpp"
 #include "sise/core/error.hpp"
 
@@ -107,19 +108,6 @@ inline errc read_decimal(od::value& value, decimal& out) noexcept {
     return errc::bad_number;
 }
 
-// Eight ASCII digits in a little-endian word (the first digit in the lowest byte): their value,
-// or -1 when a byte is not a digit. The classic SWAR steps: check every byte is 0x30..0x39, then
-// fold pairs, quads and halves with three multiplies.
-inline std::int64_t eight_digits(std::uint64_t w) noexcept {
-    const std::uint64_t d = w - 0x3030303030303030ULL;  // each byte's digit, if it was one
-    if (((w & 0xF0F0F0F0F0F0F0F0ULL) |
-         (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) != 0x3333333333333333ULL)
-        return -1;
-    std::uint64_t v = (d * 10 + (d >> 8)) & 0x00FF00FF00FF00FFULL;              // pairs
-    v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFULL;                          // quads
-    return static_cast<std::int64_t>((v * 10000 + (v >> 32)) & 0xFFFFFFFFULL);  // all eight
-}
-
 // 1 to 18 ASCII digits (leading zeros allowed) read as they are checked; false, `out` untouched,
 // for anything else. The fast path of every epoch field: from_chars or the exact decimal cost
 // hundreds of instructions a timestamp, and a byte loop ~6 a digit (callgrind, issue 15): 9 to
@@ -137,11 +125,11 @@ inline bool read_plain_digits(std::string_view text, std::int64_t& out) noexcept
             const unsigned shared = static_cast<unsigned>(16 - n);  // 0..7 bytes
             const std::uint64_t keep = ~std::uint64_t{0} << (8 * shared);
             last = (last & keep) | (0x3030303030303030ULL & ~keep);
-            const std::int64_t high = eight_digits(first), low = eight_digits(last);
-            if (high < 0 || low < 0) return false;
-            constexpr std::int64_t pow10[] = {1,      10,      100,      1000,     10000,
-                                              100000, 1000000, 10000000, 100000000};
-            out = high * pow10[n - 8] + low;
+            if ((ascii::non_digit_bytes(first) | ascii::non_digit_bytes(last)) != 0) return false;
+            constexpr std::uint64_t pow10[] = {1,      10,      100,      1000,     10000,
+                                               100000, 1000000, 10000000, 100000000};
+            out = static_cast<std::int64_t>(ascii::eight_digits_value(first) * pow10[n - 8] +
+                                            ascii::eight_digits_value(last));
             return true;
         }
     }
