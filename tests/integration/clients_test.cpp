@@ -1073,6 +1073,18 @@ TEST_SUITE("integration") {
                 fd_peak = std::max(fd_peak, samples[i].fds);
             }
         }
+        // A reconnect holds a few sockets for a while: the new feed connection and the REST
+        // backfill's requests in flight (a slow build, as under ThreadSanitizer, is sampled
+        // mid-way). The fewest fds over a stretch is the settled count: the last seconds, after
+        // the backfill that followed the last fault, against the seconds before the first fault.
+        // A leak of one fd per fault shows as 3 more.
+        auto fewest_fds = [&](std::size_t from, std::size_t to) {
+            std::size_t fewest = samples[from].fds;
+            for (std::size_t i = from; i < to; ++i) fewest = std::min(fewest, samples[i].fds);
+            return fewest;
+        };
+        const auto fds_before = fewest_fds(warm - 2, warm + 1);
+        const auto fds_after = fewest_fds(samples.size() - 3, samples.size());
         std::string first_error;
         for (const auto& s : subs)
             if (!s->error.empty()) {
@@ -1096,7 +1108,8 @@ TEST_SUITE("integration") {
         CHECK(all_fresh);
         CHECK(saw_stale == subscribers);  // each saw the upstream go away, and stayed
         if (rss_is_meaningful) CHECK(rss_peak <= samples[warm].rss_kib + 2048);
-        CHECK(fd_peak <= samples[warm].fds + 4);
+        CHECK(fds_after <= fds_before + 2);
+        CHECK(fd_peak <= fds_before + 16);  // transients stay transients
         CHECK(daemon.running());
         check_clean_exit(daemon);
     }

@@ -374,7 +374,15 @@ TEST_SUITE("integration") {
         // merges into its next message (latest wins): it gets one message per round, not per
         // frame. Under ThreadSanitizer that was ~160 a second; a release build gets thousands.
         CHECK(updates > 150);
+#if defined(__SANITIZE_THREAD__)
+        // Three instrumented processes on two cores (sised, the fake, this reader) see scheduling
+        // gaps of 150-400 ms whatever the sleeper does. A healthy client held behind the sleeper
+        // would wait for its cut-off at the 2 s write timeout: half of that still tells them
+        // apart. The release run asserts 250 ms.
+        CHECK(longest_gap < 1000ms);
+#else
         CHECK(longest_gap < 250ms);
+#endif
 #if defined(__SANITIZE_ADDRESS__)
         // ASan's quarantine keeps freed memory resident; the release run asserts the bound.
         MESSAGE("RSS bound not asserted under AddressSanitizer");
