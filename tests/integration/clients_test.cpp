@@ -46,6 +46,7 @@
 #include "support/latency_probe.hpp"
 #include "support/local_client.hpp"
 #include "support/process_stats.hpp"
+#include "support/sanitizers.hpp"
 #include "support/timing.hpp"
 #include "support/wait.hpp"
 
@@ -63,17 +64,6 @@ using boost::system::error_code;
 using clock_type = std::chrono::steady_clock;
 
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
-
-// Built with AddressSanitizer, so is the sised under test (same preset). Its allocator keeps
-// freed memory in quarantine (256 MiB by default): RSS then grows with every allocation, so
-// memory bounds are only checked without it; leaks are caught by LSan when sised exits.
-// ThreadSanitizer likewise: with its shadow memory and allocator sised measured ~50 MiB per
-// 1,000 clients, over the 32 MiB bound. The release run of the same tests asserts every bound.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool rss_is_meaningful = false;
-#else
-constexpr bool rss_is_meaningful = true;
-#endif
 
 // Under ThreadSanitizer this process reads its sockets some ten times slower than in a release
 // build: 2,000 subscribers at 200 frames/s outrun it, and sised rightly drops them as stuck
