@@ -7,8 +7,9 @@ sise_sources(SISE_TEST_SOURCES
   cli/premium_view_test.cpp cli/row_status_test.cpp cli/screen_frame_test.cpp
   cli/snapshot_command_test.cpp cli/stream_model_test.cpp cli/table_view_test.cpp
   cli/text_width_test.cpp cli/ticker_message_test.cpp cli/watch_command_test.cpp
-  cli/watch_line_test.cpp cli/watch_view_test.cpp core/decimal_test.cpp core/spsc_ring_test.cpp
-  core/url_test.cpp core/utc_time_test.cpp core/websocket_frame_test.cpp fake_test/binance_dialect_test.cpp
+  cli/watch_line_test.cpp cli/watch_view_test.cpp core/decimal_test.cpp core/exact_change_test.cpp
+  core/spsc_ring_test.cpp core/url_test.cpp core/utc_time_test.cpp
+  core/websocket_frame_test.cpp fake_test/binance_dialect_test.cpp
   fake_test/bithumb_dialect_test.cpp fake_test/bybit_dialect_test.cpp
   fake_test/candle_history_test.cpp fake_test/candles_test.cpp fake_test/coinbase_dialect_test.cpp
   fake_test/exchange_server_test.cpp fake_test/kraken_dialect_test.cpp

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cmath>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -15,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "sise/core/error.hpp"
+#include "sise/core/exact_change.hpp"
 #include "sise/feed/json_fields.hpp"
 #include "sise/feed/market_code.hpp"
 #include "sise/publish/json_writer.hpp"
@@ -26,102 +26,6 @@ namespace od = simdjson::ondemand;
 
 // The SPOT instrument list is ~1 MB for ~700 instruments; this only bounds a runaway body.
 constexpr std::size_t max_rest_body_bytes = 16 * 1024 * 1024;
-
-// A decimal's value as one integer of its last digit's unit ("51695.6": 516956 at scale 1),
-// read in one pass over the text, which is plain notation by construction ([-]digits[.digits]).
-struct scaled {
-    std::int64_t units = 0;
-    int scale = 0;
-};
-
-// |units| below this has at most 18 significant digits; one more digit would not fit.
-constexpr std::int64_t digits_18 = 1'000'000'000'000'000'000;
-
-// nullopt past 18 significant digits (no realistic price has them).
-std::optional<scaled> scaled_of(std::string_view text) noexcept {
-    scaled out;
-    const bool negative = !text.empty() && text.front() == '-';
-    const std::size_t first = negative ? 1 : 0;
-    if (text.size() - first <= 18) {
-        // At most 18 digits: no bound to check per digit, no leading zeros to skip (the usual
-        // price; a branch per character here was a fifth of set_change, issue 15).
-        std::size_t dot = text.size();
-        for (std::size_t i = first; i < text.size(); ++i) {
-            const char c = text[i];
-            if (c == '.') {
-                dot = i;
-                continue;
-            }
-            out.units = out.units * 10 + (c - '0');
-        }
-        out.scale = dot == text.size() ? 0 : static_cast<int>(text.size() - dot - 1);
-    } else {
-        int digits = 0;  // significant digits in units
-        bool fraction = false;
-        for (std::size_t i = first; i < text.size(); ++i) {
-            const char c = text[i];
-            if (c == '.') {
-                fraction = true;
-                continue;
-            }
-            if (fraction) ++out.scale;
-            if (out.units == 0 && c == '0') continue;
-            if (++digits > 18) return std::nullopt;
-            out.units = out.units * 10 + (c - '0');
-        }
-    }
-    if (negative) out.units = -out.units;
-    return out;
-}
-
-// The same value at the finer `scale`; false past 18 significant digits.
-bool rescale(scaled& s, int scale) noexcept {
-    for (; s.scale < scale; ++s.scale) {
-        if (s.units >= digits_18 / 10 || s.units <= -digits_18 / 10) return false;
-        s.units *= 10;
-    }
-    return true;
-}
-
-// `units` at `scale` fraction digits written into `out` ("-4556" at 1: "-455.6"; zero
-// unsigned), in place and without a grammar check of text sise wrote itself; empty when too long.
-void assign_units(decimal& out, std::int64_t units, int scale) noexcept {
-    if (!out.assign_units(units, scale)) out = decimal{};
-}
-
-// change / reference in units of 1e-4 %, rounded half away from zero: exact integer division
-// while |change| x 2e6 fits 64 bits (any price under 8e12 units), else through long double.
-std::int64_t percent_units(std::int64_t change, std::int64_t reference) noexcept {
-    const auto magnitude = [](std::int64_t v) {
-        return v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
-    };
-    const std::uint64_t c = magnitude(change), r = magnitude(reference);
-    constexpr std::uint64_t exact_limit = 8'000'000'000'000;
-    std::int64_t units = 0;
-    if (c <= exact_limit) {
-        units = static_cast<std::int64_t>((2 * c * 1'000'000 + r) / (2 * r));
-    } else {
-        const long double pct = static_cast<long double>(c) * 1e6L / static_cast<long double>(r);
-        units = static_cast<std::int64_t>(std::llround(pct));
-    }
-    return (change < 0) != (reference < 0) ? -units : units;
-}
-
-// okx.md §4: no change field; the change against open24h (the open of the rolling 24 h),
-// exact at the finer of the two prices' precisions, and in percent rounded half away from zero
-// to 4 fraction digits as sise's own figures. An absent ("" , §3) or zero open leaves both
-// empty, and so do prices too long for 18 digits.
-void set_change(ticker_update& t, const decimal& open) noexcept {
-    if (open.empty() || t.price.empty()) return;
-    auto last = scaled_of(t.price.text());
-    auto reference = scaled_of(open.text());
-    if (!last || !reference || reference->units == 0) return;
-    const int scale = std::max(last->scale, reference->scale);
-    if (!rescale(*last, scale) || !rescale(*reference, scale)) return;
-    const std::int64_t change = last->units - reference->units;  // |each| < 1e18: no overflow
-    assign_units(t.change, change, scale);
-    assign_units(t.change_pct, percent_units(change, reference->units), 4);
-}
 
 // One element of a tickers push's data array (okx.md §3); views valid until the next iterate().
 // The ticker is read in place, in the caller's output.
@@ -214,7 +118,9 @@ errc read_tickers(od::value& value, json::key_reader& keys, std::vector<ticker_u
             t.volume_24h = t.quote_volume_24h;
             t.quote_volume_24h = decimal{};
         }
-        set_change(t, f.open_24h);
+        // okx.md §4: no change field; the change against open24h, the open of the rolling
+        // 24 h. An absent ("", §3) or zero open leaves both empty.
+        exact_change(t.price, f.open_24h, t.change, t.change_pct);
     }
     return errc::ok;
 }
