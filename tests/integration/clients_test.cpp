@@ -69,11 +69,7 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 // build: 2,000 subscribers at 200 frames/s outrun it, and sised rightly drops them as stuck
 // readers (docs/robustness.md). The race check needs the same code paths, not the same crowd;
 // the release run asserts the capacity.
-#if defined(__SANITIZE_THREAD__)
-constexpr std::size_t crowd_size = 500;
-#else
-constexpr std::size_t crowd_size = 2000;
-#endif
+constexpr std::size_t crowd_size = under_thread_sanitizer ? 500 : 2000;
 
 // --- what sised says about itself ------------------------------------------------------------
 
